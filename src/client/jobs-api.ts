@@ -1,0 +1,41 @@
+import type { JobTypes } from "../contract/job-type.js";
+import type { CountsByType, JobSnapshot, JobStatus, ListOptions, RescheduleOptions, RetentionOptions, ScheduleOptions } from "../interfaces.js";
+import type { Recurrence } from "../options/recurrence.js";
+import type { Pool, PoolOptions } from "../pool/pool-api.js";
+import type { Job } from "./job.js";
+import type { RedisConnectionOptions } from "../redis/connection.js";
+
+/** Where the jobs live and how they are kept. */
+export interface JobsOptions {
+  /** A URL (redis://, rediss://, unix socket path) or options; default REDIS_URL, else redis://127.0.0.1:6379. */
+  readonly redis?: string | RedisConnectionOptions;
+  /** Jobs of different namespaces never see each other; a namespace is the unit of sharding on Redis Cluster. Default "default". */
+  readonly namespace?: string;
+  /** Prefix of every key. Default "tj:". */
+  readonly prefix?: string;
+  /** Largest encoded payload accepted by schedule. Default 512 KiB. */
+  readonly maxPayloadBytes?: number;
+  readonly retention?: RetentionOptions;
+}
+
+/** The runtime of one contract: schedule, query and run its jobs. */
+export interface Jobs<M> {
+  /** Sets connection and storage options; call before the first schedule or pool, or after close(). */
+  configure(options: JobsOptions): void;
+  schedule<K extends keyof M & string>(type: K, payload: M[K], options?: ScheduleOptions): Promise<Job<M[K]>>;
+  /** Validates every payload first; writes all in one round trip, or none. */
+  scheduleBulk<K extends keyof M & string>(type: K, payloads: readonly M[K][], options?: ScheduleOptions): Promise<Job<M[K]>[]>;
+  scheduleRecurring<K extends keyof M & string>(type: K, payload: M[K], recurrence: Recurrence, options?: ScheduleOptions): Promise<Job<M[K]>>;
+  /** Throws JobNotFoundError naming the id when there is no such job. */
+  findJob(id: string): Promise<Job<unknown>>;
+  counts(): Promise<CountsByType>;
+  listJobs(status: JobStatus, options?: ListOptions): Promise<Job<unknown>[]>;
+  /** How many jobs execute right now. */
+  running(): Promise<number>;
+  createPool<K extends keyof M & string = keyof M & string>(options: PoolOptions<M, K>): Pool;
+  /** Closes the shared connection; pools close their own. */
+  close(): Promise<void>;
+  readonly types: JobTypes<M>;
+}
+
+export type { JobSnapshot, RescheduleOptions };

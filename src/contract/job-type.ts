@@ -1,0 +1,26 @@
+import type { ValidationIssue } from "../errors.js";
+import type { BackoffOption } from "../options/backoff.js";
+import type { Duration } from "../options/duration.js";
+
+/**
+ * What the runtime needs to know of one job type; generated code builds one per type from the
+ * contract, with its validator compiled ahead of time.
+ */
+export interface JobType<P> {
+  readonly name: string;
+  /** Hash of the payload's JSON Schema, stamped on every job so tools can tell which contract wrote it. */
+  readonly schemaHash: string;
+  /** The payload's JSON Schema. */
+  readonly schema: object;
+  readonly retries?: number;
+  readonly priority?: number;
+  readonly backoff?: BackoffOption;
+  readonly timeout?: Duration;
+  /** True when the value satisfies the schema; the fast path, run on every schedule and claim. */
+  readonly check: (value: unknown) => value is P;
+  /** Why the value fails the schema; called only after check returned false. */
+  readonly errors: (value: unknown) => ValidationIssue[];
+}
+
+/** Job types by name; the map a contract's generated module passes to createJobs. */
+export type JobTypes<M> = { readonly [K in keyof M]: JobType<M[K]> };

@@ -1,0 +1,52 @@
+import { Cron } from "croner";
+import { InvalidOptionError } from "../errors.js";
+import { toMilliseconds, type Duration } from "./duration.js";
+
+/** A recurring job runs every interval, or on a cron schedule (5 or 6 fields, optional time zone). */
+export type Recurrence = { every: Duration; cron?: never; timezone?: never } | { cron: string; timezone?: string; every?: never };
+
+/** The record's form: ev (interval ms) or cr + tz. */
+export interface RecurrenceFields {
+  ev?: number;
+  cr?: string;
+  tz?: string;
+}
+
+export function encodeRecurrence(recurrence: Recurrence, op: string): RecurrenceFields {
+  if (recurrence && "every" in recurrence && recurrence.every !== undefined) {
+    const ev = toMilliseconds(recurrence.every, "every", op);
+    if (ev < 1) throw new InvalidOptionError(op, "every", "must be at least 1 ms");
+    return { ev };
+  }
+  if (recurrence && typeof recurrence.cron === "string") {
+    try {
+      new Cron(recurrence.cron, { timezone: recurrence.timezone, paused: true });
+    } catch (error) {
+      throw new InvalidOptionError(op, "cron", `is not a valid cron expression (${JSON.stringify(recurrence.cron)}): ${(error as Error).message}`);
+    }
+    return recurrence.timezone ? { cr: recurrence.cron, tz: recurrence.timezone } : { cr: recurrence.cron };
+  }
+  throw new InvalidOptionError(op, "recurrence", `must be { every } or { cron }, got ${JSON.stringify(recurrence)}`);
+}
+
+/**
+ * The first slot strictly after `now`. Interval slots stay aligned to the first run-at, so after
+ * downtime a job runs once and moves to its next future slot instead of replaying every missed one.
+ */
+export function nextRunAt(fields: RecurrenceFields, previousRunAt: number, now: number): number | undefined {
+  if (fields.ev) {
+    const missed = Math.floor(Math.max(0, now - previousRunAt) / fields.ev) + 1;
+    return previousRunAt + missed * fields.ev;
+  }
+  if (fields.cr) {
+    const next = new Cron(fields.cr, { timezone: fields.tz, paused: true }).nextRun(new Date(now));
+    return next ? next.getTime() : undefined;
+  }
+  return undefined;
+}
+
+/** The first run of a new recurring job when the caller gave no time: now for an interval, the next cron slot for cron. */
+export function firstRunAt(fields: RecurrenceFields, now: number): number | undefined {
+  if (fields.cr) return nextRunAt(fields, now, now);
+  return undefined;
+}

@@ -1,0 +1,63 @@
+import type { EventEmitter } from "node:events";
+import type { JobSnapshot, PoolEvents } from "../interfaces.js";
+import type { Duration } from "../options/duration.js";
+
+/** What a handler gets besides its payload: the job as claimed, and a signal to stop early. */
+export interface RunningJob<P> {
+  readonly id: string;
+  readonly type: string;
+  /** 1 on the first attempt of the job's life. */
+  readonly attempt: number;
+  readonly payload: P;
+  readonly job: JobSnapshot<P>;
+  /**
+   * Aborts when the job is cancelled while running, its timeout passes, its lease is lost (another pool
+   * took the job over), or the pool's close grace period ends. A handler that stops early on it ends the
+   * attempt sooner; one that ignores it still has its result discarded when no longer its own.
+   */
+  readonly signal: AbortSignal;
+}
+
+/** Runs one job; throwing or rejecting (with anything, Error or not) fails the attempt. */
+export type Handler<P> = (payload: P, job: RunningJob<P>) => unknown;
+
+export interface PoolTuning {
+  /** Jobs run at once. Default 10. */
+  readonly concurrency?: number;
+  /** Most jobs claimed in one round trip. Default: concurrency. */
+  readonly batchSize?: number;
+  /** How long a claimed job stays the pool's without renewal (albrow's StaleTimeout). Default "30s". */
+  readonly leaseTime?: Duration;
+  /** How often leases are renewed. Default leaseTime / 3. */
+  readonly heartbeatInterval?: Duration;
+  /** Longest an idle pool blocks before it looks again (it wakes at once when work arrives). Default "5s". */
+  readonly idleWait?: Duration;
+  /** How long close() lets running jobs finish before it hands them back. Default "10s". */
+  readonly closeGracePeriod?: Duration;
+  /** How often expired leases are looked for. Default leaseTime / 2. */
+  readonly reapInterval?: Duration;
+  /** A job recovered from dead pools more often than this fails with LeaseExpiredError. Default 5. */
+  readonly maxLeaseRecoveries?: number;
+  /** Unique per pool; default random, with host and pid for observers. */
+  readonly id?: string;
+}
+
+export interface PoolOptions<M, K extends keyof M & string> extends PoolTuning {
+  /** One handler per job type the pool runs; it claims only these types. */
+  readonly handlers: { readonly [T in K]: Handler<M[T]> };
+}
+
+export interface Pool extends EventEmitter<PoolEvents> {
+  readonly id: string;
+  /** The job types this pool claims. */
+  readonly types: readonly string[];
+  /** Starts claiming. Resolves once the pool is registered and its first claim is under way. */
+  start(): Promise<void>;
+  /**
+   * Stops claiming, lets running jobs finish within the grace period, hands back what it claimed but did
+   * not start at once, and what still runs after the grace period. Idempotent.
+   */
+  close(): Promise<void>;
+  /** Jobs running in this pool now. */
+  readonly activeCount: number;
+}

@@ -1,0 +1,33 @@
+-- Cancels one job. A queued job is cancelled at once; an executing one is marked, and its pool
+-- ends it as cancelled whatever its outcome (and is told through its next lease renewal).
+-- @include keys
+-- @include record
+--
+-- Input (after the shared layout in includes/keys.lua, with the job's one type):
+-- ARGV[ARG0]   job id
+-- Output: { code, status after } with code 'cancelled' | 'requested' (executing: ends cancelled) |
+--   'unchanged' (already finished, failed, rejected or cancelled) | 'missing' | 'other-type'
+--   (the record's type is not the one whose keys were passed: the caller retries with the right keys)
+
+local now = nowMs()
+local id = ARGV[ARG0]
+local tk = typeKeys(1)
+local raw = redis.call("HGET", JOBS, id)
+if not raw then return { "missing", "" } end
+local header, payload = decodeRecord(raw)
+if not header then return { "unchanged", "corrupt" } end
+if header.t ~= tk.name then return { "other-type", header.t } end
+if header.s == "queued" then
+  redis.call("ZREM", tk.ready, id)
+  redis.call("ZREM", tk.scheduled, id)
+  header.s, header.ft = "cancelled", now
+  redis.call("ZADD", tk.cancelled, exact(now), id)
+  redis.call("HSET", JOBS, id, encodeRecord(header, payload))
+  return { "cancelled", "cancelled" }
+end
+if header.s == "executing" then
+  header.cx = true
+  redis.call("HSET", JOBS, id, encodeRecord(header, payload))
+  return { "requested", "executing" }
+end
+return { "unchanged", header.s }

@@ -1,0 +1,34 @@
+-- Renews the leases of the attempts a pool is running, and tells it which it no longer holds and
+-- which were cancelled while they ran.
+-- @include keys
+-- @include record
+--
+-- Input (after the shared layout in includes/keys.lua):
+-- ARGV[ARG0]     lease length ms
+-- ARGV[ARG0+1]   pool id, whose heartbeat is recorded in <ns>:pools
+-- ARGV[ARG0+2]   n, the number of attempts
+-- then 3 values per attempt: id, attempt number, type index
+-- Output: { lost ids..., '|', cancel-requested ids... }. A lost attempt's lease expired and the job was
+-- recovered (or destroyed); its result will be ignored, so the pool may stop it.
+
+local now = nowMs()
+local leaseMs = tonumber(ARGV[ARG0])
+local n = tonumber(ARGV[ARG0 + 2])
+redis.call("ZADD", POOLS, exact(now), ARGV[ARG0 + 1])
+local lost, cancelled = {}, {}
+for j = 0, n - 1 do
+  local at = ARG0 + 3 + j * 3
+  local id, attempt, tk = ARGV[at], tonumber(ARGV[at + 1]), typeKeys(tonumber(ARGV[at + 2]))
+  local raw = redis.call("HGET", JOBS, id)
+  local header = raw and decodeRecord(raw)
+  if header and header.s == "executing" and header.a == attempt and redis.call("ZSCORE", tk.executing, id) then
+    redis.call("ZADD", tk.executing, exact(now + leaseMs), id)
+    if header.cx then cancelled[#cancelled + 1] = id end
+  else
+    lost[#lost + 1] = id
+  end
+end
+local result = lost
+result[#result + 1] = "|"
+for _, id in ipairs(cancelled) do result[#result + 1] = id end
+return result

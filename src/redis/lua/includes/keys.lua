@@ -1,0 +1,41 @@
+-- Every script receives the same key layout, built by one TypeScript function (scripts/key-layout.ts),
+-- so every key a script touches is declared and all share the namespace's hash tag:
+--   KEYS[1] <ns>:jobs       hash  id -> record
+--   KEYS[2] <ns>:seq        string, the last generated numeric id
+--   KEYS[3] <ns>:types      set of job type names that have ever been scheduled
+--   KEYS[4] <ns>:pools      zset  pool id -> last heartbeat ms
+--   then 8 keys for each job type i, in this order:
+--   ready:<T> (zset, readyScore), scheduled:<T> (zset, run-at ms), executing:<T> (zset, lease deadline ms),
+--   finished:<T>, failed:<T>, cancelled:<T>, rejected:<T> (zsets, finished ms), wake:<T> (list)
+-- ARGV[1] is the number of job types m, ARGV[2..m+1] their names, in the same order as their keys;
+-- a script's own arguments start at ARGV[ARG0].
+
+local JOBS, SEQ, TYPES, POOLS = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local GLOBAL_KEYS, KEYS_PER_TYPE = 4, 8
+local TYPE_COUNT = tonumber(ARGV[1])
+local ARG0 = TYPE_COUNT + 2
+
+local function typeKeys(i)
+  local base = GLOBAL_KEYS + (i - 1) * KEYS_PER_TYPE
+  return {
+    name = ARGV[1 + i],
+    ready = KEYS[base + 1], scheduled = KEYS[base + 2], executing = KEYS[base + 3],
+    finished = KEYS[base + 4], failed = KEYS[base + 5], cancelled = KEYS[base + 6],
+    rejected = KEYS[base + 7], wake = KEYS[base + 8],
+  }
+end
+
+-- The sets a job of status s can be in; queued jobs are in ready or scheduled.
+local function statusSets(tk, status)
+  if status == "queued" then return { tk.ready, tk.scheduled } end
+  if status == "executing" then return { tk.executing } end
+  local key = tk[status]
+  if key then return { key } end
+  return {}
+end
+
+local function removeFromAllSets(tk, id)
+  for _, key in ipairs({ tk.ready, tk.scheduled, tk.executing, tk.finished, tk.failed, tk.cancelled, tk.rejected }) do
+    redis.call("ZREM", key, id)
+  end
+end

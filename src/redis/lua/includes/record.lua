@@ -1,0 +1,84 @@
+-- Shared by every script that reads or writes a job record.
+--
+-- A record is "<header JSON>\n<payload JSON>". Only the small header is decoded here; the payload
+-- passes through as an opaque string, so a large payload costs Redis nothing beyond its bytes.
+-- Header fields (absent means the default in brackets):
+--   t type, s status, at run-at ms, pr priority [0], r retries allowed [0], f failures this run [0],
+--   a attempts claimed over the job's life [0], rc lease recoveries [0], c created ms,
+--   st started ms, ft finished ms, w pool id of the last claim, e last error {name,message,stack,issues},
+--   cx cancel requested while executing, ev every ms, cr cron, tz cron time zone, bo backoff,
+--   to timeout ms, h schema hash.
+
+local NUMERIC_FIELDS = { "at", "pr", "r", "f", "a", "rc", "c", "st", "ft", "ev", "to" }
+
+-- Returns header, payload; or nil and the reason the record cannot be read.
+local function decodeRecord(record)
+  local newline = string.find(record, "\n", 1, true)
+  if not newline then return nil, "the record has no header line" end
+  local ok, header = pcall(cjson.decode, string.sub(record, 1, newline - 1))
+  if not ok or type(header) ~= "table" then return nil, "the record header is not a JSON object" end
+  if type(header.t) ~= "string" then return nil, "the record header has no job type" end
+  for _, field in ipairs(NUMERIC_FIELDS) do
+    local value = header[field]
+    if value ~= nil and type(value) ~= "number" then
+      return nil, "the record header field '" .. field .. "' is not a number"
+    end
+  end
+  return header, string.sub(record, newline + 1)
+end
+
+local function encodeRecord(header, payload)
+  return cjson.encode(header) .. "\n" .. payload
+end
+
+-- Lua turns large numbers into "1.2e+15" when it converts them to strings; Redis needs every digit.
+local function exact(n)
+  return string.format("%.0f", n)
+end
+
+local function nowMs()
+  local time = redis.call("TIME")
+  return tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+end
+
+-- Ready queues order by priority (higher first), then by run-at (earlier first), in one exact
+-- double: 11 bits of priority above 42 bits of milliseconds since 2025-01-01 (139 years).
+local PRIORITY_MAX = 1023
+local TIME_BASE_MS = 1735689600000
+local TIME_SPAN_MS = 4398046511104
+
+local function readyScore(header)
+  local sinceBase = (header.at or 0) - TIME_BASE_MS
+  if sinceBase < 0 then sinceBase = 0 end
+  if sinceBase >= TIME_SPAN_MS then sinceBase = TIME_SPAN_MS - 1 end
+  return exact((PRIORITY_MAX - (header.pr or 0)) * TIME_SPAN_MS + sinceBase)
+end
+
+-- Puts a queued job where a pool will find it: the ready queue when due, else the schedule.
+-- Returns true when the job went to the ready queue.
+local function enqueue(readyKey, scheduledKey, id, header, now)
+  if (header.at or 0) <= now then
+    redis.call("ZADD", readyKey, readyScore(header), id)
+    return true
+  end
+  redis.call("ZADD", scheduledKey, exact(header.at), id)
+  return false
+end
+
+-- Wakes one idle pool blocked on this type; one token is enough, the woken pool passes it on.
+local function wake(wakeKey)
+  if redis.call("LLEN", wakeKey) == 0 then
+    redis.call("RPUSH", wakeKey, "1")
+  end
+end
+
+-- A record that cannot be read is kept, not dropped: it becomes a failed job whose payload is
+-- the original bytes, so an operator can still see and repair what was there.
+local function quarantine(jobsKey, failedKey, id, typeName, raw, reason, now)
+  local header = {
+    t = typeName, s = "failed", at = now, ft = now,
+    e = { name = "CorruptJobRecordError", message = "job " .. id .. ": " .. reason },
+  }
+  redis.call("HSET", jobsKey, id, encodeRecord(header, cjson.encode(raw)))
+  redis.call("ZADD", failedKey, exact(now), id)
+end

@@ -1,0 +1,37 @@
+-- Gives attempts back to the queue at once, without counting them as failures: used by a closing
+-- pool for jobs it claimed but will not run (or could not finish within its grace period).
+-- @include keys
+-- @include record
+--
+-- Input (after the shared layout in includes/keys.lua):
+-- ARGV[ARG0]   n, then 3 values per attempt: id, attempt number, type index
+-- Output: one value per attempt: 'released' | 'stale' (no longer this pool's attempt) | 'gone'
+
+local now = nowMs()
+local n = tonumber(ARGV[ARG0])
+local results = {}
+for j = 0, n - 1 do
+  local at = ARG0 + 1 + j * 3
+  local id, attempt, tk = ARGV[at], tonumber(ARGV[at + 1]), typeKeys(tonumber(ARGV[at + 2]))
+  local raw = redis.call("HGET", JOBS, id)
+  local header, payload
+  if raw then header, payload = decodeRecord(raw) end
+  if not raw then
+    results[#results + 1] = "gone"
+  elseif not header or header.s ~= "executing" or header.a ~= attempt then
+    results[#results + 1] = "stale"
+  else
+    redis.call("ZREM", tk.executing, id)
+    if header.cx then
+      header.s, header.ft, header.cx = "cancelled", now, nil
+      redis.call("ZADD", tk.cancelled, exact(now), id)
+    else
+      header.s = "queued"
+      redis.call("ZADD", tk.ready, readyScore(header), id)
+      wake(tk.wake)
+    end
+    redis.call("HSET", JOBS, id, encodeRecord(header, payload))
+    results[#results + 1] = "released"
+  end
+end
+return results

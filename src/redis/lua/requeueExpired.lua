@@ -1,0 +1,60 @@
+-- Puts back the jobs whose lease expired: their pool died, was cut off, or stopped renewing.
+-- Any live pool runs this, on a timer, for the types it handles.
+-- @include keys
+-- @include record
+--
+-- Input (after the shared layout in includes/keys.lua):
+-- ARGV[ARG0]     the most jobs to recover per type in this call
+-- ARGV[ARG0+1]   the most recoveries a job may have; one more and it fails with LeaseExpiredError,
+--                so a job that kills every pool that runs it cannot loop for ever
+-- ARGV[ARG0+2]   pools whose heartbeat is older than this many ms are dropped from <ns>:pools
+-- Output: flat array, 2 values per job: id, 'requeued' | 'failed' | 'cancelled' | 'corrupt'
+--
+-- A recovery does not use up a retry: the attempt did not fail, its pool did.
+
+local now = nowMs()
+local limit = tonumber(ARGV[ARG0])
+local maxRecoveries = tonumber(ARGV[ARG0 + 1])
+redis.call("ZREMRANGEBYSCORE", POOLS, "-inf", exact(now - tonumber(ARGV[ARG0 + 2])))
+local result = {}
+for i = 1, TYPE_COUNT do
+  local tk = typeKeys(i)
+  local expired = redis.call("ZRANGEBYSCORE", tk.executing, "-inf", exact(now), "LIMIT", 0, limit)
+  for _, id in ipairs(expired) do
+    redis.call("ZREM", tk.executing, id)
+    local raw = redis.call("HGET", JOBS, id)
+    if raw then
+      local header, payload = decodeRecord(raw)
+      local outcome
+      if not header then
+        quarantine(JOBS, tk.failed, id, tk.name, raw, payload, now)
+        outcome = "corrupt"
+      else
+        header.rc = (header.rc or 0) + 1
+        if header.cx then
+          header.s, header.ft, header.cx = "cancelled", now, nil
+          redis.call("ZADD", tk.cancelled, exact(now), id)
+          outcome = "cancelled"
+        elseif header.rc > maxRecoveries then
+          header.s, header.ft = "failed", now
+          header.e = {
+            name = "LeaseExpiredError",
+            message = "job " .. id .. " lost its lease " .. header.rc .. " times (pool " .. tostring(header.w)
+              .. " stopped renewing it); giving up",
+          }
+          redis.call("ZADD", tk.failed, exact(now), id)
+          outcome = "failed"
+        else
+          header.s = "queued"
+          redis.call("ZADD", tk.ready, readyScore(header), id)
+          wake(tk.wake)
+          outcome = "requeued"
+        end
+        redis.call("HSET", JOBS, id, encodeRecord(header, payload))
+      end
+      result[#result + 1] = id
+      result[#result + 1] = outcome
+    end
+  end
+end
+return result

@@ -1,0 +1,35 @@
+-- Queues an existing job again for a new time, from any status but executing, and optionally
+-- changes its recurrence. Its failures this run and its cancel request are cleared.
+-- @include keys
+-- @include record
+--
+-- Input (after the shared layout in includes/keys.lua, with the job's one type):
+-- ARGV[ARG0]     job id
+-- ARGV[ARG0+1]   run at, absolute ms, or '' to run after the delay
+-- ARGV[ARG0+2]   delay ms after Redis's clock (used when run at is '')
+-- ARGV[ARG0+3]   recurrence: '' keeps it; else JSON {ev?, cr?, tz?} replacing it ({} makes it one-off)
+-- Output: { code, status } with code 'queued' | 'executing' (refused: it is running) | 'missing' |
+--   'corrupt' | 'other-type'
+
+local now = nowMs()
+local id = ARGV[ARG0]
+local tk = typeKeys(1)
+local raw = redis.call("HGET", JOBS, id)
+if not raw then return { "missing", "" } end
+local header, payload = decodeRecord(raw)
+if not header then return { "corrupt", "" } end
+if header.t ~= tk.name then return { "other-type", header.t } end
+if header.s == "executing" then return { "executing", "executing" } end
+removeFromAllSets(tk, id)
+header.s = "queued"
+header.at = tonumber(ARGV[ARG0 + 1]) or (now + tonumber(ARGV[ARG0 + 2]))
+header.f, header.cx, header.ft = nil, nil, nil
+if ARGV[ARG0 + 3] ~= "" then
+  local recurrence = cjson.decode(ARGV[ARG0 + 3])
+  header.ev, header.cr, header.tz = recurrence.ev, recurrence.cr, recurrence.tz
+end
+enqueue(tk.ready, tk.scheduled, id, header, now)
+-- Due now, or perhaps earlier than the run-at a sleeping pool waits for: either way, wake one.
+wake(tk.wake)
+redis.call("HSET", JOBS, id, encodeRecord(header, payload))
+return { "queued", "queued" }

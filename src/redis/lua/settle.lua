@@ -1,0 +1,83 @@
+-- Records how a batch of attempts ended, in one round trip, and moves each job on.
+-- @include keys
+-- @include record
+--
+-- Input (after the shared layout in includes/keys.lua; the types of the jobs in the batch):
+-- ARGV[ARG0]   n, the number of attempts
+-- then 7 values per attempt:
+--   id
+--   attempt      the attempt number the pool claimed (a); a settle for any other attempt is stale
+--   type index   1-based index into the script's job types
+--   outcome      'ok' | 'error' | 'reject' (payload failed its schema: terminal, never retried)
+--   error        JSON {name, message, stack?, issues?}, or '' for 'ok'
+--   retry delay  ms until the retry, from the job's backoff, used when a retry remains
+--   next run at  absolute ms of a recurring job's next slot, or '' for a one-off job
+-- Output: one outcome per attempt, in order: 'finished' | 'retried' | 'failed' | 'rejected' |
+--   'cancelled' | 'rescheduled' (recurring: queued for its next slot) | 'stale' (the lease was lost
+--   and the job recovered or settled elsewhere: nothing changed) | 'gone' (destroyed meanwhile) |
+--   'corrupt' (record unreadable: quarantined as failed)
+--
+-- Cancelling wins: a job whose cancel was requested while it ran ends cancelled, whatever the outcome
+-- and whatever retries or recurrences remain.
+
+local now = nowMs()
+local n = tonumber(ARGV[ARG0])
+local results = {}
+
+local function finish(header, id, key, status)
+  header.s = status
+  redis.call("ZADD", key, exact(now), id)
+end
+
+for j = 0, n - 1 do
+  local at = ARG0 + 1 + j * 7
+  local id, attempt, tk = ARGV[at], tonumber(ARGV[at + 1]), typeKeys(tonumber(ARGV[at + 2]))
+  local outcome, errorJson = ARGV[at + 3], ARGV[at + 4]
+  local retryDelay, nextRunAt = tonumber(ARGV[at + 5]), tonumber(ARGV[at + 6])
+  local raw = redis.call("HGET", JOBS, id)
+  local header, payload
+  if raw then header, payload = decodeRecord(raw) end
+  if not raw then
+    results[#results + 1] = "gone"
+  elseif not header then
+    redis.call("ZREM", tk.executing, id)
+    quarantine(JOBS, tk.failed, id, tk.name, raw, payload, now)
+    results[#results + 1] = "corrupt"
+  elseif header.s ~= "executing" or header.a ~= attempt then
+    results[#results + 1] = "stale"
+  else
+    redis.call("ZREM", tk.executing, id)
+    header.ft = now
+    if errorJson ~= "" then header.e = cjson.decode(errorJson) end
+    local result
+    if outcome == "reject" then
+      finish(header, id, tk.rejected, "rejected")
+      result = "rejected"
+    elseif header.cx then
+      header.cx = nil
+      finish(header, id, tk.cancelled, "cancelled")
+      result = "cancelled"
+    else
+      if outcome == "error" then header.f = (header.f or 0) + 1 end
+      if outcome == "error" and header.f <= (header.r or 0) then
+        header.s, header.at = "queued", now + retryDelay
+        if enqueue(tk.ready, tk.scheduled, id, header, now) then wake(tk.wake) end
+        result = "retried"
+      elseif nextRunAt then
+        -- The retry budget is per run: the next slot starts with all of its retries.
+        header.s, header.at, header.f = "queued", nextRunAt, nil
+        enqueue(tk.ready, tk.scheduled, id, header, now)
+        result = "rescheduled"
+      elseif outcome == "ok" then
+        finish(header, id, tk.finished, "finished")
+        result = "finished"
+      else
+        finish(header, id, tk.failed, "failed")
+        result = "failed"
+      end
+    end
+    redis.call("HSET", JOBS, id, encodeRecord(header, payload))
+    results[#results + 1] = result
+  end
+end
+return results
