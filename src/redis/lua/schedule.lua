@@ -5,7 +5,7 @@
 -- Input (after the shared layout in includes/keys.lua):
 -- ARGV[ARG0]    n, the number of jobs
 -- then 6 values per job:
---   id           caller-chosen id, or '' to take the next number from <ns>:seq
+--   id           made by the caller (or chosen by the user), so a resent call creates nothing twice
 --   type index   1-based index into the script's job types
 --   run at       absolute ms, or '' to run after the delay
 --   delay        ms after Redis's clock (used when run at is '')
@@ -24,7 +24,6 @@ for j = 0, n - 1 do
   local id, typeIndex = ARGV[at], tonumber(ARGV[at + 1])
   local runAt = tonumber(ARGV[at + 2]) or (now + tonumber(ARGV[at + 3]))
   local tk = typeKeys(typeIndex)
-  if id == "" then id = tostring(redis.call("INCR", SEQ)) end
   local record = '{"at":' .. exact(runAt) .. ',' .. ARGV[at + 5]
   if redis.call("HSETNX", JOBS, id, record) == 1 then
     local header = { at = runAt, pr = tonumber(ARGV[at + 4]) }

@@ -1,17 +1,16 @@
 -- Every script receives the same key layout, built by one TypeScript function (scripts/key-layout.ts),
 -- so every key a script touches is declared and all share the namespace's hash tag:
 --   KEYS[1] <ns>:jobs       hash  id -> record
---   KEYS[2] <ns>:seq        string, the last generated numeric id
---   KEYS[3] <ns>:types      set of job type names that have ever been scheduled
---   KEYS[4] <ns>:pools      zset  pool id -> last heartbeat ms
+--   KEYS[2] <ns>:types      set of job type names that have ever been scheduled
+--   KEYS[3] <ns>:pools      zset  pool id -> last heartbeat ms
 --   then 8 keys for each job type i, in this order:
 --   ready:<T> (zset, readyScore), scheduled:<T> (zset, run-at ms), executing:<T> (zset, lease deadline ms),
 --   finished:<T>, failed:<T>, cancelled:<T>, rejected:<T> (zsets, finished ms), wake:<T> (list)
 -- ARGV[1] is the number of job types m, ARGV[2..m+1] their names, in the same order as their keys;
 -- a script's own arguments start at ARGV[ARG0].
 
-local JOBS, SEQ, TYPES, POOLS = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
-local GLOBAL_KEYS, KEYS_PER_TYPE = 4, 8
+local JOBS, TYPES, POOLS = KEYS[1], KEYS[2], KEYS[3]
+local GLOBAL_KEYS, KEYS_PER_TYPE = 3, 8
 local TYPE_COUNT = tonumber(ARGV[1])
 local ARG0 = TYPE_COUNT + 2
 

@@ -1,0 +1,165 @@
+import type { JobType, JobTypes } from "../contract/job-type.js";
+import { ClosedError, InvalidOptionError, UnknownJobTypeError } from "../errors.js";
+import type { CountsByType, JobSnapshot, JobStatus, ListOptions, ScheduleOptions } from "../interfaces.js";
+import { toMilliseconds } from "../options/duration.js";
+import { encodeRecurrence, firstRunAt, type Recurrence } from "../options/recurrence.js";
+import { createRedisClient, type RedisClient } from "../redis/connection.js";
+import { KeySpace } from "../redis/keys.js";
+import { ScriptRunner } from "../redis/script-runner.js";
+import { schedule, type ScheduleEntry } from "../redis/scripts/schedule.js";
+import { Pool } from "../pool/pool.js";
+import type { Handler, Pool as PoolApi, PoolOptions } from "../pool/pool-api.js";
+import type { RetentionConfig } from "../pool/retention-sweeper.js";
+import { Queries } from "../store/queries.js";
+import { decodeRecord, toSnapshot } from "../store/job-record.js";
+import { Job, readSnapshot, type JobContext } from "./job.js";
+import type { Jobs, JobsOptions } from "./jobs-api.js";
+import { scheduleEntry } from "./schedule-entry.js";
+
+const DEFAULT_MAX_PAYLOAD_BYTES = 512 * 1024;
+
+interface Connection {
+  readonly redis: RedisClient;
+  readonly runner: ScriptRunner;
+  readonly queries: Queries;
+}
+
+/**
+ * The runtime of one contract. Connects lazily on first use, so a generated module can be imported
+ * and configured before anything touches Redis.
+ */
+class JobsRuntime<M> implements Jobs<M> {
+  private options: JobsOptions;
+  private connection: Connection | undefined;
+  private keySpace: KeySpace;
+  private readonly ctx: JobContext = { runner: () => this.connect().runner, queries: () => this.connect().queries };
+
+  constructor(readonly types: JobTypes<M>, options: JobsOptions = {}) {
+    this.options = options;
+    this.keySpace = keySpaceOf(options);
+  }
+
+  configure(options: JobsOptions): void {
+    if (this.connection) throw new ClosedError("configure", "configure() after first use; call close() first: the runtime");
+    this.options = { ...this.options, ...options };
+    this.keySpace = keySpaceOf(this.options);
+  }
+
+  async schedule<K extends keyof M & string>(type: K, payload: M[K], options: ScheduleOptions = {}): Promise<Job<M[K]>> {
+    const entry = scheduleEntry("schedule", this.jobType(type, "schedule"), payload, options, this.maxPayloadBytes());
+    const [job] = await this.write([entry], [payload], "schedule");
+    return job!;
+  }
+
+  async scheduleBulk<K extends keyof M & string>(type: K, payloads: readonly M[K][], options: ScheduleOptions = {}): Promise<Job<M[K]>[]> {
+    const jobType = this.jobType(type, "scheduleBulk");
+    if (options.id !== undefined && payloads.length > 1) throw new InvalidOptionError("scheduleBulk", "id", "cannot be shared by several jobs");
+    const entries = payloads.map((payload) => scheduleEntry("scheduleBulk", jobType, payload, options, this.maxPayloadBytes()));
+    return entries.length === 0 ? [] : this.write(entries, payloads, "scheduleBulk");
+  }
+
+  async scheduleRecurring<K extends keyof M & string>(type: K, payload: M[K], recurrence: Recurrence, options: ScheduleOptions = {}): Promise<Job<M[K]>> {
+    const fields = encodeRecurrence(recurrence, "scheduleRecurring");
+    const first = options.runAt === undefined && options.delay === undefined ? firstRunAt(fields, Date.now()) : undefined;
+    const entry = scheduleEntry("scheduleRecurring", this.jobType(type, "scheduleRecurring"), payload, first ? { ...options, runAt: first } : options, this.maxPayloadBytes(), fields);
+    const [job] = await this.write([entry], [payload], "scheduleRecurring");
+    return job!;
+  }
+
+  async findJob(id: string): Promise<Job<unknown>> {
+    return new Job(this.ctx, await readSnapshot(this.ctx, id, "findJob"));
+  }
+
+  async counts(): Promise<CountsByType> {
+    const { queries } = this.connect();
+    return queries.counts(await queries.types(Object.keys(this.types)));
+  }
+
+  async listJobs(status: JobStatus, options: ListOptions = {}): Promise<Job<unknown>[]> {
+    const { queries } = this.connect();
+    const offset = options.offset ?? 0;
+    const limit = options.limit ?? 100;
+    const types = options.type ? [options.type] : await queries.types(Object.keys(this.types));
+    const ids = await queries.ids(status, types, offset, limit);
+    const raws = await queries.readRecords(ids, "listJobs");
+    return ids.flatMap((id, i) => (raws[i] ? [new Job(this.ctx, toSnapshot(id, decodeRecord(id, raws[i]!, "listJobs")))] : []));
+  }
+
+  async running(): Promise<number> {
+    const { queries } = this.connect();
+    return queries.running(await queries.types(Object.keys(this.types)));
+  }
+
+  createPool<K extends keyof M & string>(options: PoolOptions<M, K>): PoolApi {
+    const { handlers, ...tuning } = options;
+    return new Pool({
+      redis: this.options.redis,
+      keys: this.keySpace,
+      jobTypes: this.types as Readonly<Record<string, JobType<unknown>>>,
+      handlers: handlers as unknown as Readonly<Record<string, Handler<unknown>>>,
+      tuning,
+      retention: retentionOf(this.options),
+    });
+  }
+
+  async close(): Promise<void> {
+    const connection = this.connection;
+    this.connection = undefined;
+    if (connection) await connection.redis.quit().catch(() => connection.redis.disconnect());
+  }
+
+  private async write<P>(entries: ScheduleEntry[], payloads: readonly P[], op: string): Promise<Job<P>[]> {
+    const results = await schedule(this.connect().runner, entries);
+    return Promise.all(results.map(async ({ id, created }, i) => {
+      // An existing id returns the job that holds it, as it is now.
+      const snapshot = created ? newSnapshot(entries[i]!, payloads[i]!) : ((await readSnapshot(this.ctx, id, op)) as JobSnapshot<P>);
+      return new Job<P>(this.ctx, snapshot);
+    }));
+  }
+
+  private jobType(type: string, op: string): JobType<unknown> {
+    const jobType = (this.types as Record<string, JobType<unknown> | undefined>)[type];
+    if (!jobType || !Object.hasOwn(this.types, type)) throw new UnknownJobTypeError(op, type, Object.keys(this.types));
+    return jobType;
+  }
+
+  private maxPayloadBytes(): number {
+    return this.options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
+  }
+
+  private connect(): Connection {
+    if (!this.connection) {
+      const redis = createRedisClient(this.options.redis);
+      redis.on("error", () => undefined);
+      this.connection = { redis, runner: new ScriptRunner(redis, this.keySpace), queries: new Queries(redis, this.keySpace) };
+    }
+    return this.connection;
+  }
+}
+
+/** The snapshot of a job just created, without reading it back (run-at estimated from the local clock). */
+function newSnapshot<P>(entry: ScheduleEntry, payload: P): JobSnapshot<P> {
+  const runAt = entry.runAt ?? Date.now() + entry.delayMs;
+  const header = JSON.parse(`{"at":${runAt},${entry.recordTail.slice(0, entry.recordTail.indexOf("\n"))}`);
+  return toSnapshot(entry.id, { header, payloadJson: "" }, payload);
+}
+
+function keySpaceOf(options: JobsOptions): KeySpace {
+  return new KeySpace(options.prefix ?? "tj:", options.namespace ?? "default");
+}
+
+function retentionOf(options: JobsOptions): RetentionConfig {
+  const r = options.retention ?? {};
+  return {
+    finishedCount: r.finishedCount ?? 1000,
+    finishedAgeMs: toMilliseconds(r.finishedAge ?? "1h", "retention.finishedAge", "configure"),
+    failedCount: r.failedCount ?? 10_000,
+    failedAgeMs: toMilliseconds(r.failedAge ?? "7d", "retention.failedAge", "configure"),
+    sweepMs: 5_000,
+  };
+}
+
+/** The runtime of a contract's job types; generated modules call this once. */
+export function createJobs<M>(types: JobTypes<M>, options: JobsOptions = {}): Jobs<M> {
+  return new JobsRuntime<M>(types, options);
+}

@@ -1,0 +1,77 @@
+import { randomBytes } from "node:crypto";
+import type { JobType } from "../contract/job-type.js";
+import { InvalidOptionError, PayloadTooLargeError, PayloadValidationError } from "../errors.js";
+import type { ScheduleOptions } from "../interfaces.js";
+import { DEFAULT_BACKOFF, encodeBackoff } from "../options/backoff.js";
+import { toMilliseconds } from "../options/duration.js";
+import type { RecurrenceFields } from "../options/recurrence.js";
+import type { ScheduleEntry } from "../redis/scripts/schedule.js";
+import { encodeRecordTail, type NewRecordHeader } from "../store/job-record.js";
+
+export const PRIORITY_MIN = -1024;
+export const PRIORITY_MAX = 1023;
+const MAX_ID_LENGTH = 200;
+
+/** Everything a schedule call checks before anything is written: payload first, then each option. */
+export function scheduleEntry(
+  op: string,
+  jobType: JobType<unknown>,
+  payload: unknown,
+  options: ScheduleOptions,
+  maxPayloadBytes: number,
+  recurrence?: RecurrenceFields,
+): ScheduleEntry {
+  if (!jobType.check(payload)) throw new PayloadValidationError(op, jobType.name, jobType.errors(payload));
+  const payloadJson = JSON.stringify(payload);
+  const bytes = Buffer.byteLength(payloadJson);
+  if (bytes > maxPayloadBytes) throw new PayloadTooLargeError(op, jobType.name, bytes, maxPayloadBytes);
+  const priority = checkPriority(options.priority ?? jobType.priority ?? 0, op);
+  const retries = checkRetries(options.retries ?? jobType.retries ?? 0, op);
+  const backoff = encodeBackoff(options.backoff ?? jobType.backoff, op);
+  const timeout = options.timeout ?? jobType.timeout;
+  const header: NewRecordHeader = { t: jobType.name, s: "queued", c: Date.now(), h: jobType.schemaHash };
+  if (priority !== 0) header.pr = priority;
+  if (retries !== 0) header.r = retries;
+  if (backoff !== DEFAULT_BACKOFF) header.bo = backoff;
+  if (timeout !== undefined) header.to = toMilliseconds(timeout, "timeout", op) || undefined;
+  Object.assign(header, recurrence);
+  return {
+    id: options.id === undefined ? newJobId() : checkId(options.id, op),
+    type: jobType.name,
+    runAt: runAtOf(options, op),
+    delayMs: options.delay === undefined ? 0 : toMilliseconds(options.delay, "delay", op),
+    priority,
+    recordTail: encodeRecordTail(header, payloadJson),
+  };
+}
+
+/** Time-ordered and random: unique across machines, and a resent schedule call reuses the same id. */
+export function newJobId(): string {
+  return Date.now().toString(36) + randomBytes(6).toString("base64url");
+}
+
+function runAtOf(options: ScheduleOptions, op: string): number | undefined {
+  if (options.runAt === undefined) return undefined;
+  const ms = options.runAt instanceof Date ? options.runAt.getTime() : options.runAt;
+  if (typeof ms !== "number" || !Number.isFinite(ms)) throw new InvalidOptionError(op, "runAt", `must be a Date or epoch milliseconds, got ${String(options.runAt)}`);
+  return Math.round(ms);
+}
+
+function checkPriority(priority: number, op: string): number {
+  if (!Number.isInteger(priority) || priority < PRIORITY_MIN || priority > PRIORITY_MAX) {
+    throw new InvalidOptionError(op, "priority", `must be an integer from ${PRIORITY_MIN} to ${PRIORITY_MAX}, got ${priority}`);
+  }
+  return priority;
+}
+
+function checkRetries(retries: number, op: string): number {
+  if (!Number.isInteger(retries) || retries < 0 || retries > 1000) throw new InvalidOptionError(op, "retries", `must be an integer from 0 to 1000, got ${retries}`);
+  return retries;
+}
+
+function checkId(id: string, op: string): string {
+  if (typeof id !== "string" || id.length === 0 || id.length > MAX_ID_LENGTH) {
+    throw new InvalidOptionError(op, "id", `must be a non-empty string of at most ${MAX_ID_LENGTH} characters`);
+  }
+  return id;
+}

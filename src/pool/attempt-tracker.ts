@@ -1,0 +1,114 @@
+import type { AttemptRef } from "../redis/scripts/attempt-ref.js";
+
+interface Held {
+  readonly ref: AttemptRef;
+  readonly controller: AbortController;
+  running: boolean;
+  abandoned: boolean;
+}
+
+/**
+ * The attempts a pool holds, from claim until their settle is acknowledged: the heartbeat renews
+ * all of them, the claim loop counts only those whose handler still runs, and close waits on both.
+ */
+export class AttemptTracker {
+  private readonly held = new Map<string, Held>();
+  private changed: (() => void) | undefined;
+
+  get runningCount(): number {
+    let n = 0;
+    for (const h of this.held.values()) if (h.running) n++;
+    return n;
+  }
+
+  begin(ref: AttemptRef): AbortController {
+    const controller = new AbortController();
+    this.held.set(ref.id, { ref, controller, running: true, abandoned: false });
+    return controller;
+  }
+
+  handlerDone(ref: AttemptRef): void {
+    const h = this.current(ref);
+    if (h) h.running = false;
+    this.notify();
+  }
+
+  settled(ref: AttemptRef): void {
+    if (this.current(ref)) this.held.delete(ref.id);
+    this.notify();
+  }
+
+  isAbandoned(ref: AttemptRef): boolean {
+    const h = this.current(ref);
+    if (h?.abandoned) this.held.delete(ref.id);
+    return h === undefined || h.abandoned;
+  }
+
+  /** Every attempt whose lease the pool must keep renewing. */
+  all(): AttemptRef[] {
+    return [...this.held.values()].filter((h) => !h.abandoned).map((h) => h.ref);
+  }
+
+  /** Stops a handler early (cancelled, lease lost, timeout): its signal aborts with the reason. */
+  abort(id: string, reason: Error): void {
+    this.held.get(id)?.controller.abort(reason);
+  }
+
+  /** Lost attempts are someone else's now: no renewal, and their result is not written. */
+  abandon(id: string, reason: Error): void {
+    const h = this.held.get(id);
+    if (!h) return;
+    h.abandoned = true;
+    h.controller.abort(reason);
+    if (!h.running) this.held.delete(id);
+    this.notify();
+  }
+
+  /** Abandons every attempt still running and returns them, for release at the end of a grace period. */
+  abandonRunning(reason: Error): AttemptRef[] {
+    const refs: AttemptRef[] = [];
+    for (const h of this.held.values()) {
+      if (h.running && !h.abandoned) {
+        refs.push(h.ref);
+        this.abandon(h.ref.id, reason);
+      }
+    }
+    return refs;
+  }
+
+  /** True when no handler runs any more; false if the time ran out first. */
+  waitForRunning(timeoutMs: number): Promise<boolean> {
+    return this.waitUntil(() => ![...this.held.values()].some((h) => h.running && !h.abandoned), timeoutMs);
+  }
+
+  waitForSettled(timeoutMs: number): Promise<boolean> {
+    return this.waitUntil(() => ![...this.held.values()].some((h) => !h.abandoned), timeoutMs);
+  }
+
+  private async waitUntil(done: () => boolean, timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (!done()) {
+      const left = deadline - Date.now();
+      if (left <= 0) return false;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.changed = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+    return true;
+  }
+
+  private current(ref: AttemptRef): Held | undefined {
+    const h = this.held.get(ref.id);
+    return h && h.ref.attempt === ref.attempt ? h : undefined;
+  }
+
+  private notify(): void {
+    const changed = this.changed;
+    this.changed = undefined;
+    changed?.();
+  }
+}

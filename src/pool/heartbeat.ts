@@ -1,0 +1,28 @@
+import { JobsError } from "../errors.js";
+import type { ScriptRunner } from "../redis/script-runner.js";
+import { extendLease } from "../redis/scripts/extend-lease.js";
+import type { AttemptTracker } from "./attempt-tracker.js";
+import { PeriodicTask } from "./periodic-task.js";
+import type { PoolConfig } from "./pool-config.js";
+
+/** Renews the leases of every attempt the pool holds, and passes on cancels and lost leases. */
+export class Heartbeat {
+  private readonly task: PeriodicTask;
+
+  constructor(runner: ScriptRunner, config: PoolConfig, tracker: AttemptTracker, onError: (error: JobsError) => void) {
+    this.task = new PeriodicTask("heartbeat", config.heartbeatMs, async () => {
+      const { lost, cancelRequested } = await extendLease(runner, config.id, config.leaseMs, tracker.all());
+      for (const id of lost) tracker.abandon(id, new JobsError("JOB_STATE", "pool.heartbeat", `job ${id}: lease lost; another pool owns it now`));
+      for (const id of cancelRequested) tracker.abort(id, new JobsError("JOB_STATE", "pool.heartbeat", `job ${id} was cancelled`));
+      return false;
+    }, onError);
+  }
+
+  start(): void {
+    this.task.start();
+  }
+
+  stop(): Promise<void> {
+    return this.task.stop();
+  }
+}

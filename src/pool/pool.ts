@@ -1,0 +1,227 @@
+import { EventEmitter } from "node:events";
+import type { JobType } from "../contract/job-type.js";
+import { ClosedError, UnknownJobTypeError, type JobsError } from "../errors.js";
+import type { PoolEvents } from "../interfaces.js";
+import { createRedisClient, type RedisClient, type RedisConnectionOptions } from "../redis/connection.js";
+import type { KeySpace } from "../redis/keys.js";
+import { toRedisError } from "../redis/redis-error.js";
+import { ScriptRunner } from "../redis/script-runner.js";
+import type { AttemptRef } from "../redis/scripts/attempt-ref.js";
+import { claim, type ClaimResult } from "../redis/scripts/claim.js";
+import { release } from "../redis/scripts/release.js";
+import { decodeRecord, toSnapshot } from "../store/job-record.js";
+import { Heartbeat } from "./heartbeat.js";
+import { LeaseReaper } from "./lease-reaper.js";
+import type { Handler, Pool as PoolApi, PoolTuning } from "./pool-api.js";
+import { poolConfig, type PoolConfig } from "./pool-config.js";
+import { RetentionSweeper, type RetentionConfig } from "./retention-sweeper.js";
+import { runAttempt } from "./run-attempt.js";
+import { SettleBatcher } from "./settle-batcher.js";
+import { AttemptTracker } from "./attempt-tracker.js";
+
+export interface PoolDeps {
+  readonly redis: string | RedisConnectionOptions | undefined;
+  readonly keys: KeySpace;
+  readonly jobTypes: Readonly<Record<string, JobType<unknown>>>;
+  readonly handlers: Readonly<Record<string, Handler<unknown>>>;
+  readonly tuning: PoolTuning;
+  readonly retention: RetentionConfig;
+}
+
+const PROMOTE_LIMIT = 1000;
+
+/**
+ * Claims jobs of its handlers' types and runs them, at most `concurrency` at once. It claims only as
+ * many as it has free slots, so no job sits claimed but unstarted; when idle it blocks on Redis and
+ * wakes as soon as work arrives or the next scheduled job falls due.
+ */
+export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
+  readonly id: string;
+  readonly types: readonly string[];
+  private readonly config: PoolConfig;
+  private readonly redis: RedisClient;
+  private readonly blocking: RedisClient;
+  private readonly runner: ScriptRunner;
+  private readonly batcher: SettleBatcher;
+  private readonly tracker = new AttemptTracker();
+  private readonly heartbeat: Heartbeat;
+  private readonly reaper: LeaseReaper;
+  private readonly sweeper: RetentionSweeper;
+  private state: "new" | "running" | "closing" | "closed" = "new";
+  private loopDone: Promise<void> = Promise.resolve();
+  private closed: Promise<void> | undefined;
+  private slotFreed: (() => void) | undefined;
+
+  constructor(private readonly deps: PoolDeps) {
+    super();
+    this.config = poolConfig(deps.tuning);
+    this.id = this.config.id;
+    this.types = Object.keys(deps.handlers).sort();
+    for (const type of this.types) {
+      if (!deps.jobTypes[type]) throw new UnknownJobTypeError("createPool", type, Object.keys(deps.jobTypes));
+    }
+    this.redis = createRedisClient(deps.redis);
+    this.blocking = createRedisClient(deps.redis, { blocking: true });
+    for (const client of [this.redis, this.blocking]) client.on("error", () => undefined);
+    this.runner = new ScriptRunner(this.redis, deps.keys);
+    this.batcher = new SettleBatcher(this.runner);
+    const report = (error: JobsError) => this.report(error);
+    this.heartbeat = new Heartbeat(this.runner, this.config, this.tracker, report);
+    this.reaper = new LeaseReaper(this.runner, this.config, this.types, (ids) => this.emit("recovered", ids), report);
+    this.sweeper = new RetentionSweeper(this.runner, this.types, deps.retention, report);
+  }
+
+  get activeCount(): number {
+    return this.tracker.runningCount;
+  }
+
+  async start(): Promise<void> {
+    if (this.state !== "new") throw new ClosedError("pool.start", `pool ${this.id} was already started`);
+    this.state = "running";
+    this.heartbeat.start();
+    this.reaper.start();
+    this.sweeper.start();
+    this.loopDone = this.claimLoop();
+  }
+
+  close(): Promise<void> {
+    this.closed ??= this.shutdown();
+    return this.closed;
+  }
+
+  private async claimLoop(): Promise<void> {
+    let justWoken = false;
+    let failures = 0;
+    while (this.state === "running") {
+      const free = this.config.concurrency - this.tracker.runningCount;
+      if (free <= 0) {
+        await new Promise<void>((resolve) => (this.slotFreed = resolve));
+        continue;
+      }
+      let result: ClaimResult;
+      try {
+        result = await claim(this.runner, { types: this.types, count: Math.min(free, this.config.batchSize), leaseMs: this.config.leaseMs, poolId: this.id, promoteLimit: PROMOTE_LIMIT, justWoken });
+        failures = 0;
+      } catch (error) {
+        if (this.state !== "running") break;
+        this.report(toRedisError("pool.claim", error));
+        await sleep(Math.min(100 * 2 ** failures++, 2000));
+        continue;
+      }
+      justWoken = false;
+      if (this.state !== "running") {
+        await this.giveBack(result);
+        break;
+      }
+      for (const job of result.jobs) this.startAttempt(job.id, job.raw);
+      if (result.jobs.length === 0) justWoken = await this.waitForWork(result);
+    }
+  }
+
+  /** Blocks on the types' wake lists until work arrives, the next scheduled job is due, or idleWait passes. */
+  private async waitForWork(result: ClaimResult): Promise<boolean> {
+    const redisNow = result.leaseDeadline - this.config.leaseMs;
+    const untilDue = result.nextDueAt === undefined ? Infinity : result.nextDueAt - redisNow;
+    const waitMs = Math.min(untilDue, this.config.idleWaitMs);
+    if (waitMs <= 0) return false;
+    const wakeKeys = this.types.map((type) => this.deps.keys.forType(type).wake);
+    try {
+      const woken = await this.blocking.blpop(...wakeKeys, Math.max(waitMs, 1) / 1000);
+      return woken !== null;
+    } catch (error) {
+      if (this.state === "running") {
+        this.report(toRedisError("pool.wait", error));
+        await sleep(100);
+      }
+      return false;
+    }
+  }
+
+  private startAttempt(id: string, raw: string): void {
+    let record;
+    try {
+      record = decodeRecord(id, raw, "pool.claim");
+    } catch (error) {
+      this.report(error as JobsError);
+      return;
+    }
+    const type = record.header.t;
+    const ref: AttemptRef = { id, attempt: record.header.a ?? 0, type };
+    const controller = this.tracker.begin(ref);
+    const snapshot = toSnapshot(id, record);
+    this.emit("started", snapshot);
+    void runAttempt({ id, record, snapshot, jobType: this.deps.jobTypes[type]!, handler: this.deps.handlers[type]!, controller })
+      .then(async ({ settlement, error }) => {
+        this.tracker.handlerDone(ref);
+        this.slotFreed?.();
+        if (this.tracker.isAbandoned(ref)) return;
+        const outcome = await this.settleWithRetry(settlement);
+        this.tracker.settled(ref);
+        this.emitOutcome(outcome, snapshot, error);
+      });
+  }
+
+  /** A settle that fails because Redis is away is tried again until it lands or the pool closes. */
+  private async settleWithRetry(settlement: Parameters<SettleBatcher["add"]>[0]) {
+    for (let failures = 0; ; failures++) {
+      try {
+        return await this.batcher.add(settlement);
+      } catch (error) {
+        this.report(toRedisError("pool.settle", error));
+        if (this.state === "closed") return "stale" as const;
+        await sleep(Math.min(100 * 2 ** failures, 2000));
+      }
+    }
+  }
+
+  private emitOutcome(outcome: string, snapshot: ReturnType<typeof toSnapshot>, error: Error | undefined): void {
+    const durationMs = snapshot.startedAt ? Date.now() - snapshot.startedAt.getTime() : 0;
+    if (outcome === "finished" || (outcome === "rescheduled" && !error)) this.emit("finished", snapshot, durationMs);
+    else if (outcome === "retried") this.emit("retried", snapshot, error!);
+    else if (outcome === "failed" || outcome === "rescheduled") this.emit("failed", snapshot, error!);
+    else if (outcome === "rejected") this.emit("rejected", snapshot, error as JobsError);
+    else if (outcome === "cancelled") this.emit("cancelled", snapshot);
+  }
+
+  private async giveBack(result: ClaimResult): Promise<void> {
+    const refs = result.jobs.map(({ id, raw }) => {
+      const { header } = decodeRecord(id, raw, "pool.close");
+      return { id, attempt: header.a ?? 0, type: header.t };
+    });
+    await release(this.runner, refs).catch((error: unknown) => this.report(toRedisError("pool.release", error)));
+  }
+
+  private async shutdown(): Promise<void> {
+    if (this.state === "new") this.state = "closed";
+    if (this.state === "closed") return this.disconnect();
+    this.state = "closing";
+    this.slotFreed?.();
+    this.blocking.disconnect();
+    await this.loopDone;
+    await Promise.all([this.reaper.stop(), this.sweeper.stop()]);
+    const finishedInTime = await this.tracker.waitForRunning(this.config.closeGraceMs);
+    if (!finishedInTime) {
+      const unfinished = this.tracker.abandonRunning(new ClosedError("pool.close", `pool ${this.id}`));
+      await release(this.runner, unfinished).catch((error: unknown) => this.report(toRedisError("pool.release", error)));
+    }
+    await this.batcher.drain();
+    await this.tracker.waitForSettled(this.config.closeGraceMs);
+    await this.heartbeat.stop();
+    await this.redis.zrem(this.deps.keys.pools, this.id).catch(() => undefined);
+    this.state = "closed";
+    await this.disconnect();
+  }
+
+  private async disconnect(): Promise<void> {
+    this.blocking.disconnect();
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+
+  private report(error: JobsError): void {
+    if (this.listenerCount("error") > 0) this.emit("error", error);
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,35 @@
+import type { JobsError } from "../errors.js";
+import type { ScriptRunner } from "../redis/script-runner.js";
+import { trimRetained } from "../redis/scripts/trim-retained.js";
+import { PeriodicTask } from "./periodic-task.js";
+
+/** Retention limits in milliseconds and counts (see RetentionOptions for the defaults). */
+export interface RetentionConfig {
+  readonly finishedCount: number;
+  readonly finishedAgeMs: number;
+  readonly failedCount: number;
+  readonly failedAgeMs: number;
+  readonly sweepMs: number;
+}
+
+const BATCH = 1000;
+
+/** Deletes finished and failed jobs past retention, so Redis memory stays bounded under load. */
+export class RetentionSweeper {
+  private readonly task: PeriodicTask;
+
+  constructor(runner: ScriptRunner, types: readonly string[], config: RetentionConfig, onError: (error: JobsError) => void) {
+    this.task = new PeriodicTask("retention", config.sweepMs, async () => {
+      const deleted = await trimRetained(runner, { types, limit: BATCH, ...config });
+      return deleted >= BATCH;
+    }, onError);
+  }
+
+  start(): void {
+    this.task.start(false);
+  }
+
+  stop(): Promise<void> {
+    return this.task.stop();
+  }
+}

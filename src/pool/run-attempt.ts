@@ -1,0 +1,100 @@
+import type { JobType } from "../contract/job-type.js";
+import { JobTimeoutError, PayloadValidationError, type ValidationIssue } from "../errors.js";
+import type { JobErrorInfo, JobSnapshot } from "../interfaces.js";
+import { backoffDelay } from "../options/backoff.js";
+import { nextRunAt, type RecurrenceFields } from "../options/recurrence.js";
+import type { Settlement } from "../redis/scripts/settle.js";
+import { parsePayload, type DecodedRecord } from "../store/job-record.js";
+import type { Handler } from "./pool-api.js";
+
+const MAX_STACK = 4000;
+
+export interface AttemptContext {
+  readonly id: string;
+  readonly record: DecodedRecord;
+  readonly snapshot: JobSnapshot;
+  readonly jobType: JobType<unknown>;
+  readonly handler: Handler<unknown>;
+  readonly controller: AbortController;
+}
+
+/** The result of one attempt, ready to settle, plus the error (if any) for the pool's events. */
+export interface AttemptResult {
+  readonly settlement: Settlement;
+  readonly error: Error | undefined;
+}
+
+/**
+ * Runs one claimed attempt: parses and validates the payload (a bad one is rejected, never retried),
+ * runs the handler under the job's timeout, and turns any throw or rejection into a failed attempt.
+ */
+export async function runAttempt(ctx: AttemptContext): Promise<AttemptResult> {
+  const { header } = ctx.record;
+  const base = { id: ctx.id, attempt: header.a ?? 0, type: header.t, retryDelayMs: 0, nextRunAt: undefined };
+  const payload = checkedPayload(ctx);
+  if (payload instanceof PayloadValidationError) {
+    return { settlement: { ...base, outcome: "reject", error: { ...errorInfo(payload), issues: payload.errors.map(({ path, message }) => ({ path, message })) } }, error: payload };
+  }
+  try {
+    await withTimeout(ctx, () => ctx.handler(payload.value, { id: ctx.id, type: header.t, attempt: header.a ?? 0, payload: payload.value, job: ctx.snapshot, signal: ctx.controller.signal }));
+    return { settlement: { ...base, outcome: "ok", nextRunAt: next(header) }, error: undefined };
+  } catch (thrown) {
+    const error = thrown instanceof Error ? thrown : nonError(thrown);
+    const failures = (header.f ?? 0) + 1;
+    return {
+      settlement: { ...base, outcome: "error", error: errorInfo(error), retryDelayMs: backoffDelay(header.bo, failures), nextRunAt: next(header) },
+      error,
+    };
+  }
+}
+
+function checkedPayload(ctx: AttemptContext): { value: unknown } | PayloadValidationError {
+  let value: unknown;
+  try {
+    value = parsePayload(ctx.record.payloadJson);
+  } catch {
+    return new PayloadValidationError("pool.validate", ctx.jobType.name, [{ path: "", message: "payload is not valid JSON" }]);
+  }
+  if (ctx.jobType.check(value)) return { value };
+  const issues: ValidationIssue[] = ctx.jobType.errors(value);
+  return new PayloadValidationError("pool.validate", ctx.jobType.name, issues.length ? issues : [{ path: "", message: "does not match the schema" }]);
+}
+
+async function withTimeout(ctx: AttemptContext, run: () => unknown): Promise<void> {
+  const timeoutMs = ctx.record.header.to;
+  const aborted = new Promise<never>((_, reject) => {
+    const onAbort = () => reject(ctx.controller.signal.reason);
+    if (ctx.controller.signal.aborted) onAbort();
+    else ctx.controller.signal.addEventListener("abort", onAbort, { once: true });
+  });
+  aborted.catch(() => undefined);
+  const timer = timeoutMs ? setTimeout(() => ctx.controller.abort(new JobTimeoutError("pool.run", ctx.id, timeoutMs)), timeoutMs) : undefined;
+  try {
+    await Promise.race([Promise.resolve().then(run), aborted]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function next(header: DecodedRecord["header"]): number | undefined {
+  const fields: RecurrenceFields = { ev: header.ev, cr: header.cr, tz: header.tz };
+  return fields.ev || fields.cr ? nextRunAt(fields, header.at, Date.now()) : undefined;
+}
+
+function nonError(value: unknown): Error {
+  let text: string;
+  try {
+    text = typeof value === "string" ? value : JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  const error = new Error(`handler threw a non-Error value: ${text}`);
+  error.name = "NonErrorThrown";
+  return error;
+}
+
+export function errorInfo(error: Error): JobErrorInfo {
+  const message = typeof error.message === "string" ? error.message : String(error.message);
+  const stack = typeof error.stack === "string" ? error.stack.slice(0, MAX_STACK) : undefined;
+  return stack ? { name: error.name || "Error", message, stack } : { name: error.name || "Error", message };
+}

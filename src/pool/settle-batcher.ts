@@ -1,0 +1,43 @@
+import { settle, type Settlement, type SettleOutcome } from "../redis/scripts/settle.js";
+import type { ScriptRunner } from "../redis/script-runner.js";
+
+interface Pending {
+  readonly settlement: Settlement;
+  readonly resolve: (outcome: SettleOutcome) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/**
+ * Gathers the attempts that end in the same tick into one settle call. It flushes in a microtask,
+ * so the settle and the pool's next claim leave in the same auto-pipelined write: one round trip.
+ */
+export class SettleBatcher {
+  private pending: Pending[] = [];
+  private inFlight = new Set<Promise<void>>();
+
+  constructor(private readonly runner: ScriptRunner, private readonly maxBatch = 500) {}
+
+  add(settlement: Settlement): Promise<SettleOutcome> {
+    return new Promise((resolve, reject) => {
+      if (this.pending.push({ settlement, resolve, reject }) === 1) queueMicrotask(() => this.flush());
+    });
+  }
+
+  /** Resolves once every settle sent so far has been answered. */
+  async drain(): Promise<void> {
+    this.flush();
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  private flush(): void {
+    while (this.pending.length > 0) {
+      const batch = this.pending.splice(0, this.maxBatch);
+      const sent = settle(this.runner, batch.map((p) => p.settlement)).then(
+        (outcomes) => batch.forEach((p, i) => p.resolve(outcomes[i] ?? "stale")),
+        (error: unknown) => batch.forEach((p) => p.reject(error)),
+      );
+      this.inFlight.add(sent);
+      void sent.finally(() => this.inFlight.delete(sent));
+    }
+  }
+}

@@ -1,0 +1,82 @@
+import { Cluster, Redis, type ClusterNode, type ClusterOptions, type RedisOptions } from "ioredis";
+import { InvalidOptionError } from "../errors.js";
+
+/** A standalone, Sentinel or Cluster client: the library needs nothing that differs between them. */
+export type RedisClient = Redis | Cluster;
+
+/**
+ * How to reach Redis: a URL, plain ioredis options (host, port, path, tls, username, password, db,
+ * sentinels + name for Sentinel), or `cluster` with its seed nodes.
+ */
+export interface RedisConnectionOptions extends RedisOptions {
+  readonly url?: string;
+  readonly cluster?: readonly ClusterNode[];
+  readonly clusterOptions?: ClusterOptions;
+}
+
+export const DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
+
+/**
+ * Parses redis://, rediss:// (TLS), unix:///path/to.sock?db=2 or a bare socket path. Credentials
+ * come from the URL's user and password; they are never echoed in errors.
+ */
+export function parseRedisUrl(url: string, op = "connect"): RedisOptions {
+  if (url.startsWith("/")) return { path: url };
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new InvalidOptionError(op, "redis", "must be a redis://, rediss:// or unix:// URL or a socket path");
+  }
+  const options: RedisOptions = {};
+  if (parsed.username) options.username = decodeURIComponent(parsed.username);
+  if (parsed.password) options.password = decodeURIComponent(parsed.password);
+  const db = parsed.searchParams.get("db") ?? parsed.pathname.replace(/^\//, "");
+  if (parsed.protocol === "unix:") {
+    options.path = parsed.pathname;
+    const socketDb = parsed.searchParams.get("db");
+    if (socketDb) options.db = parseDb(socketDb, op);
+    return options;
+  }
+  if (parsed.protocol !== "redis:" && parsed.protocol !== "rediss:") {
+    throw new InvalidOptionError(op, "redis", `has unsupported scheme ${parsed.protocol} (use redis://, rediss:// or unix://)`);
+  }
+  options.host = parsed.hostname.replace(/^\[(.*)\]$/, "$1") || "127.0.0.1";
+  options.port = parsed.port ? Number(parsed.port) : 6379;
+  if (db) options.db = parseDb(db, op);
+  if (parsed.protocol === "rediss:") options.tls = { servername: options.host };
+  return options;
+}
+
+function parseDb(text: string, op: string): number {
+  const db = Number(text);
+  if (!Number.isInteger(db) || db < 0) throw new InvalidOptionError(op, "redis", `database must be a non-negative integer, got ${text}`);
+  return db;
+}
+
+export interface ClientRole {
+  /** Blocking clients wait on BLPOP and must never give up on a command while Redis is away. */
+  readonly blocking?: boolean;
+}
+
+/** Opens a client with the library's defaults: auto-pipelining, lazy connect, reconnect for ever. */
+export function createRedisClient(source: string | RedisConnectionOptions | undefined, role: ClientRole = {}): RedisClient {
+  const resolved = typeof source === "string" || source === undefined ? { url: source ?? process.env.REDIS_URL ?? DEFAULT_REDIS_URL } : source;
+  const { url, cluster, clusterOptions, ...rest } = resolved;
+  const base: RedisOptions = {
+    // RESP2: the replies every script and query here is written against, on any Redis 6+ server.
+    protocol: 2,
+    enableAutoPipelining: !role.blocking,
+    // A command waits through a short outage, then fails with RedisUnavailableError so a caller
+    // is never left hanging; pools catch it and try again.
+    maxRetriesPerRequest: role.blocking ? null : 3,
+    retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 6), 2000),
+    lazyConnect: false,
+    ...(url ? parseRedisUrl(url) : {}),
+    ...rest,
+  };
+  if (cluster) {
+    return new Cluster([...cluster], { ...clusterOptions, redisOptions: base, enableAutoPipelining: !role.blocking });
+  }
+  return new Redis(base);
+}

@@ -1,0 +1,31 @@
+import type { ScriptRunner } from "../script-runner.js";
+
+export interface ClaimArgs {
+  readonly types: readonly string[];
+  readonly count: number;
+  readonly leaseMs: number;
+  readonly poolId: string;
+  readonly promoteLimit: number;
+  readonly justWoken: boolean;
+}
+
+export interface ClaimedRecord {
+  readonly id: string;
+  readonly raw: string;
+}
+
+export interface ClaimResult {
+  readonly jobs: ClaimedRecord[];
+  /** Earliest scheduled run-at among the types, given when nothing was claimed. */
+  readonly nextDueAt: number | undefined;
+  /** When the leases of these jobs expire unless renewed (Redis clock). */
+  readonly leaseDeadline: number;
+}
+
+/** claim.lua: promotes due jobs and leases the best `count` to the pool. */
+export async function claim(runner: ScriptRunner, a: ClaimArgs): Promise<ClaimResult> {
+  const reply = (await runner.run("claim", "redis.claim", a.types, [a.count, a.leaseMs, a.poolId, a.promoteLimit, a.justWoken ? "1" : "0"])) as string[];
+  const jobs: ClaimedRecord[] = [];
+  for (let i = 2; i < reply.length; i += 2) jobs.push({ id: reply[i]!, raw: reply[i + 1]! });
+  return { jobs, nextDueAt: reply[0] ? Number(reply[0]) : undefined, leaseDeadline: Number(reply[1]) };
+}

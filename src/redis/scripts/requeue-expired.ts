@@ -1,0 +1,21 @@
+import type { ScriptRunner } from "../script-runner.js";
+
+export interface RequeueExpiredArgs {
+  readonly types: readonly string[];
+  readonly limit: number;
+  readonly maxRecoveries: number;
+  readonly stalePoolMs: number;
+}
+
+export interface RecoveredJob {
+  readonly id: string;
+  readonly outcome: "requeued" | "failed" | "cancelled" | "corrupt";
+}
+
+/** requeueExpired.lua: puts back the jobs of pools that stopped renewing their leases. */
+export async function requeueExpired(runner: ScriptRunner, a: RequeueExpiredArgs): Promise<RecoveredJob[]> {
+  const reply = (await runner.run("requeueExpired", "redis.requeueExpired", a.types, [a.limit, a.maxRecoveries, a.stalePoolMs])) as string[];
+  const jobs: RecoveredJob[] = [];
+  for (let i = 0; i < reply.length; i += 2) jobs.push({ id: reply[i]!, outcome: reply[i + 1] as RecoveredJob["outcome"] });
+  return jobs;
+}

@@ -1,0 +1,31 @@
+import type { ScriptRunner } from "../script-runner.js";
+
+export interface ScheduleEntry {
+  readonly id: string;
+  readonly type: string;
+  /** Absolute ms; when undefined the job runs `delayMs` after Redis's clock. */
+  readonly runAt: number | undefined;
+  readonly delayMs: number;
+  readonly priority: number;
+  /** From encodeRecordTail. */
+  readonly recordTail: string;
+}
+
+export interface ScheduleResult {
+  readonly id: string;
+  /** False when a job with this id already existed: nothing was written for it. */
+  readonly created: boolean;
+}
+
+/** schedule.lua: writes all entries in one atomic call. */
+export async function schedule(runner: ScriptRunner, entries: readonly ScheduleEntry[]): Promise<ScheduleResult[]> {
+  const types = [...new Set(entries.map((e) => e.type))];
+  const args: (string | number)[] = [entries.length];
+  for (const e of entries) {
+    args.push(e.id, types.indexOf(e.type) + 1, e.runAt ?? "", e.delayMs, e.priority, e.recordTail);
+  }
+  const reply = (await runner.run("schedule", "redis.schedule", types, args)) as (string | number)[];
+  const results: ScheduleResult[] = [];
+  for (let i = 0; i < reply.length; i += 2) results.push({ id: String(reply[i]), created: reply[i + 1] === 1 });
+  return results;
+}

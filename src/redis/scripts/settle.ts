@@ -1,0 +1,24 @@
+import type { JobErrorInfo } from "../../interfaces.js";
+import type { ScriptRunner } from "../script-runner.js";
+import { typesOf, type AttemptRef } from "./attempt-ref.js";
+
+export interface Settlement extends AttemptRef {
+  readonly outcome: "ok" | "error" | "reject";
+  readonly error?: JobErrorInfo;
+  /** Delay before the retry, if the job has one left. */
+  readonly retryDelayMs: number;
+  /** A recurring job's next slot. */
+  readonly nextRunAt: number | undefined;
+}
+
+export type SettleOutcome = "finished" | "retried" | "failed" | "rejected" | "cancelled" | "rescheduled" | "stale" | "gone" | "corrupt";
+
+/** settle.lua: records how a batch of attempts ended, in one call. */
+export async function settle(runner: ScriptRunner, settlements: readonly Settlement[]): Promise<SettleOutcome[]> {
+  const types = typesOf(settlements);
+  const args: (string | number)[] = [settlements.length];
+  for (const s of settlements) {
+    args.push(s.id, s.attempt, types.indexOf(s.type) + 1, s.outcome, s.error ? JSON.stringify(s.error) : "", s.retryDelayMs, s.nextRunAt ?? "");
+  }
+  return (await runner.run("settle", "redis.settle", types, args)) as SettleOutcome[];
+}
