@@ -9,8 +9,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     projects: [
-      { resolve: { alias }, test: { name: "unit", include: ["test/**/*.test.ts"], exclude: ["test/faults/**", "**/node_modules/**"] } },
-      { resolve: { alias }, test: { name: "faults", include: ["test/faults/**/*.test.ts"], testTimeout: 120_000, hookTimeout: 60_000 } },
+      { extends: true, test: { name: "unit", include: ["test/**/*.test.ts"], exclude: ["test/faults/**", "**/node_modules/**"] } },
+      { extends: true, test: { name: "faults", include: ["test/faults/**/*.test.ts"], testTimeout: 120_000, hookTimeout: 60_000 } },
     ],
   },
 });
