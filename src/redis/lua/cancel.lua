@@ -1,3 +1,4 @@
+#!lua
 -- Cancels one job. A queued job is cancelled at once; an executing one is marked, and its pool
 -- ends it as cancelled whatever its outcome (and is told through its next lease renewal).
 -- @include keys

@@ -1,3 +1,4 @@
+#!lua
 -- Claims up to n jobs of the given types for one pool, best first, and leases them to it.
 -- @include keys
 -- @include record

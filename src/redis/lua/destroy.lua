@@ -1,3 +1,4 @@
+#!lua
 -- Deletes one job and every trace of it. Safe to repeat: a missing job is not an error.
 -- @include keys
 --

@@ -1,3 +1,4 @@
+#!lua
 -- Renews the leases of the attempts a pool is running, and tells it which it no longer holds and
 -- which were cancelled while they ran.
 -- @include keys

@@ -1,3 +1,4 @@
+#!lua
 -- Gives attempts back to the queue at once, without counting them as failures: used by a closing
 -- pool for jobs it claimed but will not run (or could not finish within its grace period).
 -- @include keys

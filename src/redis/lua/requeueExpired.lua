@@ -1,3 +1,4 @@
+#!lua
 -- Puts back the jobs whose lease expired: their pool died, was cut off, or stopped renewing.
 -- Any live pool runs this, on a timer, for the types it handles.
 -- @include keys

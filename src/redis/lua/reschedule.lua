@@ -1,3 +1,4 @@
+#!lua
 -- Queues an existing job again for a new time, from any status but executing, and optionally
 -- changes its recurrence. Its failures this run and its cancel request are cleared.
 -- @include keys

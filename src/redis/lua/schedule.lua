@@ -1,3 +1,4 @@
+#!lua
 -- Schedules a batch of new jobs in one round trip.
 -- @include keys
 -- @include record

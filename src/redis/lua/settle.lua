@@ -1,3 +1,4 @@
+#!lua
 -- Records how a batch of attempts ended, in one round trip, and moves each job on.
 -- @include keys
 -- @include record

@@ -1,3 +1,4 @@
+#!lua
 -- Deletes finished, failed, cancelled and rejected jobs past their retention, oldest first, a
 -- bounded number per call, so Redis memory stays bounded under a steady load.
 -- @include keys

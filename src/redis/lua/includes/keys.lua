@@ -8,6 +8,9 @@
 --   finished:<T>, failed:<T>, cancelled:<T>, rejected:<T> (zsets, finished ms), wake:<T> (list)
 -- ARGV[1] is the number of job types m, ARGV[2..m+1] their names, in the same order as their keys;
 -- a script's own arguments start at ARGV[ARG0].
+--
+-- Every script's first line is '#!lua': Redis 7 then checks maxmemory before the script starts, so
+-- under OOM a script is refused whole instead of failing half-way through its writes.
 
 local JOBS, TYPES, POOLS = KEYS[1], KEYS[2], KEYS[3]
 local GLOBAL_KEYS, KEYS_PER_TYPE = 3, 8
