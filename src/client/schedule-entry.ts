@@ -22,7 +22,7 @@ export function scheduleEntry(
   recurrence?: RecurrenceFields,
 ): ScheduleEntry {
   if (!jobType.check(payload)) throw new PayloadValidationError(op, jobType.name, jobType.errors(payload));
-  const payloadJson = JSON.stringify(payload);
+  const payloadJson = encodePayload(op, jobType.name, payload);
   const bytes = Buffer.byteLength(payloadJson);
   if (bytes > maxPayloadBytes) throw new PayloadTooLargeError(op, jobType.name, bytes, maxPayloadBytes);
   const priority = checkPriority(options.priority ?? jobType.priority ?? 0, op);
@@ -43,6 +43,18 @@ export function scheduleEntry(
     priority,
     recordTail: encodeRecordTail(header, payloadJson),
   };
+}
+
+/** The payload as JSON; a value JSON cannot hold (undefined, a function, a BigInt) is a validation error, not a crash. */
+function encodePayload(op: string, jobType: string, payload: unknown): string {
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(payload);
+  } catch (error) {
+    throw new PayloadValidationError(op, jobType, [{ path: "", message: `cannot be encoded as JSON: ${(error as Error).message}` }]);
+  }
+  if (json === undefined) throw new PayloadValidationError(op, jobType, [{ path: "", message: `cannot be encoded as JSON (${typeof payload})` }]);
+  return json;
 }
 
 /** Time-ordered and random: unique across machines, and a resent schedule call reuses the same id. */

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll } from "vitest";
-import { createJobs, type Jobs, type JobType, type Pool } from "typed-jobs";
+import { createJobs, type Jobs, type JobType, type Pool, type PoolOptions } from "typed-jobs";
 import { RedisServer } from "./redis-server.js";
 
 /**
@@ -41,8 +41,8 @@ export function useRedis(): { server: () => RedisServer; bundle: <M>(types: { [K
 export interface TestBundle<M> {
   readonly jobs: Jobs<M>;
   readonly namespace: string;
-  /** A pool closed after the test; close it yourself to test close. */
-  pool(options: Parameters<Jobs<M>["createPool"]>[0]): Pool;
+  /** A pool closed after the test; close it yourself to test close. It may handle only some of the types. */
+  pool<K extends keyof M & string = keyof M & string>(options: PoolOptions<M, K>): Pool;
 }
 
 /** A hand-written job type for runtime tests: payload checked by a predicate, errors by a function. */

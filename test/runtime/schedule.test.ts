@@ -1,0 +1,137 @@
+import { describe, expect, it } from "vitest";
+import { InvalidOptionError, PayloadTooLargeError, PayloadValidationError, UnknownJobTypeError, type Jobs } from "typed-jobs";
+import { anyPayload, jobType, useRedis } from "../support/setup.js";
+import { jobsKey, keyOf, useRedisClient } from "../support/redis-state.js";
+import { waitUntil } from "../support/redis-server.js";
+
+// albrow job_type_test.go and encode_test.go, adapted: types are plain objects given to createJobs,
+// payloads are JSON checked by the type's validator, and the codec tests become JSON round trips.
+
+type Person = { name: string; age: number };
+type M = { person: Person; anything: unknown; withRetries: Person };
+const isPerson = (v: unknown): boolean => typeof v === "object" && v !== null && typeof (v as Person).name === "string" && typeof (v as Person).age === "number";
+const types = {
+  person: jobType<Person>("person", isPerson),
+  anything: jobType<unknown>("anything", anyPayload),
+  withRetries: jobType<Person>("withRetries", isPerson, { retries: 3, priority: 9 }),
+};
+
+const { server, bundle } = useRedis();
+const redis = useRedisClient(server);
+
+async function recordCount(namespace: string): Promise<number> {
+  return redis().hlen(jobsKey(namespace));
+}
+
+describe("job types (albrow job_type_test.go)", () => {
+  it("TestRegisterType: a runtime knows its types and their defaults, and refuses names it does not know", async () => {
+    const { jobs, pool } = bundle<M>(types);
+    expect(Object.keys(jobs.types).sort()).toEqual(["anything", "person", "withRetries"]);
+    const job = await jobs.schedule("withRetries", { name: "a", age: 1 });
+    expect(job).toMatchObject({ retries: 3, retriesLeft: 3, priority: 9 });
+
+    const unknown = jobs as unknown as Jobs<{ nope: unknown }>;
+    await expect(unknown.schedule("nope", {})).rejects.toBeInstanceOf(UnknownJobTypeError);
+    // An inherited property name is not a job type either.
+    await expect(unknown.schedule("toString" as "nope", {})).rejects.toBeInstanceOf(UnknownJobTypeError);
+    expect(() => pool({ handlers: { nope: () => undefined } } as never)).toThrow(UnknownJobTypeError);
+  });
+
+  it("TestTypeSchedule: a valid payload is written queued; an invalid one throws PayloadValidationError and writes nothing", async () => {
+    const { jobs, namespace } = bundle<M>(types);
+    const before = Date.now();
+    const job = await jobs.schedule("person", { name: "Ada", age: 36 }, { priority: 100 });
+    expect(job.id).not.toBe("");
+    expect(job).toMatchObject({ type: "person", status: "queued", priority: 100, payload: { name: "Ada", age: 36 } });
+    const found = await jobs.findJob(job.id);
+    expect(found.runAt.getTime()).toBeGreaterThanOrEqual(before - 5);
+    expect(found.runAt.getTime()).toBeLessThanOrEqual(Date.now() + 5);
+    expect(await recordCount(namespace)).toBe(1);
+
+    const error = await jobs.schedule("person", { name: "Bob", age: "old" } as never).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PayloadValidationError);
+    expect((error as PayloadValidationError).jobType).toBe("person");
+    expect((error as PayloadValidationError).errors.length).toBeGreaterThan(0);
+    expect(await recordCount(namespace)).toBe(1);
+  });
+
+  it("a payload JSON cannot represent (undefined, a BigInt) is refused with PayloadValidationError and writes nothing", async () => {
+    const { jobs, namespace } = bundle<M>(types);
+    await expect(jobs.schedule("anything", undefined)).rejects.toBeInstanceOf(PayloadValidationError);
+    await expect(jobs.schedule("anything", 10n)).rejects.toBeInstanceOf(PayloadValidationError);
+    await expect(jobs.schedule("anything", () => 1)).rejects.toBeInstanceOf(PayloadValidationError);
+    expect(await recordCount(namespace)).toBe(0);
+  });
+
+  it("a payload over maxPayloadBytes throws PayloadTooLargeError and writes nothing", async () => {
+    const { jobs, namespace } = bundle<M>(types, { maxPayloadBytes: 64 });
+    const error = await jobs.schedule("anything", "x".repeat(100)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PayloadTooLargeError);
+    expect((error as PayloadTooLargeError).bytes).toBe(102);
+    expect(await recordCount(namespace)).toBe(0);
+  });
+
+  it("invalid options name the option and write nothing", async () => {
+    const { jobs, namespace } = bundle<M>(types);
+    const bad = [{ priority: 5000 }, { priority: 1.5 }, { retries: -1 }, { delay: "soon" }, { runAt: Number.NaN }, { id: "" }, { timeout: -5 }];
+    for (const options of bad) {
+      const error = await jobs.schedule("anything", 1, options).catch((e: unknown) => e);
+      expect(error, JSON.stringify(options)).toBeInstanceOf(InvalidOptionError);
+      expect((error as InvalidOptionError).option).toBe(Object.keys(options)[0]);
+    }
+    expect(await recordCount(namespace)).toBe(0);
+  });
+
+  it("scheduling the same caller-chosen id twice creates one job and returns the existing one", async () => {
+    const { jobs, namespace } = bundle<M>(types);
+    const first = await jobs.schedule("person", { name: "first", age: 1 }, { id: "order-42", priority: 3 });
+    const second = await jobs.schedule("person", { name: "second", age: 2 }, { id: "order-42", priority: 7 });
+    expect(second.id).toBe("order-42");
+    expect(second.payload).toEqual({ name: "first", age: 1 });
+    expect(second.priority).toBe(3);
+    expect(await recordCount(namespace)).toBe(1);
+    expect(await redis().zcard(keyOf(namespace, "ready", "person"))).toBe(1);
+    expect((await jobs.findJob(first.id)).payload).toEqual({ name: "first", age: 1 });
+  });
+
+  it("scheduleBulk writes every job in one call; one invalid payload writes none", async () => {
+    const { jobs, namespace } = bundle<M>(types);
+    const people = Array.from({ length: 5 }, (_, i) => ({ name: `p${i}`, age: i }));
+    const created = await jobs.scheduleBulk("person", people, { priority: 2 });
+    expect(created.map((j) => j.payload)).toEqual(people);
+    expect(new Set(created.map((j) => j.id)).size).toBe(5);
+    expect(await redis().zcard(keyOf(namespace, "ready", "person"))).toBe(5);
+    for (const job of created) expect((await jobs.findJob(job.id)).payload).toEqual(job.payload);
+    expect((await jobs.counts()).byType.person!.queued).toBe(5);
+
+    await expect(jobs.scheduleBulk("person", [{ name: "ok", age: 1 }, { name: 3 } as never])).rejects.toBeInstanceOf(PayloadValidationError);
+    expect(await recordCount(namespace)).toBe(5);
+    await expect(jobs.scheduleBulk("person", [people[0]!, people[1]!], { id: "shared" })).rejects.toBeInstanceOf(InvalidOptionError);
+    expect(await jobs.scheduleBulk("person", [])).toEqual([]);
+  });
+});
+
+describe("payload round trips (albrow encode_test.go)", () => {
+  const cases: [string, unknown][] = [
+    ["TestConvertInt", 7],
+    ["TestConvertString", "test"],
+    ["TestConvertBool", true],
+    ["TestConvertStruct", { Name: "test person", Age: 23 }],
+    ["TestConvertSlice", ["a", "b", "c"]],
+    ["numbers", [0, -1, 1.5, -2.25e-7, 1e21, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER, 0.1 + 0.2]],
+    ["unicode", { "ключ": "значение", emoji: "🚀👩‍👩‍👧", cjk: "漢字かな", combining: "e\u0301", separators: "a\u2028b\u2029c", controls: "tab\tnew\nline\r\"q\"\\", nul: "a\u0000b" }],
+    ["nested", { a: [{ b: [[1, 2], [], {}], c: null }], d: { e: { f: { g: [true, false, null] } } }, "": "empty key" }],
+    ["null", null],
+    ["empty string", ""],
+  ];
+
+  it.each(cases)("%s: the payload reads back equal through findJob and reaches the handler equal", async (_name, value) => {
+    const { jobs, pool } = bundle<M>(types);
+    const job = await jobs.schedule("anything", value);
+    expect((await jobs.findJob(job.id)).payload).toEqual(value);
+    const received: unknown[] = [];
+    await pool({ handlers: { anything: (payload) => void received.push(payload) }, concurrency: 1 }).start();
+    await waitUntil(() => received.length === 1);
+    expect(received[0]).toEqual(value);
+  });
+});
