@@ -2,7 +2,7 @@ import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Cluster } from "ioredis";
+import { Cluster, Redis } from "ioredis";
 import { freePort, waitUntil } from "./redis-server.js";
 
 interface Node {
@@ -60,6 +60,13 @@ export class RedisCluster {
   /** A plain ioredis Cluster client for test assertions and seeding (not the library's). */
   client(): Cluster {
     const client = new Cluster(this.seeds, { redisOptions: { protocol: 2 } });
+    client.on("error", () => undefined);
+    return client;
+  }
+
+  /** A plain client on one node, for looking at what that shard holds. */
+  nodeClient(port: number): Redis {
+    const client = new Redis({ host: "127.0.0.1", port, protocol: 2 });
     client.on("error", () => undefined);
     return client;
   }

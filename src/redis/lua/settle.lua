@@ -25,6 +25,15 @@ local now = nowMs()
 local n = tonumber(ARGV[ARG0])
 local results = {}
 
+-- Queues a retry or a recurring job's next run, and wakes an idle pool when the job is due now or is
+-- now the earliest scheduled one: a pool asleep until a later run-at (or for its whole idle wait) must
+-- not sleep through it.
+local function requeue(tk, id, header)
+  if enqueue(tk.ready, tk.scheduled, id, header, now) or redis.call("ZRANGE", tk.scheduled, 0, 0)[1] == id then
+    wake(tk.wake)
+  end
+end
+
 local function finish(header, id, key, status)
   header.s = status
   redis.call("ZADD", key, exact(now), id)
@@ -62,12 +71,12 @@ for j = 0, n - 1 do
       if outcome == "error" then header.f = (header.f or 0) + 1 end
       if outcome == "error" and header.f <= (header.r or 0) then
         header.s, header.at = "queued", now + retryDelay
-        if enqueue(tk.ready, tk.scheduled, id, header, now) then wake(tk.wake) end
+        requeue(tk, id, header)
         result = "retried"
       elseif nextRunAt then
         -- The retry budget is per run: the next slot starts with all of its retries.
         header.s, header.at, header.f = "queued", nextRunAt, nil
-        enqueue(tk.ready, tk.scheduled, id, header, now)
+        requeue(tk, id, header)
         result = "rescheduled"
       elseif outcome == "ok" then
         finish(header, id, tk.finished, "finished")
