@@ -35,15 +35,15 @@ describe("claiming (albrow pop_next_jobs and pool ordering)", () => {
     await waitUntil(() => started.length === 2);
     expect(started).toEqual(["four", "two"]);
 
-    expect(await redis().zrange(keyOf(namespace, "executing", "task"), 0, -1)).toEqual(expect.arrayContaining(["five", "four", "two"]));
+    expect(await redis().zrange(keyOf(namespace, "executing", "task"), "0", "-1")).toEqual(expect.arrayContaining(["five", "four", "two"]));
     expect(await redis().zcard(keyOf(namespace, "executing", "task"))).toBe(3);
-    expect(await redis().zrange(keyOf(namespace, "scheduled", "task"), 0, -1)).toEqual(["one", "three"]);
+    expect(await redis().zrange(keyOf(namespace, "scheduled", "task"), "0", "-1")).toEqual(["one", "three"]);
     expect(await redis().zcard(keyOf(namespace, "ready", "task"))).toBe(0);
     expect((await jobs.findJob("five")).poolId).toBe("otherPool");
     release.open();
     await waitUntil(async () => (await redis().zcard(keyOf(namespace, "finished", "task"))) === 2);
     await p.close();
-    expect(await redis().zrange(keyOf(namespace, "executing", "task"), 0, -1)).toEqual(["five"]);
+    expect(await redis().zrange(keyOf(namespace, "executing", "task"), "0", "-1")).toEqual(["five"]);
   });
 
   it("TestGetNextJobs: the high-priority job is claimed first, executing, owned by the pool, attempt counted", async () => {
