@@ -1,0 +1,48 @@
+import { Redis } from "ioredis";
+import { RedisServer } from "../test/support/redis-server.js";
+
+/**
+ * The benchmark's private redis-server (never 127.0.0.1:6379), started as the tests start theirs:
+ * free port, own data directory, no persistence.
+ */
+export class BenchRedis {
+  private constructor(readonly server: RedisServer, readonly admin: Redis) {}
+
+  static async start(): Promise<BenchRedis> {
+    const server = await RedisServer.start();
+    return new BenchRedis(server, server.client());
+  }
+
+  get url(): string {
+    return this.server.url;
+  }
+
+  /** Safe: this server is ours alone. */
+  async flush(): Promise<void> {
+    await this.admin.flushall();
+  }
+
+  async info(section: string): Promise<Record<string, string>> {
+    const out: Record<string, string> = {};
+    for (const line of (await this.admin.info(section)).split("\r\n")) {
+      const i = line.indexOf(":");
+      if (i > 0) out[line.slice(0, i)] = line.slice(i + 1);
+    }
+    return out;
+  }
+
+  /** Calls per command since the last CONFIG RESETSTAT, script-internal calls included. */
+  async commandCalls(): Promise<Map<string, number>> {
+    const calls = new Map<string, number>();
+    for (const [key, value] of Object.entries(await this.info("commandstats"))) {
+      const m = /calls=(\d+)/.exec(value);
+      if (m) calls.set(key.replace(/^cmdstat_/, ""), Number(m[1]));
+    }
+    return calls;
+  }
+
+  async stop(): Promise<void> {
+    this.admin.disconnect();
+    await this.server.stop();
+  }
+}
