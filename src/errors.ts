@@ -89,8 +89,10 @@ export class CorruptJobRecordError extends JobsError {
 
 /** Redis could not be reached, or the connection dropped before the reply came. */
 export class RedisUnavailableError extends JobsError {
-  constructor(op: string, cause: unknown) {
-    super("REDIS_UNAVAILABLE", op, `Redis unavailable during ${op}: ${describe(cause)}`, { cause });
+  /** `connectionError`: why the client could not connect, when the cause itself does not say. */
+  constructor(op: string, cause: unknown, connectionError?: string) {
+    const why = connectionError ? ` (last connection error: ${connectionError})` : "";
+    super("REDIS_UNAVAILABLE", op, `Redis unavailable during ${op}: ${describe(cause)}${why}`, { cause });
   }
 }
 

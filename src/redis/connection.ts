@@ -1,4 +1,5 @@
 import { Cluster, Redis, type ClusterNode, type ClusterOptions, type RedisOptions } from "ioredis";
+import { isIP } from "node:net";
 import { InvalidOptionError } from "../errors.js";
 
 /** A standalone, Sentinel or Cluster client: the library needs nothing that differs between them. */
@@ -44,7 +45,8 @@ export function parseRedisUrl(url: string, op = "connect"): RedisOptions {
   options.host = parsed.hostname.replace(/^\[(.*)\]$/, "$1") || "127.0.0.1";
   options.port = parsed.port ? Number(parsed.port) : 6379;
   if (db) options.db = parseDb(db, op);
-  if (parsed.protocol === "rediss:") options.tls = { servername: options.host };
+  // SNI carries a host name only (RFC 6066); for an IP address the certificate is still checked against the IP.
+  if (parsed.protocol === "rediss:") options.tls = isIP(options.host) ? {} : { servername: options.host };
   return options;
 }
 
@@ -63,6 +65,10 @@ export interface ClientRole {
 export function createRedisClient(source: string | RedisConnectionOptions | undefined, role: ClientRole = {}): RedisClient {
   const resolved = typeof source === "string" || source === undefined ? { url: source ?? process.env.REDIS_URL ?? DEFAULT_REDIS_URL } : source;
   const { url, cluster, clusterOptions, ...rest } = resolved;
+  const fromUrl = url ? parseRedisUrl(url) : {};
+  // rediss:// turns TLS on and names the server; tls options given beside the URL (a CA, a client
+  // certificate) add to that instead of replacing it.
+  const tls = fromUrl.tls || rest.tls ? { ...fromUrl.tls, ...rest.tls } : undefined;
   const base: RedisOptions = {
     // RESP2: the replies every script and query here is written against, on any Redis 6+ server.
     protocol: 2,
@@ -72,11 +78,24 @@ export function createRedisClient(source: string | RedisConnectionOptions | unde
     maxRetriesPerRequest: role.blocking ? null : 3,
     retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 6), 2000),
     lazyConnect: false,
-    ...(url ? parseRedisUrl(url) : {}),
+    ...fromUrl,
     ...rest,
+    ...(tls ? { tls } : {}),
   };
-  if (cluster) {
-    return new Cluster([...cluster], { ...clusterOptions, redisOptions: base, enableAutoPipelining: !role.blocking });
-  }
-  return new Redis(base);
+  const client = cluster
+    ? new Cluster([...cluster], { ...clusterOptions, redisOptions: base, enableAutoPipelining: !role.blocking })
+    : new Redis(base);
+  client.on("error", (error: Error) => lastErrors.set(client, error));
+  client.on("ready", () => lastErrors.delete(client));
+  return client;
+}
+
+const lastErrors = new WeakMap<RedisClient, Error>();
+
+/**
+ * Why the client could not connect the last time it tried (refused, bad password, untrusted
+ * certificate), until it connects again: a command that gave up waiting says only that it gave up.
+ */
+export function lastConnectionError(client: RedisClient): Error | undefined {
+  return lastErrors.get(client);
 }

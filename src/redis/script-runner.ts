@@ -27,7 +27,7 @@ export class ScriptRunner {
       keys.push(k.ready, k.scheduled, k.executing, k.finished, k.failed, k.cancelled, k.rejected, k.wake);
     }
     const call = (this.redis as unknown as Record<string, ScriptCaller>)[commandName(name)]!;
-    return withRedis(op, () => call.call(this.redis, keys.length, ...keys, types.length, ...types, ...args));
+    return withRedis(op, () => call.call(this.redis, keys.length, ...keys, types.length, ...types, ...args), this.redis);
   }
 }
 

@@ -9,24 +9,24 @@ export class Queries {
   constructor(private readonly redis: RedisClient, private readonly keys: KeySpace) {}
 
   readRecord(id: string, op: string): Promise<string | null> {
-    return withRedis(op, () => this.redis.hget(this.keys.jobs, id));
+    return withRedis(op, () => this.redis.hget(this.keys.jobs, id), this.redis);
   }
 
   readRecords(ids: readonly string[], op: string): Promise<(string | null)[]> {
     if (ids.length === 0) return Promise.resolve([]);
-    return withRedis(op, () => this.redis.hmget(this.keys.jobs, ...ids));
+    return withRedis(op, () => this.redis.hmget(this.keys.jobs, ...ids), this.redis);
   }
 
   /** Every type ever scheduled in the namespace, plus any the caller knows of. */
   async types(known: readonly string[]): Promise<string[]> {
-    const stored = await withRedis("counts", () => this.redis.smembers(this.keys.types));
+    const stored = await withRedis("counts", () => this.redis.smembers(this.keys.types), this.redis);
     return [...new Set([...known, ...stored])].sort();
   }
 
   async counts(types: readonly string[]): Promise<CountsByType> {
     const cards = await withRedis("counts", () =>
       Promise.all(types.flatMap((type) => setsOf(this.keys.forType(type)).map((key) => this.redis.zcard(key)))),
-    );
+    this.redis);
     const byType: Record<string, StatusCounts> = {};
     const total = emptyCounts();
     types.forEach((type, t) => {
@@ -45,7 +45,7 @@ export class Queries {
   async ids(status: JobStatus, types: readonly string[], offset: number, limit: number): Promise<string[]> {
     const entries = await withRedis("listJobs", () =>
       Promise.all(types.flatMap((type) => keysOfStatus(this.keys.forType(type), status).map((key) => this.range(status, key, offset + limit)))),
-    );
+    this.redis);
     const merged = entries.flat().sort((a, b) => (status === "queued" || status === "executing" ? a.score - b.score : b.score - a.score));
     return merged.slice(offset, offset + limit).map((e) => e.id);
   }
@@ -61,7 +61,7 @@ export class Queries {
   }
 
   async running(types: readonly string[]): Promise<number> {
-    const cards = await withRedis("running", () => Promise.all(types.map((type) => this.redis.zcard(this.keys.forType(type).executing))));
+    const cards = await withRedis("running", () => Promise.all(types.map((type) => this.redis.zcard(this.keys.forType(type).executing))), this.redis);
     return cards.reduce((a, b) => a + b, 0);
   }
 }
