@@ -15,7 +15,8 @@
 --   earliest scheduled run-at among the types, given only when nothing was claimed, so an idle pool
 --   knows how long it may sleep.
 --
--- Cost: O(log N) per type for promotion and selection, plus O(1) per claimed job.
+-- Cost: O(log N) per type for promotion and selection, plus O(1) per claimed job; the claimed jobs'
+-- records are read and written with one HMGET and one HSET, their leases added with one ZADD per type.
 
 local now = nowMs()
 local wanted = tonumber(ARGV[ARG0])
@@ -66,26 +67,32 @@ else
   end
 end
 
-local deadline = now + leaseMs
-local result = { "", exact(deadline) }
-for _, p in ipairs(picked) do
-  local tk = typeKeys(p.typeIndex)
-  local raw = redis.call("HGET", JOBS, p.id)
+local deadline = exact(now + leaseMs)
+local result = { "", deadline }
+local ids = {}
+for k, p in ipairs(picked) do ids[k] = p.id end
+local raws = hmgetAll(JOBS, ids)
+local records, leases = {}, {}
+for k, p in ipairs(picked) do
+  local raw = raws[k]
   if raw then
     local header, payloadOrReason = decodeRecord(raw)
     if header then
       header.s, header.st, header.ft, header.w = "executing", now, nil, poolId
       header.a = (header.a or 0) + 1
       local record = encodeRecord(header, payloadOrReason)
-      redis.call("HSET", JOBS, p.id, record)
-      redis.call("ZADD", tk.executing, exact(deadline), p.id)
+      records[#records + 1] = p.id
+      records[#records + 1] = record
+      pushTo(leases, typeKeys(p.typeIndex).executing, deadline, p.id)
       result[#result + 1] = p.id
       result[#result + 1] = record
     else
-      quarantine(JOBS, tk.failed, p.id, tk.name, raw, payloadOrReason, now)
+      quarantine(JOBS, typeKeys(p.typeIndex).failed, p.id, typeKeys(p.typeIndex).name, raw, payloadOrReason, now)
     end
   end
 end
+batchCall("HSET", JOBS, records)
+for key, members in pairs(leases) do batchCall("ZADD", key, members) end
 
 if #picked == 0 then
   local earliest

@@ -20,17 +20,36 @@ local now = nowMs()
 local n = tonumber(ARGV[ARG0])
 local result = {}
 local registered = {}
+-- One job: HSETNX tells whether it is new. Several: one HMGET finds those that exist, and the new
+-- records, and the new ready entries per type, are written with one call each at the end.
+local existing = {}
+if n > 1 then
+  local ids = {}
+  for j = 0, n - 1 do ids[j + 1] = ARGV[ARG0 + 1 + j * 6] end
+  existing = hmgetAll(JOBS, ids)
+end
+local records, ready, seen = {}, {}, {}
 for j = 0, n - 1 do
   local at = ARG0 + 1 + j * 6
   local id, typeIndex = ARGV[at], tonumber(ARGV[at + 1])
   local runAt = tonumber(ARGV[at + 2]) or (now + tonumber(ARGV[at + 3]))
   local tk = typeKeys(typeIndex)
   local record = '{"at":' .. exact(runAt) .. ',' .. ARGV[at + 5]
-  if redis.call("HSETNX", JOBS, id, record) == 1 then
+  local created
+  if n == 1 then
+    created = redis.call("HSETNX", JOBS, id, record) == 1
+  else
+    created = not existing[j + 1] and not seen[id]
+    seen[id] = true
+    if created then
+      records[#records + 1] = id
+      records[#records + 1] = record
+    end
+  end
+  if created then
     local header = { at = runAt, pr = tonumber(ARGV[at + 4]) }
     if runAt <= now then
-      redis.call("ZADD", tk.ready, readyScore(header), id)
-      wake(tk.wake)
+      pushTo(ready, typeIndex, readyScore(header), id)
     else
       -- A pool asleep until the earliest scheduled job must hear of an earlier one.
       local earliest = redis.call("ZRANGE", tk.scheduled, 0, 0, "WITHSCORES")[2]
@@ -41,11 +60,14 @@ for j = 0, n - 1 do
       redis.call("SADD", TYPES, tk.name)
       registered[typeIndex] = true
     end
-    result[#result + 1] = id
-    result[#result + 1] = 1
-  else
-    result[#result + 1] = id
-    result[#result + 1] = 0
   end
+  result[#result + 1] = id
+  result[#result + 1] = created and 1 or 0
+end
+batchCall("HSET", JOBS, records)
+for typeIndex, members in pairs(ready) do
+  local tk = typeKeys(typeIndex)
+  batchCall("ZADD", tk.ready, members)
+  wake(tk.wake)
 end
 return result

@@ -19,7 +19,7 @@
 --   'corrupt' (record unreadable: quarantined as failed)
 --
 -- Cancelling wins: a job whose cancel was requested while it ran ends cancelled, whatever the outcome
--- and whatever retries or recurrences remain.
+-- (except a rejected payload, which stays rejected) and whatever retries or recurrences remain.
 
 local now = nowMs()
 local n = tonumber(ARGV[ARG0])
@@ -34,21 +34,34 @@ local function requeue(tk, id, header)
   end
 end
 
+-- Written once at the end, one call per key: records (HSET), leases ended (ZREM per executing key),
+-- ended jobs (ZADD per finished/failed/... key).
+local records, unleased, ended = {}, {}, {}
+local nowText = exact(now)
+
 local function finish(header, id, key, status)
   header.s = status
-  redis.call("ZADD", key, exact(now), id)
+  pushTo(ended, key, nowText, id)
 end
+
+local ids = {}
+for j = 0, n - 1 do ids[j + 1] = ARGV[ARG0 + 1 + j * 7] end
+local raws = hmgetAll(JOBS, ids)
+local seen = {}
 
 for j = 0, n - 1 do
   local at = ARG0 + 1 + j * 7
   local id, attempt, tk = ARGV[at], tonumber(ARGV[at + 1]), typeKeys(tonumber(ARGV[at + 2]))
   local outcome, errorJson = ARGV[at + 3], ARGV[at + 4]
   local retryDelay, nextRunAt = tonumber(ARGV[at + 5]), tonumber(ARGV[at + 6])
-  local raw = redis.call("HGET", JOBS, id)
+  local raw = raws[j + 1]
   local header, payload
-  if raw then header, payload = decodeRecord(raw) end
+  if raw and not seen[id] then header, payload = decodeRecord(raw) end
   if not raw then
     results[#results + 1] = "gone"
+  elseif seen[id] then
+    -- The same attempt twice in one batch: the first settle already moved the job on.
+    results[#results + 1] = "stale"
   elseif not header then
     redis.call("ZREM", tk.executing, id)
     quarantine(JOBS, tk.failed, id, tk.name, raw, payload, now)
@@ -56,11 +69,13 @@ for j = 0, n - 1 do
   elseif header.s ~= "executing" or header.a ~= attempt then
     results[#results + 1] = "stale"
   else
-    redis.call("ZREM", tk.executing, id)
+    pushTo(unleased, tk.executing, id)
     header.ft = now
     if errorJson ~= "" then header.e = cjson.decode(errorJson) end
     local result
     if outcome == "reject" then
+      -- The cancel request, if any, is spent: a terminal record does not keep it.
+      header.cx = nil
       finish(header, id, tk.rejected, "rejected")
       result = "rejected"
     elseif header.cx then
@@ -86,8 +101,14 @@ for j = 0, n - 1 do
         result = "failed"
       end
     end
-    redis.call("HSET", JOBS, id, encodeRecord(header, payload))
+    records[#records + 1] = id
+    records[#records + 1] = encodeRecord(header, payload)
     results[#results + 1] = result
   end
+  seen[id] = true
 end
+
+batchCall("HSET", JOBS, records)
+for key, members in pairs(unleased) do batchCall("ZREM", key, members) end
+for key, members in pairs(ended) do batchCall("ZADD", key, members) end
 return results
