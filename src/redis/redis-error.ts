@@ -7,6 +7,7 @@ import { lastConnectionError, type RedisClient } from "./connection.js";
  */
 export function toRedisError(op: string, error: unknown, client?: RedisClient): JobsError {
   if (error instanceof JobsError) return error;
+  redactCredentials(error);
   const name = error instanceof Error ? error.name : "";
   if (name === "ReplyError" || name === "ReplyErrorWithPrefix") return new RedisCommandError(op, error);
   const connectionError = client && lastConnectionError(client);
@@ -19,5 +20,18 @@ export async function withRedis<T>(op: string, call: () => Promise<T>, client?: 
     return await call();
   } catch (error) {
     throw toRedisError(op, error, client);
+  }
+}
+
+const CREDENTIAL_COMMANDS = new Set(["auth", "hello"]);
+
+/**
+ * ioredis puts the failed command on its errors (`command: { name, args }`): for AUTH and HELLO the
+ * args are the user name and password, and they would reach every log that prints the error's cause.
+ */
+function redactCredentials(error: unknown): void {
+  const command = (error as { command?: { name?: unknown; args?: unknown } } | null)?.command;
+  if (command && typeof command.name === "string" && CREDENTIAL_COMMANDS.has(command.name.toLowerCase()) && Array.isArray(command.args)) {
+    command.args = command.args.map(() => "[redacted]");
   }
 }
