@@ -37,8 +37,8 @@ describe("passwords never show in errors", () => {
     ["a wrong password in the URL", () => `redis://jobs:${SECRET}@127.0.0.1:${server().port}`],
     ["a wrong password in options", () => ({ host: "127.0.0.1", port: server().port, username: "jobs", password: SECRET })],
     // A short reconnect backoff only keeps the test fast; the pool's close waits out its retries.
-    ["an unreachable host with a password in the URL", async () => ({ url: `redis://jobs:${SECRET}@127.0.0.1:${await freePort()}/1`, retryStrategy: () => 20 })],
-    ["an unreachable host with a password in options", async () => ({ host: "127.0.0.1", port: await freePort(), password: SECRET, retryStrategy: () => 20 })],
+    ["an unreachable host with a password in the URL", async () => ({ url: `redis://jobs:${SECRET}@127.0.0.1:${await freePort()}/1`, retryStrategy: (): number => 20 })],
+    ["an unreachable host with a password in options", async () => ({ host: "127.0.0.1", port: await freePort(), password: SECRET, retryStrategy: (): number => 20 })],
   ])("%s", async (_, redis) => {
     server().cli("ACL", "SETUSER", "jobs", "on", ">the-real-password", "~*", "+@all");
     const { scheduleError, poolErrors } = await errorsFor(await redis());
