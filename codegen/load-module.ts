@@ -1,0 +1,33 @@
+/**
+ * Loads a contract module to get its schema values: TypeBox builds schemas at run time, so only
+ * executing the file gives the exact JSON Schema the runtime will see. tsx compiles it on the fly.
+ */
+import { pathToFileURL } from "node:url";
+import { tsImport } from "tsx/esm/api";
+
+/** What a contract module exported, or why it could not be loaded (with the line when known). */
+export type LoadResult = { readonly ok: true; readonly defaultExport: unknown } | { readonly ok: false; readonly line: number | undefined; readonly message: string };
+
+/** Imports `absPath` afresh (tsImport does not share its module cache), so watch mode sees edits. */
+export async function loadContractModule(absPath: string): Promise<LoadResult> {
+  try {
+    const mod = (await tsImport(pathToFileURL(absPath).href, { parentURL: import.meta.url })) as { default?: unknown };
+    return { ok: true, defaultExport: mod.default };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { ok: false, line: lineInStack(error, absPath), message: `loading the schema module failed: ${message.split("\n")[0]}` };
+  }
+}
+
+/** The first line of `absPath` named by the error's stack, so the message points at the throwing statement. */
+function lineInStack(error: unknown, absPath: string): number | undefined {
+  const stack = error instanceof Error ? (error.stack ?? "") : "";
+  const url = pathToFileURL(absPath).href;
+  for (const line of stack.split("\n")) {
+    const at = line.indexOf(url) >= 0 ? line.indexOf(url) + url.length : line.indexOf(absPath) >= 0 ? line.indexOf(absPath) + absPath.length : -1;
+    if (at < 0) continue;
+    const match = /^(?:\?[^:]*)?:(\d+)/.exec(line.slice(at));
+    if (match) return Number(match[1]);
+  }
+  return undefined;
+}
