@@ -30,7 +30,7 @@ export function poolConfig(tuning: PoolTuning): PoolConfig {
   return {
     id: tuning.id ?? `${hostname()}:${process.pid}:${randomBytes(6).toString("hex")}`,
     concurrency,
-    batchSize: positiveInt(tuning.batchSize ?? concurrency, "batchSize"),
+    batchSize: positiveInt(tuning.batchSize ?? Math.ceil(concurrency / 2), "batchSize"),
     leaseMs,
     heartbeatMs,
     idleWaitMs: Math.max(1, toMilliseconds(tuning.idleWait ?? "5s", "idleWait", OP)),

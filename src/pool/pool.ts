@@ -29,11 +29,13 @@ export interface PoolDeps {
 }
 
 const PROMOTE_LIMIT = 1000;
+const CLAIMS_IN_FLIGHT = 2;
 
 /**
  * Claims jobs of its handlers' types and runs them, at most `concurrency` at once. It claims only as
- * many as it has free slots, so no job sits claimed but unstarted; when idle it blocks on Redis and
- * wakes as soon as work arrives or the next scheduled job falls due.
+ * many as it has free slots (two claims may be on the wire at once, each for part of them), so no job
+ * sits claimed but unstarted; when idle it blocks on Redis and wakes as soon as work arrives or the
+ * next scheduled job falls due.
  */
 export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
   readonly id: string;
@@ -89,33 +91,55 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
     return this.closed;
   }
 
+  /**
+   * Keeps up to CLAIMS_IN_FLIGHT claims on the wire, each for at most batchSize of the free slots, so
+   * Redis already serves the next claim while this process starts the jobs of the last one. Slots a
+   * claim asked for stay reserved until it answers: the pool never holds more jobs than it can run.
+   */
   private async claimLoop(): Promise<void> {
-    let justWoken = false;
-    let failures = 0;
+    const loop = { reserved: 0, failures: 0, failed: false, justWoken: false, idle: undefined as ClaimResult | undefined };
+    const inFlight = new Set<Promise<void>>();
     while (this.state === "running") {
-      const free = this.config.concurrency - this.tracker.runningCount;
-      if (free <= 0) {
+      if (inFlight.size === 0 && loop.idle) {
+        loop.justWoken = await this.waitForWork(loop.idle);
+        loop.idle = undefined;
+        continue;
+      }
+      if (inFlight.size === 0 && loop.failed) {
+        await sleep(Math.min(100 * 2 ** loop.failures++, 2000));
+        loop.failed = false;
+        continue;
+      }
+      const free = this.config.concurrency - this.tracker.runningCount - loop.reserved;
+      if (free <= 0 || inFlight.size >= CLAIMS_IN_FLIGHT || loop.idle || loop.failed) {
         await new Promise<void>((resolve) => (this.slotFreed = resolve));
         continue;
       }
-      let result: ClaimResult;
-      try {
-        result = await claim(this.runner, { types: this.types, count: Math.min(free, this.config.batchSize), leaseMs: this.config.leaseMs, poolId: this.id, promoteLimit: PROMOTE_LIMIT, justWoken });
-        failures = 0;
-      } catch (error) {
-        if (this.state !== "running") break;
-        this.report(toRedisError("pool.claim", error));
-        await sleep(Math.min(100 * 2 ** failures++, 2000));
-        continue;
-      }
-      justWoken = false;
-      if (this.state !== "running") {
-        await this.giveBack(result);
-        break;
-      }
-      for (const job of result.jobs) this.startAttempt(job.id, job.raw);
-      if (result.jobs.length === 0) justWoken = await this.waitForWork(result);
+      const count = Math.min(free, this.config.batchSize);
+      loop.reserved += count;
+      const sent: Promise<void> = claim(this.runner, { types: this.types, count, leaseMs: this.config.leaseMs, poolId: this.id, promoteLimit: PROMOTE_LIMIT, justWoken: loop.justWoken })
+        .then(
+          async (result) => {
+            loop.failures = 0;
+            if (this.state !== "running") return this.giveBack(result);
+            for (const job of result.jobs) this.startAttempt(job.id, job.raw);
+            if (result.jobs.length === 0) loop.idle = result;
+          },
+          (error: unknown) => {
+            if (this.state !== "running") return;
+            this.report(toRedisError("pool.claim", error));
+            loop.failed = true;
+          },
+        )
+        .finally(() => {
+          loop.reserved -= count;
+          inFlight.delete(sent);
+          this.slotFreed?.();
+        });
+      inFlight.add(sent);
+      loop.justWoken = false;
     }
+    await Promise.all(inFlight);
   }
 
   /** Blocks on the types' wake lists until work arrives, the next scheduled job is due, or idleWait passes. */
