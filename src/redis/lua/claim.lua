@@ -33,7 +33,7 @@ for i = 1, TYPE_COUNT do
     redis.call("ZREM", tk.scheduled, id)
     local raw = redis.call("HGET", JOBS, id)
     if raw then
-      local header, reason = decodeRecord(raw)
+      local header, reason = decodeRecord(raw, tk.name)
       if header then
         redis.call("ZADD", tk.ready, readyScore(header), id)
       else
@@ -76,7 +76,7 @@ local records, leases = {}, {}
 for k, p in ipairs(picked) do
   local raw = raws[k]
   if raw then
-    local header, payloadOrReason = decodeRecord(raw)
+    local header, payloadOrReason = decodeRecord(raw, typeKeys(p.typeIndex).name)
     if header then
       header.s, header.st, header.ft, header.w = "executing", now, nil, poolId
       header.a = (header.a or 0) + 1

@@ -10,6 +10,7 @@
 --                so a job that kills every pool that runs it cannot loop for ever
 -- ARGV[ARG0+2]   pools whose heartbeat is older than this many ms are dropped from <ns>:pools
 -- Output: flat array, 2 values per job: id, 'requeued' | 'failed' | 'cancelled' | 'corrupt'
+--   (an expired entry whose job is no longer executing is dropped, the job untouched and not listed)
 --
 -- A recovery does not use up a retry: the attempt did not fail, its pool did.
 
@@ -30,6 +31,10 @@ for i = 1, TYPE_COUNT do
       if not header then
         quarantine(JOBS, tk.failed, id, tk.name, raw, payload, now)
         outcome = "corrupt"
+      elseif header.s ~= "executing" then
+        -- A lease entry left behind by a job that has already moved on: dropping the entry is all
+        -- there is to do. Requeueing would run a finished job again.
+        outcome = nil
       else
         header.rc = (header.rc or 0) + 1
         if header.cx then
@@ -53,8 +58,10 @@ for i = 1, TYPE_COUNT do
         end
         redis.call("HSET", JOBS, id, encodeRecord(header, payload))
       end
-      result[#result + 1] = id
-      result[#result + 1] = outcome
+      if outcome then
+        result[#result + 1] = id
+        result[#result + 1] = outcome
+      end
     end
   end
 end

@@ -1,6 +1,6 @@
 #!lua
 -- Queues an existing job again for a new time, from any status but executing, and optionally
--- changes its recurrence. Its failures this run and its cancel request are cleared.
+-- changes its recurrence. Its failures, lease recoveries and cancel request are cleared.
 -- @include keys
 -- @include record
 --
@@ -24,7 +24,8 @@ if header.s == "executing" then return { "executing", "executing" } end
 removeFromAllSets(tk, id)
 header.s = "queued"
 header.at = tonumber(ARGV[ARG0 + 1]) or (now + tonumber(ARGV[ARG0 + 2]))
-header.f, header.cx, header.ft = nil, nil, nil
+-- A new run: its failures, lease recoveries and cancel request start from nothing.
+header.f, header.rc, header.cx, header.ft = nil, nil, nil, nil
 if ARGV[ARG0 + 3] ~= "" then
   local recurrence = cjson.decode(ARGV[ARG0 + 3])
   header.ev, header.cr, header.tz = recurrence.ev, recurrence.cr, recurrence.tz

@@ -89,8 +89,9 @@ for j = 0, n - 1 do
         requeue(tk, id, header)
         result = "retried"
       elseif nextRunAt then
-        -- The retry budget is per run: the next slot starts with all of its retries.
-        header.s, header.at, header.f = "queued", nextRunAt, nil
+        -- The retry and recovery budgets are per run: the next slot starts with all of them, so a
+        -- long-lived recurring job is not failed for pool deaths spread over its whole life.
+        header.s, header.at, header.f, header.rc = "queued", nextRunAt, nil, nil
         requeue(tk, id, header)
         result = "rescheduled"
       elseif outcome == "ok" then

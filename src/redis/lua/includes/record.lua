@@ -11,8 +11,11 @@
 
 local NUMERIC_FIELDS = { "at", "pr", "r", "f", "a", "rc", "c", "st", "ft", "ev", "to" }
 
--- Returns header, payload; or nil and the reason the record cannot be read.
-local function decodeRecord(record)
+-- Returns header, payload; or nil and the reason the record cannot be read. The checks match the
+-- pool's (store/job-record.ts), so a record a script accepts is one a pool can run. With
+-- `expectedType`, a record filed in the sets of another type than its own is refused too: a pool
+-- must never be handed a job of a type it did not ask for.
+local function decodeRecord(record, expectedType)
   local newline = string.find(record, "\n", 1, true)
   if not newline then return nil, "the record has no header line" end
   local ok, header = pcall(cjson.decode, string.sub(record, 1, newline - 1))
@@ -23,6 +26,10 @@ local function decodeRecord(record)
     if value ~= nil and type(value) ~= "number" then
       return nil, "the record header field '" .. field .. "' is not a number"
     end
+  end
+  if header.at == nil then return nil, "the record header has no run-at" end
+  if expectedType and header.t ~= expectedType then
+    return nil, "the record is of type '" .. header.t .. "' but is filed under '" .. expectedType .. "'"
   end
   return header, string.sub(record, newline + 1)
 end

@@ -1,0 +1,95 @@
+import { readFileSync, readdirSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { expandIncludes, renderLuaModule } from "../../codegen/lua/embed-lua.js";
+import { luaScripts } from "../../src/redis/lua.generated.js";
+import { useRedis } from "../support/setup.js";
+import { useRedisClient } from "../support/redis-state.js";
+
+// The embedded scripts: every one compiles on a real Redis, the generated module is what the build
+// step would write now, and the @include step expands nested fragments and refuses cycles and
+// missing fragments (BullMQ script_loader.test.ts, in small).
+
+const { server } = useRedis();
+const redis = useRedisClient(server);
+
+const luaDir = fileURLToPath(new URL("../../src/redis/lua/", import.meta.url));
+const generatedFile = fileURLToPath(new URL("../../src/redis/lua.generated.ts", import.meta.url));
+
+describe("the Lua scripts", () => {
+  it("every .lua file is embedded, under its own name", () => {
+    const files = readdirSync(luaDir).filter((f) => f.endsWith(".lua")).map((f) => f.slice(0, -4)).sort();
+    expect(Object.keys(luaScripts).sort()).toEqual(files);
+    expect(files).toEqual(["cancel", "claim", "destroy", "extendLease", "release", "requeueExpired", "reschedule", "schedule", "settle", "trimRetained"]);
+  });
+
+  it.each(Object.entries(luaScripts))("%s compiles under SCRIPT LOAD, starts with #!lua and has no include left", async (_name, lua) => {
+    expect(lua.startsWith("#!lua\n")).toBe(true);
+    expect(lua).not.toMatch(/^--\s*@include/m);
+    const sha = (await redis().script("LOAD", lua)) as string;
+    expect(sha).toMatch(/^[0-9a-f]{40}$/);
+    expect(await redis().script("EXISTS", sha)).toEqual([1]);
+  });
+
+  it("src/redis/lua.generated.ts is fresh: rendering the .lua files gives it byte for byte", () => {
+    expect(renderLuaModule(luaDir)).toBe(readFileSync(generatedFile, "utf8"));
+  });
+});
+
+describe("expandIncludes", () => {
+  const fragments = (files: Record<string, string>) => (name: string) => {
+    const text = files[name];
+    if (text === undefined) throw new Error(`Lua include not found: ${name}`);
+    return text;
+  };
+
+  it("inlines a fragment between begin/end markers and leaves other lines as they are", () => {
+    const read = fragments({ a: "local A = 1\n" });
+    expect(expandIncludes("#!lua\n-- @include a\nreturn A", read)).toBe("#!lua\n-- begin include a\nlocal A = 1\n-- end include a\nreturn A");
+    expect(expandIncludes("-- not an include: @include a\n--@include a", read)).toBe("-- not an include: @include a\n-- begin include a\nlocal A = 1\n-- end include a");
+  });
+
+  it("expands includes inside includes, in place", () => {
+    const read = fragments({ outer: "-- @include inner\nlocal OUTER = INNER + 1", inner: "local INNER = 1" });
+    expect(expandIncludes("-- @include outer", read)).toBe(
+      "-- begin include outer\n-- begin include inner\nlocal INNER = 1\n-- end include inner\nlocal OUTER = INNER + 1\n-- end include outer",
+    );
+  });
+
+  it("allows the same fragment twice side by side (only a cycle is an error)", () => {
+    const read = fragments({ a: "x", b: "-- @include a", c: "-- @include a" });
+    expect(() => expandIncludes("-- @include b\n-- @include c", read)).not.toThrow();
+  });
+
+  it("refuses a cycle, naming the chain", () => {
+    const read = fragments({ a: "-- @include b", b: "-- @include c", c: "-- @include a" });
+    expect(() => expandIncludes("-- @include a", read, ["main"])).toThrow("Lua include cycle: main -> a -> b -> c -> a");
+    expect(() => expandIncludes("-- @include self", fragments({ self: "-- @include self" }))).toThrow("Lua include cycle: self -> self");
+  });
+
+  it("refuses a script that includes itself by its own name", () => {
+    expect(() => expandIncludes("-- @include claim", fragments({ claim: "x" }), ["claim"])).toThrow("Lua include cycle: claim -> claim");
+  });
+
+  it("passes on a missing fragment as an error naming it", () => {
+    expect(() => expandIncludes("-- @include nowhere", fragments({}))).toThrow("Lua include not found: nowhere");
+  });
+
+  it("renderLuaModule reports a missing include file with its path", async () => {
+    const { mkdtempSync, writeFileSync, mkdirSync, rmSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const dir = mkdtempSync(join(tmpdir(), "typed-jobs-lua-"));
+    try {
+      mkdirSync(join(dir, "includes"));
+      writeFileSync(join(dir, "x.lua"), "-- @include missing\n");
+      expect(() => renderLuaModule(dir)).toThrow(`Lua include not found: ${join(dir, "includes", "missing.lua")}`);
+      writeFileSync(join(dir, "x.lua"), "-- @include one\n");
+      writeFileSync(join(dir, "includes", "one.lua"), "-- @include two\n");
+      writeFileSync(join(dir, "includes", "two.lua"), "-- @include one\n");
+      expect(() => renderLuaModule(dir)).toThrow("Lua include cycle: x -> one -> two -> one");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

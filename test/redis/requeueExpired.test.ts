@@ -1,0 +1,140 @@
+import { describe, expect, it } from "vitest";
+import { requeueExpired, type RequeueExpiredArgs } from "../../src/redis/scripts/requeue-expired.js";
+import { useRedis } from "../support/setup.js";
+import { useRedisClient } from "../support/redis-state.js";
+import { CORRUPT_RECORDS, FUTURE, T0, quarantined, readState, readyScore, rec, scope, seedExecuting, seedFinished, seedPool, seedQueued, seedRaw, timed, type Scope } from "./seed.js";
+
+// requeueExpired.lua: the reaper. Jobs whose lease ran out go back to ready without using a retry;
+// one recovered too often fails with LeaseExpiredError; one whose cancel was requested ends cancelled.
+// It also forgets pools whose heartbeat is stale.
+
+const { server } = useRedis();
+const redis = useRedisClient(server);
+
+function run(s: Scope, o: Partial<RequeueExpiredArgs> = {}) {
+  return requeueExpired(s.runner, { types: ["alpha"], limit: 100, maxRecoveries: 3, stalePoolMs: 60_000, ...o });
+}
+
+const executing = (fields: Record<string, unknown> = {}) => ({ t: "alpha", s: "executing", at: T0, c: T0, h: "test-alpha", a: 1, st: T0, w: "pool-a", ...fields });
+
+describe("requeueExpired.lua", () => {
+  it("puts a job whose lease expired back in ready, at its old place, counting the recovery but not a failure", async () => {
+    const s = scope(redis());
+    await seedExecuting(s, "alpha", "dead", { pr: 3, r: 2, f: 1 }, T0 + 10);
+    await seedExecuting(s, "alpha", "alive", {}, FUTURE);
+    const { result } = await timed(() => run(s));
+    expect(result).toEqual([{ id: "dead", outcome: "requeued" }]);
+    expect(await readState(s)).toEqual({
+      jobs: {
+        dead: rec({ ...executing({ pr: 3, r: 2, f: 1 }), s: "queued", rc: 1 }),
+        alive: rec(executing()),
+      },
+      zsets: { "ready:alpha": { dead: readyScore(3, T0) }, "executing:alpha": { alive: FUTURE } },
+      lists: { "wake:alpha": ["1"] },
+    });
+  });
+
+  it("fails a job that lost its lease more than maxRecoveries times, naming the pool", async () => {
+    const s = scope(redis());
+    await seedExecuting(s, "alpha", "cursed", { rc: 3, r: 5, w: "pool-z" }, T0);
+    const { result, now } = await timed(() => run(s, { maxRecoveries: 3 }));
+    expect(result).toEqual([{ id: "cursed", outcome: "failed" }]);
+    expect(await readState(s)).toEqual({
+      jobs: {
+        cursed: rec({
+          ...executing({ r: 5, w: "pool-z" }), s: "failed", rc: 4, ft: now,
+          e: { name: "LeaseExpiredError", message: "job cursed lost its lease 4 times (pool pool-z stopped renewing it); giving up" },
+        }),
+      },
+      zsets: { "failed:alpha": { cursed: now } },
+    });
+  });
+
+  it("requeues a job whose recoveries reach maxRecoveries exactly (one more would fail it)", async () => {
+    const s = scope(redis());
+    await seedExecuting(s, "alpha", "j", { rc: 2 }, T0);
+    const { result } = await timed(() => run(s, { maxRecoveries: 3 }));
+    expect(result).toEqual([{ id: "j", outcome: "requeued" }]);
+  });
+
+  it("ends a job cancelled while its pool died as cancelled, not requeued", async () => {
+    const s = scope(redis());
+    await seedExecuting(s, "alpha", "j", { cx: true, r: 3 }, T0);
+    const { result, now } = await timed(() => run(s));
+    expect(result).toEqual([{ id: "j", outcome: "cancelled" }]);
+    expect(await readState(s)).toEqual({
+      jobs: { j: rec({ ...executing({ r: 3 }), s: "cancelled", rc: 1, ft: now }) },
+      zsets: { "cancelled:alpha": { j: now } },
+    });
+  });
+
+  it.each(CORRUPT_RECORDS)("quarantines an expired record that cannot be read ($name), bytes kept", async ({ raw, reason }) => {
+    const s = scope(redis());
+    await seedRaw(s, "alpha", "j", raw, "executing", T0);
+    const { result, now } = await timed(() => run(s));
+    expect(result).toEqual([{ id: "j", outcome: "corrupt" }]);
+    expect(await readState(s)).toEqual({ jobs: { j: quarantined("alpha", "j", raw, reason, now) }, zsets: { "failed:alpha": { j: now } } });
+  });
+
+  it("drops an expired lease whose job was destroyed, reporting nothing", async () => {
+    const s = scope(redis());
+    await s.redis.zadd(s.key("executing:alpha"), String(T0), "ghost");
+    const { result } = await timed(() => run(s));
+    expect(result).toEqual([]);
+    expect(await readState(s)).toEqual({});
+  });
+
+  it.each(["finished", "failed", "queued"] as const)("drops a leftover expired entry of a job that is %s by now, without running it again", async (status) => {
+    const s = scope(redis());
+    if (status === "queued") await seedQueued(s, "alpha", "j", { a: 1 });
+    else await seedFinished(s, "alpha", "j", status);
+    await s.redis.zadd(s.key("executing:alpha"), String(T0), "j");
+    const before = await readState(s);
+    const { result } = await timed(() => run(s));
+    expect(result).toEqual([]);
+    const zsets = { ...before.zsets };
+    delete zsets["executing:alpha"];
+    expect(await readState(s)).toEqual({ ...before, zsets });
+  });
+
+  it("recovers at most `limit` jobs per type per call, earliest deadline first, and only the given types", async () => {
+    const s = scope(redis());
+    for (const n of [1, 2, 3]) await seedExecuting(s, "alpha", `a${n}`, {}, T0 + n);
+    for (const n of [1, 2, 3]) await seedExecuting(s, "beta", `b${n}`, { t: "beta", h: "test-beta" }, T0 + n);
+    await seedExecuting(s, "gamma", "g1", { t: "gamma", h: "test-gamma" }, T0);
+    const { result } = await timed(() => run(s, { types: ["alpha", "beta"], limit: 2 }));
+    expect(result).toEqual([
+      { id: "a1", outcome: "requeued" }, { id: "a2", outcome: "requeued" },
+      { id: "b1", outcome: "requeued" }, { id: "b2", outcome: "requeued" },
+    ]);
+    const state = await readState(s);
+    expect(state.zsets).toEqual({
+      "ready:alpha": { a1: readyScore(0, T0), a2: readyScore(0, T0) },
+      "ready:beta": { b1: readyScore(0, T0), b2: readyScore(0, T0) },
+      "executing:alpha": { a3: T0 + 3 },
+      "executing:beta": { b3: T0 + 3 },
+      "executing:gamma": { g1: T0 },
+    });
+    expect(state.lists).toEqual({ "wake:alpha": ["1"], "wake:beta": ["1"] });
+  });
+
+  it("forgets pools whose heartbeat is older than stalePoolMs and keeps the live ones", async () => {
+    const s = scope(redis());
+    const now = Date.now();
+    await seedPool(s, "dead-long-ago", T0);
+    await seedPool(s, "dead-recently", now - 120_000);
+    await seedPool(s, "alive", now - 1_000);
+    await seedPool(s, "alive-now", now);
+    const { result } = await timed(() => run(s, { stalePoolMs: 60_000 }));
+    expect(result).toEqual([]);
+    expect(await readState(s)).toEqual({ zsets: { pools: { alive: now - 1_000, "alive-now": now } } });
+  });
+
+  it("leaves everything alone when no lease expired", async () => {
+    const s = scope(redis());
+    await seedExecuting(s, "alpha", "j", {}, FUTURE);
+    const before = await readState(s);
+    expect((await timed(() => run(s))).result).toEqual([]);
+    expect(await readState(s)).toEqual(before);
+  });
+});

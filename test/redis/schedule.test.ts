@@ -1,0 +1,104 @@
+import { describe, expect, it } from "vitest";
+import { schedule, type ScheduleEntry } from "../../src/redis/scripts/schedule.js";
+import { encodeRecordTail } from "../../src/store/job-record.js";
+import { useRedis } from "../support/setup.js";
+import { useRedisClient } from "../support/redis-state.js";
+import { FUTURE, PAYLOAD, T0, readState, readyScore, rec, scope, seedExecuting, seedScheduled, seedWake, timed, within, type Scope } from "./seed.js";
+
+// schedule.lua: a batch of new jobs, each written once (the id is the idempotency key), queued in
+// ready when due and in the schedule otherwise, with at most one wake token per type.
+
+const { server } = useRedis();
+const redis = useRedisClient(server);
+
+function entry(type: string, id: string, o: { runAt?: number; delayMs?: number; priority?: number } = {}): ScheduleEntry {
+  const header = { t: type, s: "queued" as const, c: T0, h: `test-${type}`, ...(o.priority ? { pr: o.priority } : {}) };
+  return { id, type, runAt: o.runAt, delayMs: o.delayMs ?? 0, priority: o.priority ?? 0, recordTail: encodeRecordTail(header, PAYLOAD) };
+}
+
+const queued = (type: string, at: unknown, extra: Record<string, unknown> = {}) => rec({ at, t: type, s: "queued", c: T0, h: `test-${type}`, ...extra });
+
+describe("schedule.lua", () => {
+  it("a due job goes to ready with its priority-then-run-at score, registers its type and leaves one wake token", async () => {
+    const s = scope(redis());
+    const reply = await schedule(s.runner, [entry("alpha", "j1", { runAt: T0, priority: 7 })]);
+    expect(reply).toEqual([{ id: "j1", created: true }]);
+    expect(await readState(s)).toEqual({
+      jobs: { j1: queued("alpha", T0, { pr: 7 }) },
+      zsets: { "ready:alpha": { j1: readyScore(7, T0) } },
+      lists: { "wake:alpha": ["1"] },
+      sets: { types: ["alpha"] },
+    });
+  });
+
+  it("run-at comes from Redis's clock when only a delay is given: 0 is due now, later goes to the schedule", async () => {
+    const s = scope(redis());
+    const { lo, hi } = await timed(() => schedule(s.runner, [entry("alpha", "now"), entry("alpha", "later", { delayMs: 60_000 })]));
+    expect(await readState(s)).toEqual({
+      jobs: { now: queued("alpha", within(lo, hi)), later: queued("alpha", within(lo + 60_000, hi + 60_000)) },
+      zsets: {
+        "ready:alpha": { now: within(readyScore(0, lo), readyScore(0, hi)) },
+        "scheduled:alpha": { later: within(lo + 60_000, hi + 60_000) },
+      },
+      lists: { "wake:alpha": ["1"] },
+      sets: { types: ["alpha"] },
+    });
+    // The stored run-at is the scheduled score, to the millisecond.
+    const state = await readState(s);
+    const later = state.jobs!.later as unknown as { header: { at: number } };
+    expect(state.zsets!["scheduled:alpha"]!.later).toBe(later.header.at);
+  });
+
+  it("a batch of several types writes every job in one call, each in its own type's sets", async () => {
+    const s = scope(redis());
+    const reply = await schedule(s.runner, [entry("alpha", "a1", { runAt: T0 }), entry("beta", "b1", { runAt: T0 + 5, priority: -3 }), entry("alpha", "a2", { runAt: FUTURE })]);
+    expect(reply).toEqual([{ id: "a1", created: true }, { id: "b1", created: true }, { id: "a2", created: true }]);
+    expect(await readState(s)).toEqual({
+      jobs: { a1: queued("alpha", T0), b1: queued("beta", T0 + 5, { pr: -3 }), a2: queued("alpha", FUTURE) },
+      zsets: {
+        "ready:alpha": { a1: readyScore(0, T0) },
+        "ready:beta": { b1: readyScore(-3, T0 + 5) },
+        "scheduled:alpha": { a2: FUTURE },
+      },
+      lists: { "wake:alpha": ["1"], "wake:beta": ["1"] },
+      sets: { types: ["alpha", "beta"] },
+    });
+  });
+
+  it("an existing id is not written again, whatever its status: the reply says so and nothing changes", async () => {
+    const s = scope(redis());
+    await seedExecuting(s, "alpha", "taken", { pr: 3 });
+    const before = await readState(s);
+    const reply = await schedule(s.runner, [entry("alpha", "taken", { runAt: T0 }), entry("beta", "taken", { runAt: FUTURE })]);
+    expect(reply).toEqual([{ id: "taken", created: false }, { id: "taken", created: false }]);
+    expect(await readState(s)).toEqual(before);
+  });
+
+  it("the same id twice in one batch creates the first and skips the second", async () => {
+    const s = scope(redis());
+    const reply = await schedule(s.runner, [entry("alpha", "dup", { runAt: T0 }), entry("alpha", "dup", { runAt: FUTURE, priority: 9 })]);
+    expect(reply).toEqual([{ id: "dup", created: true }, { id: "dup", created: false }]);
+    expect(await readState(s)).toEqual({
+      jobs: { dup: queued("alpha", T0) },
+      zsets: { "ready:alpha": { dup: readyScore(0, T0) } },
+      lists: { "wake:alpha": ["1"] },
+      sets: { types: ["alpha"] },
+    });
+  });
+
+  // The wake list is a doorbell, not a queue: a pool woken once claims everything due.
+  it.each([
+    { name: "many due jobs in one call leave one token", seed: async () => undefined, entries: () => [1, 2, 3, 4].map((n) => entry("alpha", `d${n}`, { runAt: T0 + n })), wake: ["1"] },
+    { name: "a due job when a token is already waiting adds none", seed: (s: Scope) => seedWake(s, "alpha"), entries: () => [entry("alpha", "d", { runAt: T0 })], wake: ["1"] },
+    { name: "a future job into an empty schedule wakes (a pool may sleep for idleWait)", seed: async () => undefined, entries: () => [entry("alpha", "f", { runAt: FUTURE })], wake: ["1"] },
+    { name: "a future job earlier than the schedule's head wakes the pool sleeping until that head", seed: (s: Scope) => seedScheduled(s, "alpha", "head", { at: FUTURE + 1000 }), entries: () => [entry("alpha", "f", { runAt: FUTURE })], wake: ["1"] },
+    { name: "a future job later than the schedule's head wakes nobody", seed: (s: Scope) => seedScheduled(s, "alpha", "head", { at: FUTURE - 1000 }), entries: () => [entry("alpha", "f", { runAt: FUTURE })], wake: undefined },
+    { name: "a future job at the same time as the head wakes nobody", seed: (s: Scope) => seedScheduled(s, "alpha", "head", { at: FUTURE }), entries: () => [entry("alpha", "f", { runAt: FUTURE })], wake: undefined },
+  ])("wake: $name", async ({ seed, entries, wake }) => {
+    const s = scope(redis());
+    await seed(s);
+    await schedule(s.runner, entries());
+    const state = await readState(s);
+    expect(state.lists?.["wake:alpha"]).toEqual(wake);
+  });
+});
