@@ -110,6 +110,7 @@ class JobsRuntime<M> implements Jobs<M> {
 
   private async write<P>(entries: ScheduleEntry[], payloads: readonly P[], op: string): Promise<Job<P>[]> {
     const results = await schedule(this.connect().runner, entries);
+    if (results.every((r) => r.created)) return results.map((r, i) => new Job<P>(this.ctx, newSnapshot(entries[i]!, payloads[i]!)));
     return Promise.all(results.map(async ({ id, created }, i) => {
       // An existing id returns the job that holds it, as it is now.
       const snapshot = created ? newSnapshot(entries[i]!, payloads[i]!) : ((await readSnapshot(this.ctx, id, op)) as JobSnapshot<P>);
@@ -140,7 +141,7 @@ class JobsRuntime<M> implements Jobs<M> {
 /** The snapshot of a job just created, without reading it back (run-at estimated from the local clock). */
 function newSnapshot<P>(entry: ScheduleEntry, payload: P): JobSnapshot<P> {
   const runAt = entry.runAt ?? Date.now() + entry.delayMs;
-  const header = JSON.parse(`{"at":${runAt},${entry.recordTail.slice(0, entry.recordTail.indexOf("\n"))}`);
+  const header = entry.header ? { ...entry.header, at: runAt } : JSON.parse(`{"at":${runAt},${entry.recordTail.slice(0, entry.recordTail.indexOf("\n"))}`);
   return toSnapshot(entry.id, { header, payloadJson: "" }, payload);
 }
 

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomFillSync } from "node:crypto";
 import type { JobType } from "../contract/job-type.js";
 import { InvalidOptionError, PayloadTooLargeError, PayloadValidationError } from "../errors.js";
 import type { ScheduleOptions } from "../interfaces.js";
@@ -41,6 +41,7 @@ export function scheduleEntry(
     runAt: runAtOf(options, op),
     delayMs: options.delay === undefined ? 0 : toMilliseconds(options.delay, "delay", op),
     priority,
+    header,
     recordTail: encodeRecordTail(header, payloadJson),
   };
 }
@@ -59,7 +60,22 @@ function encodePayload(op: string, jobType: string, payload: unknown): string {
 
 /** Time-ordered and random: unique across machines, and a resent schedule call reuses the same id. */
 export function newJobId(): string {
-  return Date.now().toString(36) + randomBytes(6).toString("base64url");
+  return Date.now().toString(36) + randomId();
+}
+
+// Random bytes are drawn from the CSPRNG in blocks, 6 at a time: one system call per 1024 ids, not one each.
+const ID_RANDOM_BYTES = 6;
+const randomPool = Buffer.alloc(ID_RANDOM_BYTES * 1024);
+let randomOffset = randomPool.length;
+
+function randomId(): string {
+  if (randomOffset === randomPool.length) {
+    randomFillSync(randomPool);
+    randomOffset = 0;
+  }
+  const id = randomPool.toString("base64url", randomOffset, randomOffset + ID_RANDOM_BYTES);
+  randomOffset += ID_RANDOM_BYTES;
+  return id;
 }
 
 function runAtOf(options: ScheduleOptions, op: string): number | undefined {
@@ -81,9 +97,14 @@ function checkRetries(retries: number, op: string): number {
   return retries;
 }
 
+// A lone UTF-16 surrogate: Redis stores ids as UTF-8, where it becomes U+FFFD, so "\uD800" and
+// "\uD801" would be one job and the id read back would differ from the one given.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 function checkId(id: string, op: string): string {
   if (typeof id !== "string" || id.length === 0 || id.length > MAX_ID_LENGTH) {
     throw new InvalidOptionError(op, "id", `must be a non-empty string of at most ${MAX_ID_LENGTH} characters`);
   }
+  if (LONE_SURROGATE.test(id)) throw new InvalidOptionError(op, "id", "must be well-formed Unicode (it has a lone surrogate)");
   return id;
 }

@@ -1,3 +1,4 @@
+import type { NewRecordHeader } from "../../store/job-record.js";
 import type { ScriptRunner } from "../script-runner.js";
 
 export interface ScheduleEntry {
@@ -7,6 +8,8 @@ export interface ScheduleEntry {
   readonly runAt: number | undefined;
   readonly delayMs: number;
   readonly priority: number;
+  /** The header the record tail encodes (without run-at), so the caller need not parse it back. */
+  readonly header?: NewRecordHeader;
   /** From encodeRecordTail. */
   readonly recordTail: string;
 }
