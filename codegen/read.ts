@@ -27,7 +27,8 @@ export async function readContract(schemaPath: string, outPath: string, cwd = pr
   const file = displayPath(abs, cwd);
   const fail = (line: number | undefined, message: string): ReadResult => ({ model: undefined, diagnostics: [{ file, line, message }] });
   if (!existsSync(abs)) return fail(undefined, "schema file not found");
-  const project = new Project({ skipAddingFilesFromTsConfig: true, skipFileDependencyResolution: true, compilerOptions: { noEmit: true } });
+  // Only syntax is needed from the compiler: no lib files, no imports resolved (parsing lib.d.ts costs seconds).
+  const project = new Project({ skipAddingFilesFromTsConfig: true, skipFileDependencyResolution: true, compilerOptions: { noEmit: true, noLib: true, noResolve: true, types: [] } });
   const sourceFile = project.addSourceFileAtPath(abs);
   const syntax = syntaxErrors(project, sourceFile, file);
   if (syntax.length > 0) return { model: undefined, diagnostics: syntax };
