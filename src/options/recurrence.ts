@@ -19,11 +19,14 @@ export function encodeRecurrence(recurrence: Recurrence, op: string): Recurrence
     return { ev };
   }
   if (recurrence && typeof recurrence.cron === "string") {
+    let cron: Cron;
     try {
-      new Cron(recurrence.cron, { timezone: recurrence.timezone, paused: true });
+      cron = new Cron(recurrence.cron, { timezone: recurrence.timezone, paused: true });
     } catch (error) {
       throw new InvalidOptionError(op, "cron", `is not a valid cron expression (${JSON.stringify(recurrence.cron)}): ${(error as Error).message}`);
     }
+    // "0 0 31 2 *" parses but never fires; as a first run-at of "none" it would run once, at once.
+    if (cron.nextRun() === null) throw new InvalidOptionError(op, "cron", `never fires (${JSON.stringify(recurrence.cron)})`);
     return recurrence.timezone ? { cr: recurrence.cron, tz: recurrence.timezone } : { cr: recurrence.cron };
   }
   throw new InvalidOptionError(op, "recurrence", `must be { every } or { cron }, got ${JSON.stringify(recurrence)}`);

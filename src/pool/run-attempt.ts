@@ -52,12 +52,19 @@ function checkedPayload(ctx: AttemptContext): { value: unknown } | PayloadValida
   let value: unknown;
   try {
     value = parsePayload(ctx.record.payloadJson);
-  } catch {
-    return new PayloadValidationError("pool.validate", ctx.jobType.name, [{ path: "", message: "payload is not valid JSON" }]);
+  } catch (error) {
+    const why = error instanceof SyntaxError ? "payload is not valid JSON" : `payload cannot be parsed: ${(error as Error).message}`;
+    return new PayloadValidationError("pool.validate", ctx.jobType.name, [{ path: "", message: why }]);
   }
-  if (ctx.jobType.check(value)) return { value };
-  const issues: ValidationIssue[] = ctx.jobType.errors(value);
-  return new PayloadValidationError("pool.validate", ctx.jobType.name, issues.length ? issues : [{ path: "", message: "does not match the schema" }]);
+  // A validator can throw too (a stack overflow on a payload nested thousands deep): the job is then
+  // rejected like any other bad payload, instead of the attempt never settling.
+  try {
+    if (ctx.jobType.check(value)) return { value };
+    const issues: ValidationIssue[] = ctx.jobType.errors(value);
+    return new PayloadValidationError("pool.validate", ctx.jobType.name, issues.length ? issues : [{ path: "", message: "does not match the schema" }]);
+  } catch (error) {
+    return new PayloadValidationError("pool.validate", ctx.jobType.name, [{ path: "", message: `payload cannot be validated: ${(error as Error).message}` }]);
+  }
 }
 
 async function withTimeout(ctx: AttemptContext, run: () => unknown): Promise<void> {

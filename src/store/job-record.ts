@@ -63,9 +63,26 @@ function isHeader(value: unknown): value is RecordHeader {
   return typeof h.t === "string" && typeof h.at === "number" && JOB_STATUSES.includes(h.s as JobStatus);
 }
 
-/** Parses a payload without letting `__proto__` keys reach any prototype. */
+/**
+ * Parses a payload and drops every `__proto__` key, so no later merge by a handler can reach a
+ * prototype. Without a reviver, so a deeply nested payload does not exhaust the stack (a reviver
+ * recurses once per level); the walk that drops the keys runs only when the text could hold one
+ * (the name itself, or any \u escape that could spell it) and uses its own stack.
+ */
 export function parsePayload(payloadJson: string): unknown {
-  return JSON.parse(payloadJson, (key, value: unknown) => (key === "__proto__" ? undefined : value));
+  const value: unknown = JSON.parse(payloadJson);
+  if (payloadJson.includes("__proto__") || payloadJson.includes("\\u")) dropProtoKeys(value);
+  return value;
+}
+
+function dropProtoKeys(root: unknown): void {
+  const pending: unknown[] = [root];
+  while (pending.length > 0) {
+    const value = pending.pop();
+    if (typeof value !== "object" || value === null) continue;
+    if (Object.hasOwn(value, "__proto__")) delete (value as Record<string, unknown>)["__proto__"];
+    for (const child of Object.values(value)) if (typeof child === "object" && child !== null) pending.push(child);
+  }
 }
 
 export function toSnapshot<P>(id: string, { header, payloadJson }: DecodedRecord, payload?: P): JobSnapshot<P> {
