@@ -49,18 +49,21 @@ export class AttemptTracker {
     return [...this.held.values()].filter((h) => !h.abandoned).map((h) => h.ref);
   }
 
-  /** Stops a handler early (cancelled, lease lost, timeout): its signal aborts with the reason. */
-  abort(id: string, reason: Error): void {
-    this.held.get(id)?.controller.abort(reason);
+  /**
+   * Stops a handler early (cancelled, lease lost, timeout): its signal aborts with the reason. Only
+   * that attempt: a later attempt of the same job, claimed again by this pool, is left alone.
+   */
+  abort(ref: AttemptRef, reason: Error): void {
+    this.current(ref)?.controller.abort(reason);
   }
 
   /** Lost attempts are someone else's now: no renewal, and their result is not written. */
-  abandon(id: string, reason: Error): void {
-    const h = this.held.get(id);
+  abandon(ref: AttemptRef, reason: Error): void {
+    const h = this.current(ref);
     if (!h) return;
     h.abandoned = true;
     h.controller.abort(reason);
-    if (!h.running) this.held.delete(id);
+    if (!h.running) this.held.delete(ref.id);
     this.notify();
   }
 
@@ -70,7 +73,7 @@ export class AttemptTracker {
     for (const h of this.held.values()) {
       if (h.running && !h.abandoned) {
         refs.push(h.ref);
-        this.abandon(h.ref.id, reason);
+        this.abandon(h.ref, reason);
       }
     }
     return refs;

@@ -11,9 +11,13 @@ export class Heartbeat {
 
   constructor(runner: ScriptRunner, config: PoolConfig, tracker: AttemptTracker, onError: (error: JobsError) => void) {
     this.task = new PeriodicTask("heartbeat", config.heartbeatMs, async () => {
-      const { lost, cancelRequested } = await extendLease(runner, config.id, config.leaseMs, tracker.all());
-      for (const id of lost) tracker.abandon(id, new JobsError("JOB_STATE", "pool.heartbeat", `job ${id}: lease lost; another pool owns it now`));
-      for (const id of cancelRequested) tracker.abort(id, new JobsError("JOB_STATE", "pool.heartbeat", `job ${id} was cancelled`));
+      const held = tracker.all();
+      const { lost, cancelRequested } = await extendLease(runner, config.id, config.leaseMs, held);
+      // The reply names ids; it speaks only of the attempts sent. The pool may have claimed the same job
+      // again meanwhile (its lost attempt went back to the queue), and that new attempt is not lost.
+      const sent = new Map(held.map((ref) => [ref.id, ref]));
+      for (const id of lost) tracker.abandon(sent.get(id)!, new JobsError("JOB_STATE", "pool.heartbeat", `job ${id}: lease lost; another pool owns it now`));
+      for (const id of cancelRequested) tracker.abort(sent.get(id)!, new JobsError("JOB_STATE", "pool.heartbeat", `job ${id} was cancelled`));
       return false;
     }, onError);
   }
