@@ -2,8 +2,9 @@ import { InvalidOptionError } from "../errors.js";
 import { toMilliseconds, type Duration } from "./duration.js";
 
 /**
- * How long a failed job waits before its retry. The default is exponential with full jitter
- * (base 1s, cap 1h), so a burst of failures does not come back as a burst of retries.
+ * How long a failed job waits before its retry. The default is exponential with jitter (base 1s,
+ * cap 1h; each delay drawn from the upper half of its step), so a burst of failures does not come
+ * back as a burst of retries.
  */
 export type BackoffOption =
   | "none"
@@ -30,9 +31,18 @@ export function encodeBackoff(option: BackoffOption | undefined, op: string): Ba
   throw new InvalidOptionError(op, "backoff", `must be "none", "exponential", {type:"exponential",...} or {type:"fixed",delay}; got ${JSON.stringify(option)}`);
 }
 
-/** The delay before retry number `failures` (1 for the first retry). */
+/**
+ * The delay before retry number `failures` (1 for the first retry). A code this version cannot read
+ * (written by hand, or by a newer producer) gets the default backoff: a NaN delay would make the
+ * settle script refuse the pool's whole batch, again and again.
+ */
 export function backoffDelay(code: BackoffCode | undefined, failures: number, random: () => number = Math.random): number {
-  const [kind, a, b, jitter] = (code ?? DEFAULT_BACKOFF).split(":");
+  const delay = delayOf(code ?? DEFAULT_BACKOFF, failures, random);
+  return Number.isFinite(delay) && delay >= 0 ? delay : delayOf(DEFAULT_BACKOFF, failures, random);
+}
+
+function delayOf(code: BackoffCode, failures: number, random: () => number): number {
+  const [kind, a, b, jitter] = String(code).split(":");
   if (kind === "n") return 0;
   if (kind === "f") return Number(a);
   const cap = Math.min(Number(b), Number(a) * 2 ** Math.min(failures - 1, 40));

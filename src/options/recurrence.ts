@@ -13,12 +13,15 @@ export interface RecurrenceFields {
 }
 
 export function encodeRecurrence(recurrence: Recurrence, op: string): RecurrenceFields {
-  if (recurrence && "every" in recurrence && recurrence.every !== undefined) {
+  // From plain JavaScript anything may arrive ("5m"): `in` is asked of objects only.
+  if (recurrence && typeof recurrence === "object" && "every" in recurrence && recurrence.every !== undefined) {
     const ev = toMilliseconds(recurrence.every, "every", op);
     if (ev < 1) throw new InvalidOptionError(op, "every", "must be at least 1 ms");
     return { ev };
   }
   if (recurrence && typeof recurrence.cron === "string") {
+    // croner accepts an unknown time zone and throws a TypeError only when it computes a run.
+    if (recurrence.timezone !== undefined) checkTimezone(recurrence.timezone, op);
     let cron: Cron;
     try {
       cron = new Cron(recurrence.cron, { timezone: recurrence.timezone, paused: true });
@@ -30,6 +33,15 @@ export function encodeRecurrence(recurrence: Recurrence, op: string): Recurrence
     return recurrence.timezone ? { cr: recurrence.cron, tz: recurrence.timezone } : { cr: recurrence.cron };
   }
   throw new InvalidOptionError(op, "recurrence", `must be { every } or { cron }, got ${JSON.stringify(recurrence)}`);
+}
+
+function checkTimezone(timezone: unknown, op: string): void {
+  try {
+    if (typeof timezone !== "string" || timezone === "") throw new RangeError("empty");
+    new Intl.DateTimeFormat("en-US", { timeZone: timezone });
+  } catch {
+    throw new InvalidOptionError(op, "timezone", `must be an IANA time zone such as "Europe/Paris", got ${JSON.stringify(timezone)}`);
+  }
 }
 
 /**

@@ -30,8 +30,8 @@ export function parseRedisUrl(url: string, op = "connect"): RedisOptions {
     throw new InvalidOptionError(op, "redis", "must be a redis://, rediss:// or unix:// URL or a socket path");
   }
   const options: RedisOptions = {};
-  if (parsed.username) options.username = decodeURIComponent(parsed.username);
-  if (parsed.password) options.password = decodeURIComponent(parsed.password);
+  if (parsed.username) options.username = decodeCredential(parsed.username, op);
+  if (parsed.password) options.password = decodeCredential(parsed.password, op);
   const db = parsed.searchParams.get("db") ?? parsed.pathname.replace(/^\//, "");
   if (parsed.protocol === "unix:") {
     options.path = parsed.pathname;
@@ -50,10 +50,20 @@ export function parseRedisUrl(url: string, op = "connect"): RedisOptions {
   return options;
 }
 
+// The text is not echoed: a password with an unescaped "/" ends up in the URL's path, which would
+// then be shown as the database.
 function parseDb(text: string, op: string): number {
-  const db = Number(text);
-  if (!Number.isInteger(db) || db < 0) throw new InvalidOptionError(op, "redis", `database must be a non-negative integer, got ${text}`);
-  return db;
+  if (!/^\d+$/.test(text)) throw new InvalidOptionError(op, "redis", "database (the URL's path or ?db=) must be a non-negative integer");
+  return Number(text);
+}
+
+// A raw "%" in a password is not valid percent-encoding: a typed error that does not echo it, not a URIError.
+function decodeCredential(text: string, op: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    throw new InvalidOptionError(op, "redis", "has a user name or password that is not valid percent-encoding (write a literal % as %25)");
+  }
 }
 
 export interface ClientRole {
