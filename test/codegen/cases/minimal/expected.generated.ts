@@ -55,9 +55,23 @@ export const schemaHashes: { readonly [K in JobName]: string } = {
   ping: "2ab591ae6d8cb2a4",
 };
 
-/** Why a value fails a schema; interprets the schema, so it runs only after the compiled check said no. */
+/**
+ * Why a value fails a schema; interprets the schema, so it runs only after the compiled check said no.
+ * A union that no branch matches is one issue at its path, not one more per branch tried.
+ */
 function toIssues(schema: TSchema, value: unknown): ValidationIssue[] {
-  return Value.Errors(schema, value).map((error) => ({ path: error.instancePath, message: error.message, keyword: error.keyword }));
+  const errors = Value.Errors(schema, value);
+  const unionPaths = new Set(errors.filter((error) => error.keyword === "anyOf" || error.keyword === "oneOf").map((error) => error.instancePath));
+  const seen = new Set<string>();
+  const issues: ValidationIssue[] = [];
+  for (const error of errors) {
+    const isBranch = unionPaths.has(error.instancePath) && error.keyword !== "anyOf" && error.keyword !== "oneOf";
+    const key = `${error.instancePath}\u0000${error.message}`;
+    if (isBranch || seen.has(key)) continue;
+    seen.add(key);
+    issues.push({ path: error.instancePath, message: error.message, keyword: error.keyword });
+  }
+  return issues;
 }
 
 // ---------------------------------------------------------------------------
