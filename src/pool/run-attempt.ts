@@ -39,7 +39,7 @@ export async function runAttempt(ctx: AttemptContext): Promise<AttemptResult> {
     await withTimeout(ctx, () => ctx.handler(payload.value, { id: ctx.id, type: header.t, attempt: header.a ?? 0, payload: payload.value, job: ctx.snapshot, signal: ctx.controller.signal }));
     return { settlement: { ...base, outcome: "ok", nextRunAt: next(header) }, error: undefined };
   } catch (thrown) {
-    const error = thrown instanceof Error ? thrown : nonError(thrown);
+    const error = isError(thrown) ? thrown : nonError(thrown);
     const failures = (header.f ?? 0) + 1;
     return {
       settlement: { ...base, outcome: "error", error: errorInfo(error), retryDelayMs: backoffDelay(header.bo, failures), nextRunAt: next(header) },
@@ -88,20 +88,54 @@ function next(header: DecodedRecord["header"]): number | undefined {
   return fields.ev || fields.cr ? nextRunAt(fields, header.at, Date.now()) : undefined;
 }
 
-function nonError(value: unknown): Error {
-  let text: string;
+// Whatever a handler throws must become a failed attempt. Reading it must not throw in turn: that
+// would reject the attempt itself, so it never settles and the unhandled rejection ends the process.
+
+function isError(value: unknown): value is Error {
   try {
-    text = typeof value === "string" ? value : JSON.stringify(value) ?? String(value);
+    return value instanceof Error;
   } catch {
-    text = String(value);
+    return false; // a Proxy whose getPrototypeOf trap throws
   }
-  const error = new Error(`handler threw a non-Error value: ${text}`);
+}
+
+function nonError(value: unknown): Error {
+  const error = new Error(`handler threw a non-Error value: ${printable(value)}`);
   error.name = "NonErrorThrown";
   return error;
 }
 
+/** A thrown value as text, never throwing: a cyclic object with a null prototype has neither JSON nor String(). */
+function printable(value: unknown): string {
+  if (typeof value === "string") return value;
+  try {
+    const json = JSON.stringify(value);
+    if (json !== undefined) return json;
+  } catch {
+    // cyclic, a BigInt inside, or a toJSON that throws: fall through to String()
+  }
+  try {
+    return String(value);
+  } catch {
+    return "(a value that cannot be printed)";
+  }
+}
+
+/** One property of a thrown Error, or undefined when its getter throws. */
+function field(error: Error, key: "name" | "message" | "stack"): unknown {
+  try {
+    return error[key];
+  } catch {
+    return undefined;
+  }
+}
+
 export function errorInfo(error: Error): JobErrorInfo {
-  const message = typeof error.message === "string" ? error.message : String(error.message);
-  const stack = typeof error.stack === "string" ? error.stack.slice(0, MAX_STACK) : undefined;
-  return stack ? { name: error.name || "Error", message, stack } : { name: error.name || "Error", message };
+  const rawName = field(error, "name");
+  const rawMessage = field(error, "message");
+  const rawStack = field(error, "stack");
+  const name = typeof rawName === "string" && rawName ? rawName : "Error";
+  const message = typeof rawMessage === "string" ? rawMessage : printable(rawMessage);
+  const stack = typeof rawStack === "string" ? rawStack.slice(0, MAX_STACK) : undefined;
+  return stack ? { name, message, stack } : { name, message };
 }
