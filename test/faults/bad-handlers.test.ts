@@ -83,6 +83,17 @@ describe("handlers that misbehave", () => {
     expect(pools[0]!.alive).toBe(true);
   });
 
+  it("a handler that throws a value nothing can print (null prototype, cyclic): the attempt fails, the pool lives on", async () => {
+    const { jobs, pools } = await setup("unprintable", [{ tag: "p" }]);
+    const job = await jobs.schedule("work", { n: 1, kind: "throw-unprintable" }, { retries: 1 });
+    const after = await jobs.schedule("work", { n: 2 }, { delay: "500ms" });
+    const audit = await drainAndAudit(redis, "unprintable");
+    expect(audit.headers.get(job.id)).toMatchObject({ s: "failed", a: 2, f: 2, e: { name: "NonErrorThrown" } });
+    expect(audit.executions.get(job.id)).toBe(2);
+    expect(audit.headers.get(after.id)).toMatchObject({ s: "finished" });
+    expect(pools[0]!.alive).toBe(true);
+  });
+
   it("a handler that blocks the event loop past its lease, with a second pool present: at worst one duplicate", async () => {
     const { jobs, pools } = await setup("blocker", [{ tag: "a", concurrency: 2 }, { tag: "b", concurrency: 2 }]);
     const blockers = await jobs.scheduleBulk("work", Array.from({ length: 4 }, (_, n) => ({ n, kind: "block" as const, ms: 2500 })));

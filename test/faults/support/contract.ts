@@ -6,12 +6,13 @@ import type { JobType } from "../../../src/index.js";
  * - `ms`: sleep this long, then succeed (default 0)
  * - `kind: "hang"`: never settle (a promise that never resolves, ignoring the abort signal)
  * - `kind: "throw"`: throw `value` (a string, an object, null: anything but an Error)
+ * - `kind: "throw-unprintable"`: throw an object neither JSON nor String() can print (null prototype, cyclic)
  * - `kind: "block"`: on the first attempt only, busy-loop `ms` on the event loop, then succeed
  */
 export interface WorkPayload {
   readonly n: number;
   readonly ms?: number;
-  readonly kind?: "hang" | "throw" | "block";
+  readonly kind?: "hang" | "throw" | "throw-unprintable" | "block";
   readonly value?: unknown;
 }
 

@@ -42,6 +42,11 @@ const pool = jobs.createPool({
       await record(execKey(namespace), field);
       if (payload.kind === "hang") await new Promise(() => undefined);
       if (payload.kind === "throw") throw payload.value;
+      if (payload.kind === "throw-unprintable") {
+        const value = Object.create(null) as Record<string, unknown>;
+        value.self = value;
+        throw value;
+      }
       if (payload.kind === "block" && job.attempt === 1) {
         const until = Date.now() + (payload.ms ?? 0);
         while (Date.now() < until) {
