@@ -9,7 +9,7 @@ interface Pending {
 
 /**
  * Gathers the attempts that end in the same tick into one settle call. It flushes in a microtask,
- * so the settle and the pool's next claim leave in the same auto-pipelined write: one round trip.
+ * so the settle and the pool's next claim leave back to back on one socket: one round trip.
  */
 export class SettleBatcher {
   private pending: Pending[] = [];

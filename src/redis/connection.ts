@@ -71,7 +71,7 @@ export interface ClientRole {
   readonly blocking?: boolean;
 }
 
-/** Opens a client with the library's defaults: auto-pipelining, lazy connect, reconnect for ever. */
+/** Opens a client with the library's defaults: no auto-pipelining, lazy connect, reconnect for ever. */
 export function createRedisClient(source: string | RedisConnectionOptions | undefined, role: ClientRole = {}): RedisClient {
   const resolved = typeof source === "string" || source === undefined ? { url: source ?? process.env.REDIS_URL ?? DEFAULT_REDIS_URL } : source;
   const { url, cluster, clusterOptions, ...rest } = resolved;
@@ -82,7 +82,10 @@ export function createRedisClient(source: string | RedisConnectionOptions | unde
   const base: RedisOptions = {
     // RESP2: the replies every script and query here is written against, on any Redis 6+ server.
     protocol: 2,
-    enableAutoPipelining: !role.blocking,
+    // Off unless asked for: ioredis sends one auto-pipeline at a time and defers it to setImmediate,
+    // which doubles the client CPU of each awaited call and keeps a pool's second claim waiting for
+    // the first one's reply (bench/RESULTS.md). Commands still share the socket without waiting.
+    enableAutoPipelining: false,
     // A command waits through a short outage, then fails with RedisUnavailableError so a caller
     // is never left hanging; pools catch it and try again.
     maxRetriesPerRequest: role.blocking ? null : 3,
@@ -93,7 +96,7 @@ export function createRedisClient(source: string | RedisConnectionOptions | unde
     ...(tls ? { tls } : {}),
   };
   const client = cluster
-    ? new Cluster([...cluster], { ...clusterOptions, redisOptions: base, enableAutoPipelining: !role.blocking })
+    ? new Cluster([...cluster], { ...clusterOptions, redisOptions: base, enableAutoPipelining: !role.blocking && (clusterOptions?.enableAutoPipelining ?? false) })
     : new Redis(base);
   client.on("error", (error: Error) => lastErrors.set(client, error));
   client.on("ready", () => lastErrors.delete(client));
