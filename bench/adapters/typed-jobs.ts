@@ -30,7 +30,7 @@ export const typedJobs: LibAdapter = {
   },
   async worker(url, queue, concurrency, hooks) {
     const jobs = createJobs<M>({ welcome: welcomeType(true) }, { redis: url, namespace: queue });
-    const pool = jobs.createPool({ concurrency, handlers: { welcome: (p, job) => hooks.onRun(job.id, p) } });
+    const pool = jobs.createPool({ concurrency, handlers: { welcome: async (p, job) => hooks.onRun(job.id, p) } });
     pool.on("finished", hooks.onDone);
     pool.on("error", (e) => console.error("typed-jobs pool error:", e));
     return {
