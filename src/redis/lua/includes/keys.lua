@@ -17,14 +17,21 @@ local GLOBAL_KEYS, KEYS_PER_TYPE = 3, 8
 local TYPE_COUNT = tonumber(ARGV[1])
 local ARG0 = TYPE_COUNT + 2
 
+-- Built once per type and script call: the per-job loops ask for them once per job. Read-only.
+local typeKeysCache = {}
+
 local function typeKeys(i)
+  local tk = typeKeysCache[i]
+  if tk then return tk end
   local base = GLOBAL_KEYS + (i - 1) * KEYS_PER_TYPE
-  return {
+  tk = {
     name = ARGV[1 + i],
     ready = KEYS[base + 1], scheduled = KEYS[base + 2], executing = KEYS[base + 3],
     finished = KEYS[base + 4], failed = KEYS[base + 5], cancelled = KEYS[base + 6],
     rejected = KEYS[base + 7], wake = KEYS[base + 8],
   }
+  typeKeysCache[i] = tk
+  return tk
 end
 
 -- The sets a job of status s can be in; queued jobs are in ready or scheduled.
