@@ -53,6 +53,7 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
   private loopDone: Promise<void> = Promise.resolve();
   private closed: Promise<void> | undefined;
   private slotFreed: (() => void) | undefined;
+  private stopWaiting: (() => void) | undefined;
 
   constructor(private readonly deps: PoolDeps) {
     super();
@@ -150,7 +151,10 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
     if (waitMs <= 0) return false;
     const wakeKeys = this.types.map((type) => this.deps.keys.forType(type).wake);
     try {
-      const woken = await this.blocking.blpop(...wakeKeys, Math.max(waitMs, 1) / 1000);
+      // close() ends the wait itself: ioredis never settles a command pending on a client that is
+      // disconnected while it is reconnecting (Redis away), so a close would otherwise hang for ever.
+      const stopped = new Promise<null>((resolve) => (this.stopWaiting = () => resolve(null)));
+      const woken = await Promise.race([this.blocking.blpop(...wakeKeys, Math.max(waitMs, 1) / 1000), stopped]);
       return woken !== null;
     } catch (error) {
       if (this.state === "running") {
@@ -220,6 +224,7 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
     if (this.state === "closed") return this.disconnect();
     this.state = "closing";
     this.slotFreed?.();
+    this.stopWaiting?.();
     this.blocking.disconnect();
     await this.loopDone;
     await Promise.all([this.reaper.stop(), this.sweeper.stop()]);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { JobTimeoutError } from "typed-jobs";
 import { anyPayload, jobType, useRedis } from "../support/setup.js";
-import { eventsOf, expectJobState, headerOf, recordEvents, setsHolding, useRedisClient, waitForStatus } from "../support/redis-state.js";
+import { blockedPools, eventsOf, expectJobState, headerOf, recordEvents, setsHolding, useRedisClient, waitForStatus } from "../support/redis-state.js";
 import { waitUntil } from "../support/redis-server.js";
 
 // albrow retry_or_fail_job and pool_test.go's failure scenarios, plus the faults it had: no backoff,
@@ -12,11 +12,6 @@ const types = { task: jobType<{ msg: string }>("task", anyPayload) };
 
 const { server, bundle } = useRedis();
 const redis = useRedisClient(server);
-
-/** How many clients wait in BLPOP, from CLIENT LIST: a pool idle on its wake lists. */
-function blockedClients(clientList: unknown): number {
-  return String(clientList).split("\n").filter((line) => line.includes("cmd=blpop")).length;
-}
 
 describe("failures and retries (albrow retry_or_fail_job, pool_test.go)", () => {
   it("TestRetryOrFailJobScript: a failure with retries left requeues (after its backoff) and spends one; with none left the job fails", async () => {
@@ -145,7 +140,7 @@ describe("failures and retries (albrow retry_or_fail_job, pool_test.go)", () => 
       handlers: {
         task: async () => {
           if (++calls > 1) return;
-          await waitUntil(async () => blockedClients(await redis().client("LIST")) > 0);
+          await waitUntil(async () => (await blockedPools(redis())) > 0);
           throw new Error("first attempt fails");
         },
       },

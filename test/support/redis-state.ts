@@ -115,3 +115,18 @@ export function eventsOf(seen: readonly Recorded[], id: string): string[] {
 export async function waitForStatus(job: { refresh(): Promise<unknown>; readonly status: JobStatus; readonly id: string }, status: JobStatus, timeoutMs = 10_000): Promise<void> {
   await waitUntil(async () => (await job.refresh(), job.status === status), timeoutMs, `job ${job.id} did not become ${status} (is ${job.status})`);
 }
+
+/** How many clients of the server wait in BLPOP right now: pools idle on their wake lists. */
+export async function blockedPools(redis: Redis): Promise<number> {
+  const list = String(await redis.client("LIST"));
+  return list.split("\n").filter((line) => line.includes("cmd=blpop")).length;
+}
+
+/** The client ports (`addr=` in CLIENT LIST) of the connections waiting in BLPOP. */
+export async function blockedClientPorts(redis: Redis): Promise<number[]> {
+  const list = String(await redis.client("LIST"));
+  return list
+    .split("\n")
+    .filter((line) => line.includes("cmd=blpop"))
+    .map((line) => Number(/ addr=[^ ]*:(\d+) /.exec(` ${line}`)?.[1]));
+}
