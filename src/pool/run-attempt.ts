@@ -85,7 +85,8 @@ async function withTimeout(ctx: AttemptContext, run: () => unknown): Promise<voi
 
 function next(header: DecodedRecord["header"]): number | undefined {
   const fields: RecurrenceFields = { ev: header.ev, cr: header.cr, tz: header.tz };
-  return fields.ev || fields.cr ? nextRunAt(fields, header.at, Date.now()) : undefined;
+  // A retried run's run-at moved by its backoff; its slot (sl) keeps the interval aligned.
+  return fields.ev || fields.cr ? nextRunAt(fields, header.sl ?? header.at, Date.now()) : undefined;
 }
 
 // Whatever a handler throws must become a failed attempt. Reading it must not throw in turn: that

@@ -28,6 +28,8 @@ export interface RecordHeader {
   tz?: string;
   bo?: string;
   to?: number;
+  /** The slot of a recurring run being retried (its run-at moved by the retry). */
+  sl?: number;
   h?: string;
 }
 

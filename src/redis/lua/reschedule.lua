@@ -25,7 +25,7 @@ removeFromAllSets(tk, id)
 header.s = "queued"
 header.at = tonumber(ARGV[ARG0 + 1]) or (now + tonumber(ARGV[ARG0 + 2]))
 -- A new run: its failures, lease recoveries and cancel request start from nothing.
-header.f, header.rc, header.cx, header.ft = nil, nil, nil, nil
+header.f, header.rc, header.cx, header.ft, header.sl = nil, nil, nil, nil, nil
 if ARGV[ARG0 + 3] ~= "" then
   local recurrence = cjson.decode(ARGV[ARG0 + 3])
   header.ev, header.cr, header.tz = recurrence.ev, recurrence.cr, recurrence.tz

@@ -85,13 +85,16 @@ for j = 0, n - 1 do
     else
       if outcome == "error" then header.f = (header.f or 0) + 1 end
       if outcome == "error" and header.f <= (header.r or 0) then
+        -- An interval run's retries move its run-at; its slot is kept, so the next slot stays aligned
+        -- (a cron job's next slot is found from the clock, so it needs none).
+        if header.ev then header.sl = header.sl or header.at end
         header.s, header.at = "queued", now + retryDelay
         requeue(tk, id, header)
         result = "retried"
       elseif nextRunAt then
         -- The retry and recovery budgets are per run: the next slot starts with all of them, so a
         -- long-lived recurring job is not failed for pool deaths spread over its whole life.
-        header.s, header.at, header.f, header.rc = "queued", nextRunAt, nil, nil
+        header.s, header.at, header.f, header.rc, header.sl = "queued", nextRunAt, nil, nil, nil
         requeue(tk, id, header)
         result = "rescheduled"
       elseif outcome == "ok" then

@@ -7,9 +7,9 @@
 --   a attempts claimed over the job's life [0], rc lease recoveries [0], c created ms,
 --   st started ms, ft finished ms, w pool id of the last claim, e last error {name,message,stack,issues},
 --   cx cancel requested while executing, ev every ms, cr cron, tz cron time zone, bo backoff,
---   to timeout ms, h schema hash.
+--   to timeout ms, h schema hash, sl the slot (run-at) of a recurring run being retried [at].
 
-local NUMERIC_FIELDS = { "at", "pr", "r", "f", "a", "rc", "c", "st", "ft", "ev", "to" }
+local NUMERIC_FIELDS = { "at", "pr", "r", "f", "a", "rc", "c", "st", "ft", "ev", "to", "sl" }
 
 -- Returns header, payload; or nil and the reason the record cannot be read. The checks match the
 -- pool's (store/job-record.ts), so a record a script accepts is one a pool can run. With
