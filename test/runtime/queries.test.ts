@@ -65,7 +65,7 @@ describe("queries (albrow job_status_test.go)", () => {
     expect((await jobs.listJobs("finished")).map((j) => j.id)).toEqual(["low-early", "high-late", "high-early"]);
   });
 
-  it("TestStatusJobs: listJobs returns the same jobs findJob reads", async () => {
+  it("TestStatusJobs / TestGetJobsByIdsScript: listJobs returns the same jobs findJob reads", async () => {
     const { jobs } = bundle<M>(lenient);
     const created = await jobs.scheduleBulk("task", [{ mode: "ok", n: 1 }, { mode: "ok", n: 2 }, { mode: "ok", n: 3 }], { delay: "1h", retries: 2 });
     const listed = await jobs.listJobs("queued");
