@@ -1,6 +1,6 @@
 import { EventEmitter } from "node:events";
 import type { JobType } from "../contract/job-type.js";
-import { ClosedError, UnknownJobTypeError, type JobsError } from "../errors.js";
+import { ClosedError, JobsError, UnknownJobTypeError } from "../errors.js";
 import type { PoolEvents } from "../interfaces.js";
 import { createRedisClient, type RedisClient, type RedisConnectionOptions } from "../redis/connection.js";
 import type { KeySpace } from "../redis/keys.js";
@@ -186,6 +186,13 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
         const outcome = await this.settleWithRetry(settlement);
         this.tracker.settled(ref);
         this.emitOutcome(outcome, snapshot, error);
+      })
+      .catch((error: unknown) => {
+        // Nothing above should throw; if it does (a listener of ours), the pool must not die of it.
+        // The attempt is let go unsettled: its lease expires and another attempt runs the job.
+        this.tracker.abandon(ref, error instanceof Error ? error : new Error(String(error)));
+        this.slotFreed?.();
+        this.report(new JobsError("JOB_STATE", "pool.run", `job ${id}: attempt ${ref.attempt} could not be settled: ${error instanceof Error ? error.message : String(error)}`, { cause: error }));
       });
   }
 
@@ -212,9 +219,13 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
   }
 
   private async giveBack(result: ClaimResult): Promise<void> {
-    const refs = result.jobs.map(({ id, raw }) => {
-      const { header } = decodeRecord(id, raw, "pool.close");
-      return { id, attempt: header.a ?? 0, type: header.t };
+    const refs = result.jobs.flatMap(({ id, raw }) => {
+      try {
+        const { header } = decodeRecord(id, raw, "pool.close");
+        return [{ id, attempt: header.a ?? 0, type: header.t }];
+      } catch {
+        return []; // unreadable: left to the lease reaper, which quarantines it
+      }
     });
     await release(this.runner, refs).catch((error: unknown) => this.report(toRedisError("pool.release", error)));
   }
@@ -226,29 +237,41 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
     this.slotFreed?.();
     this.stopWaiting?.();
     this.blocking.disconnect();
-    await this.loopDone;
-    await Promise.all([this.reaper.stop(), this.sweeper.stop()]);
+    // Every wait on Redis below is bounded: a command sent just before Redis went away stays pending
+    // until it comes back, and a deploy must not hang on it. What is left unsettled is recovered from
+    // its expired lease by another pool.
+    const bounded = (work: Promise<unknown>) => withDeadline(work, this.config.closeGraceMs);
+    await bounded(this.loopDone);
+    await bounded(Promise.all([this.reaper.stop(), this.sweeper.stop()]));
     const finishedInTime = await this.tracker.waitForRunning(this.config.closeGraceMs);
     if (!finishedInTime) {
       const unfinished = this.tracker.abandonRunning(new ClosedError("pool.close", `pool ${this.id}`));
-      await release(this.runner, unfinished).catch((error: unknown) => this.report(toRedisError("pool.release", error)));
+      await bounded(release(this.runner, unfinished).catch((error: unknown) => this.report(toRedisError("pool.release", error))));
     }
-    await this.batcher.drain();
+    await bounded(this.batcher.drain());
     await this.tracker.waitForSettled(this.config.closeGraceMs);
-    await this.heartbeat.stop();
-    await this.redis.zrem(this.deps.keys.pools, this.id).catch(() => undefined);
+    await bounded(this.heartbeat.stop());
+    await bounded(this.redis.zrem(this.deps.keys.pools, this.id).catch(() => undefined));
     this.state = "closed";
     await this.disconnect();
   }
 
   private async disconnect(): Promise<void> {
     this.blocking.disconnect();
-    await this.redis.quit().catch(() => this.redis.disconnect());
+    const quit = this.redis.quit().then(() => true, () => false);
+    if (!(await withDeadline(quit, 1000))) this.redis.disconnect();
   }
 
   private report(error: JobsError): void {
     if (this.listenerCount("error") > 0) this.emit("error", error);
   }
+}
+
+/** Resolves with the work's result, or with undefined once `ms` have passed. */
+function withDeadline<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }
 
 function sleep(ms: number): Promise<void> {

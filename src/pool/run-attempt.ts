@@ -1,5 +1,5 @@
 import type { JobType } from "../contract/job-type.js";
-import { JobTimeoutError, PayloadValidationError, type ValidationIssue } from "../errors.js";
+import { CorruptJobRecordError, JobTimeoutError, PayloadValidationError, type ValidationIssue } from "../errors.js";
 import type { JobErrorInfo, JobSnapshot } from "../interfaces.js";
 import { backoffDelay } from "../options/backoff.js";
 import { nextRunAt, type RecurrenceFields } from "../options/recurrence.js";
@@ -35,6 +35,10 @@ export async function runAttempt(ctx: AttemptContext): Promise<AttemptResult> {
   if (payload instanceof PayloadValidationError) {
     return { settlement: { ...base, outcome: "reject", error: { ...errorInfo(payload), issues: payload.errors.map(({ path, message }) => ({ path, message })) } }, error: payload };
   }
+  // A recurrence this pool cannot read (hand-edited, or a cron dialect of another version) would leave
+  // the job with no next slot after its run: refuse it before running, like any corrupt record.
+  const unreadable = unreadableRecurrence(ctx.id, header);
+  if (unreadable) return { settlement: { ...base, outcome: "reject", error: errorInfo(unreadable) }, error: unreadable };
   try {
     await withTimeout(ctx, () => ctx.handler(payload.value, { id: ctx.id, type: header.t, attempt: header.a ?? 0, payload: payload.value, job: ctx.snapshot, signal: ctx.controller.signal }));
     return { settlement: { ...base, outcome: "ok", nextRunAt: next(header) }, error: undefined };
@@ -80,6 +84,15 @@ async function withTimeout(ctx: AttemptContext, run: () => unknown): Promise<voi
     await Promise.race([Promise.resolve().then(run), aborted]);
   } finally {
     clearTimeout(timer);
+  }
+}
+
+function unreadableRecurrence(id: string, header: DecodedRecord["header"]): CorruptJobRecordError | undefined {
+  try {
+    next(header);
+    return undefined;
+  } catch (error) {
+    return new CorruptJobRecordError("pool.run", id, `its recurrence cannot be read: ${printable(error instanceof Error ? error.message : error)}`);
   }
 }
 
