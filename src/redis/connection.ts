@@ -94,6 +94,8 @@ export function createRedisClient(source: string | RedisConnectionOptions | unde
     ...fromUrl,
     ...rest,
     ...(tls ? { tls } : {}),
+    // A pool's blocking wait outlives any outage whatever the caller set for ordinary commands.
+    ...(role.blocking ? { maxRetriesPerRequest: null, enableAutoPipelining: false, commandTimeout: undefined } : {}),
   };
   const client = cluster
     ? new Cluster([...cluster], { ...clusterOptions, redisOptions: base, enableAutoPipelining: !role.blocking && (clusterOptions?.enableAutoPipelining ?? false) })
