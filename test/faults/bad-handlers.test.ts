@@ -1,37 +1,22 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { Redis } from "ioredis";
-import { createJobs, type Jobs } from "typed-jobs";
-import { RedisServer, waitUntil } from "../support/redis-server.js";
+import { describe, expect, it } from "vitest";
+import { createJobs } from "typed-jobs";
+import { waitUntil } from "../support/redis-server.js";
 import { drainAndAudit, jobsKey } from "./support/audit.js";
-import { ChildPool, killAll } from "./support/child-pool.js";
+import { ChildPool } from "./support/child-pool.js";
+import { useFaultHarness } from "./support/harness.js";
 import { execKey, faultTypes, type FaultJobs } from "./support/contract.js";
 
 // Handlers that misbehave, each in a real pool process: one that never settles, one that throws
 // things that are not Errors, one that blocks the event loop past its lease. Each ends as documented
 // and the pool process lives on and runs the next job.
 
-let server: RedisServer;
-let redis: Redis;
-const children: ChildPool[] = [];
-const open: Jobs<FaultJobs>[] = [];
-
-beforeAll(async () => {
-  server = await RedisServer.start();
-  redis = server.client();
-});
-afterEach(async () => {
-  await killAll(children);
-  await Promise.all(open.splice(0).map((j) => j.close()));
-});
-afterAll(async () => {
-  redis.disconnect();
-  await server.stop();
-});
+const h = useFaultHarness();
+const { children, open } = h;
 
 async function setup(namespace: string, pools: { tag: string; concurrency?: number; grace?: string }[]) {
-  const jobs = createJobs<FaultJobs>(faultTypes, { redis: server.url, namespace });
+  const jobs = createJobs<FaultJobs>(faultTypes, { redis: h.server.url, namespace });
   open.push(jobs);
-  const started = await Promise.all(pools.map((p) => ChildPool.start({ redisUrl: server.url, namespace, lease: "1s", ...p })));
+  const started = await Promise.all(pools.map((p) => ChildPool.start({ redisUrl: h.server.url, namespace, lease: "1s", ...p })));
   children.push(...started);
   return { jobs, pools: started };
 }
@@ -41,7 +26,7 @@ describe("handlers that misbehave", () => {
     const { jobs, pools } = await setup("hang-timeout", [{ tag: "p", concurrency: 2 }]);
     const hung = await jobs.schedule("work", { n: 1, kind: "hang" }, { timeout: "300ms", retries: 1 });
     const after = await jobs.schedule("work", { n: 2 }, { delay: "1s" });
-    const audit = await drainAndAudit(redis, "hang-timeout");
+    const audit = await drainAndAudit(h.redis, "hang-timeout");
     expect(audit.headers.get(hung.id)).toMatchObject({ s: "failed", a: 2, f: 2, e: { name: "JobTimeoutError" } });
     expect(audit.executions.get(hung.id)).toBe(2);
     // The pool freed the hung slots and runs what comes next.
@@ -53,10 +38,10 @@ describe("handlers that misbehave", () => {
     const { jobs, pools } = await setup("hang-forever", [{ tag: "p", concurrency: 2, grace: "300ms" }]);
     const hung = await jobs.schedule("work", { n: 1, kind: "hang" });
     const executing = `tj:{hang-forever}:executing:work`;
-    await waitUntil(async () => (await redis.zscore(executing, hung.id)) !== null, 30_000);
+    await waitUntil(async () => (await h.redis.zscore(executing, hung.id)) !== null, 30_000);
     // Two renewals later (past the 1 s lease) it is still this attempt's, never recovered.
-    const first = Number(await redis.zscore(executing, hung.id));
-    await waitUntil(async () => Number(await redis.zscore(executing, hung.id)) > first + 1000, 30_000, "the lease was not renewed");
+    const first = Number(await h.redis.zscore(executing, hung.id));
+    await waitUntil(async () => Number(await h.redis.zscore(executing, hung.id)) > first + 1000, 30_000, "the lease was not renewed");
     expect((await hung.refresh()).status).toBe("executing");
     expect(hung.attempts).toBe(1);
     const other = await jobs.schedule("work", { n: 2 });
@@ -64,7 +49,7 @@ describe("handlers that misbehave", () => {
 
     await pools[0]!.close();
     expect((await hung.refresh()).status).toBe("queued");
-    expect(await redis.hlen(execKey("hang-forever"))).toBe(2);
+    expect(await h.redis.hlen(execKey("hang-forever"))).toBe(2);
   });
 
   it("a handler that throws things that are not Errors: each fails its attempts with a readable NonErrorThrown", async () => {
@@ -72,7 +57,7 @@ describe("handlers that misbehave", () => {
     const thrown: unknown[] = ["a string", { code: 42 }, null, 7, undefined];
     const made = await Promise.all(thrown.map((value, n) => jobs.schedule("work", { n, kind: "throw", value }, { retries: 1 })));
     const after = await jobs.schedule("work", { n: 99 }, { delay: "500ms" });
-    const audit = await drainAndAudit(redis, "non-errors");
+    const audit = await drainAndAudit(h.redis, "non-errors");
     for (const job of made) {
       expect(audit.headers.get(job.id)).toMatchObject({ s: "failed", a: 2, f: 2, e: { name: "NonErrorThrown" } });
       expect(audit.executions.get(job.id)).toBe(2);
@@ -87,7 +72,7 @@ describe("handlers that misbehave", () => {
     const { jobs, pools } = await setup("unprintable", [{ tag: "p" }]);
     const job = await jobs.schedule("work", { n: 1, kind: "throw-unprintable" }, { retries: 1 });
     const after = await jobs.schedule("work", { n: 2 }, { delay: "500ms" });
-    const audit = await drainAndAudit(redis, "unprintable");
+    const audit = await drainAndAudit(h.redis, "unprintable");
     expect(audit.headers.get(job.id)).toMatchObject({ s: "failed", a: 2, f: 2, e: { name: "NonErrorThrown" } });
     expect(audit.executions.get(job.id)).toBe(2);
     expect(audit.headers.get(after.id)).toMatchObject({ s: "finished" });
@@ -98,7 +83,7 @@ describe("handlers that misbehave", () => {
     const { jobs, pools } = await setup("blocker", [{ tag: "a", concurrency: 2 }, { tag: "b", concurrency: 2 }]);
     const blockers = await jobs.scheduleBulk("work", Array.from({ length: 4 }, (_, n) => ({ n, kind: "block" as const, ms: 2500 })));
     const others = await jobs.scheduleBulk("work", Array.from({ length: 40 }, (_, n) => ({ n, ms: 50 })));
-    const audit = await drainAndAudit(redis, "blocker");
+    const audit = await drainAndAudit(h.redis, "blocker");
     expect(audit.counts).toMatchObject({ finished: 44, failed: 0 });
     for (const job of [...blockers, ...others]) {
       const runs = audit.executions.get(job.id) ?? 0;
@@ -107,7 +92,7 @@ describe("handlers that misbehave", () => {
       expect(runs, `executions of ${job.id}`).toBeLessThanOrEqual(1 + (audit.headers.get(job.id)!.rc ?? 0));
     }
     expect(pools.every((p) => p.alive)).toBe(true);
-    expect(await redis.hlen(jobsKey("blocker"))).toBe(44);
+    expect(await h.redis.hlen(jobsKey("blocker"))).toBe(44);
   });
 
   it("a pool that blocked past its lease and then claims the same job back keeps that new attempt", async () => {
@@ -116,9 +101,9 @@ describe("handlers that misbehave", () => {
     // block (sent with the old attempt) is still on its way.
     const { jobs, pools } = await setup("reclaim", [{ tag: "a", concurrency: 1 }, { tag: "b", concurrency: 1 }]);
     const sleeper = await jobs.schedule("work", { n: 0, ms: 5000 });
-    await waitUntil(async () => (await redis.hlen(execKey("reclaim"))) === 1, 30_000);
+    await waitUntil(async () => (await h.redis.hlen(execKey("reclaim"))) === 1, 30_000);
     const blocker = await jobs.schedule("work", { n: 1, kind: "block", ms: 3000 });
-    const audit = await drainAndAudit(redis, "reclaim");
+    const audit = await drainAndAudit(h.redis, "reclaim");
     expect(audit.counts).toMatchObject({ finished: 2, failed: 0 });
     expect(audit.executions.get(sleeper.id)).toBe(1);
     const runs = audit.executions.get(blocker.id)!;

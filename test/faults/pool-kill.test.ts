@@ -1,39 +1,24 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { Redis } from "ioredis";
-import { createJobs, type Jobs } from "typed-jobs";
-import { RedisServer, waitUntil } from "../support/redis-server.js";
+import { describe, expect, it } from "vitest";
+import { createJobs } from "typed-jobs";
+import { waitUntil } from "../support/redis-server.js";
 import { drainAndAudit, duplicates, executingBy } from "./support/audit.js";
-import { ChildPool, killAll } from "./support/child-pool.js";
+import { ChildPool } from "./support/child-pool.js";
+import { useFaultHarness } from "./support/harness.js";
 import { execKey, faultTypes, type FaultJobs } from "./support/contract.js";
 
 // A pool process killed with SIGKILL under load: its leases run out and the surviving pools put its
 // jobs back and run them. Nothing is lost; only the jobs it held at the kill may run twice.
 
 const JOBS = 3000;
-let server: RedisServer;
-let redis: Redis;
-const children: ChildPool[] = [];
-const open: Jobs<FaultJobs>[] = [];
-
-beforeAll(async () => {
-  server = await RedisServer.start();
-  redis = server.client();
-});
-afterEach(async () => {
-  await killAll(children);
-  await Promise.all(open.splice(0).map((j) => j.close()));
-});
-afterAll(async () => {
-  redis.disconnect();
-  await server.stop();
-});
+const h = useFaultHarness();
+const { children, open } = h;
 
 describe("a pool killed with SIGKILL under load", () => {
   it(`loses none of ${JOBS} jobs: the survivors finish everything once the leases expire`, async () => {
     const namespace = "pool-kill";
-    const jobs = createJobs<FaultJobs>(faultTypes, { redis: server.url, namespace });
+    const jobs = createJobs<FaultJobs>(faultTypes, { redis: h.server.url, namespace });
     open.push(jobs);
-    const start = (tag: string) => ChildPool.start({ redisUrl: server.url, namespace, tag, concurrency: 20, lease: "1s" });
+    const start = (tag: string) => ChildPool.start({ redisUrl: h.server.url, namespace, tag, concurrency: 20, lease: "1s" });
     children.push(...(await Promise.all([start("victim"), start("survivor-1"), start("survivor-2")])));
     const [victim, ...survivors] = children as [ChildPool, ChildPool, ChildPool];
 
@@ -44,11 +29,11 @@ describe("a pool killed with SIGKILL under load", () => {
     }
 
     // Kill the victim while it is busy: once it has started a good share of the work.
-    await waitUntil(async () => (await redis.hvals(execKey(namespace))).filter((tag) => tag === "victim").length >= 150, 60_000, "the victim never got going");
+    await waitUntil(async () => (await h.redis.hvals(execKey(namespace))).filter((tag) => tag === "victim").length >= 150, 60_000, "the victim never got going");
     await victim.kill();
-    const heldAtKill = new Set(await executingBy(redis, namespace, victim.poolId));
+    const heldAtKill = new Set(await executingBy(h.redis, namespace, victim.poolId));
 
-    const audit = await drainAndAudit(redis, namespace, 90_000);
+    const audit = await drainAndAudit(h.redis, namespace, 90_000);
     expect(audit.records).toBe(JOBS);
     expect(audit.counts).toMatchObject({ finished: JOBS, failed: 0, cancelled: 0, rejected: 0 });
     for (const id of scheduled) expect(audit.executions.get(id) ?? 0, `executions of ${id}`).toBeGreaterThanOrEqual(1);

@@ -1,32 +1,17 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { Redis } from "ioredis";
+import { describe, expect, it } from "vitest";
 import { createJobs, type Jobs } from "typed-jobs";
-import { RedisServer, waitUntil } from "../support/redis-server.js";
+import { waitUntil } from "../support/redis-server.js";
 import { drainAndAudit } from "./support/audit.js";
-import { ChildPool, killAll } from "./support/child-pool.js";
+import { ChildPool } from "./support/child-pool.js";
+import { useFaultHarness } from "./support/harness.js";
 import { faultTypes, type FaultJobs } from "./support/contract.js";
 
 // Redis killed with SIGKILL and restarted on the same data dir (appendonly yes, appendfsync always)
 // while a producer schedules and two pool processes run: every job whose schedule call returned
 // survives and runs; the pools reconnect by themselves.
 
-let server: RedisServer;
-let redis: Redis;
-const children: ChildPool[] = [];
-const open: Jobs<FaultJobs>[] = [];
-
-beforeAll(async () => {
-  server = await RedisServer.start({ persistent: true });
-  redis = server.client();
-});
-afterEach(async () => {
-  await killAll(children);
-  await Promise.all(open.splice(0).map((j) => j.close()));
-});
-afterAll(async () => {
-  redis.disconnect();
-  await server.stop();
-});
+const h = useFaultHarness({ persistent: true });
+const { children, open } = h;
 
 /** Schedules jobs with known ids one after another, single and bulk, noting which calls returned. */
 class Producer {
@@ -70,23 +55,23 @@ class Producer {
 describe("Redis killed with SIGKILL and restarted on its AOF", () => {
   it("keeps every job whose schedule returned, and the running pools carry on without a restart", async () => {
     const namespace = "redis-kill";
-    const jobs = createJobs<FaultJobs>(faultTypes, { redis: server.url, namespace });
+    const jobs = createJobs<FaultJobs>(faultTypes, { redis: h.server.url, namespace });
     open.push(jobs);
-    const start = (tag: string) => ChildPool.start({ redisUrl: server.url, namespace, tag, concurrency: 10, lease: "1s" });
+    const start = (tag: string) => ChildPool.start({ redisUrl: h.server.url, namespace, tag, concurrency: 10, lease: "1s" });
     children.push(...(await Promise.all([start("a"), start("b")])));
     const pids = children.map((c) => c.pid);
 
     const producer = new Producer(jobs);
     await waitUntil(() => producer.returned.size >= 300, 60_000, "producer stalled before the kill");
-    await server.kill();
+    await h.server.kill();
     // Down for longer than a lease: a schedule call gives up only after its reconnect attempts.
     await waitUntil(() => producer.failures >= 1, 30_000, "no schedule failed while Redis was down");
-    await server.restart();
+    await h.server.restart();
     const before = producer.returned.size;
     await waitUntil(() => producer.returned.size >= before + 300, 60_000, "producer did not resume after the restart");
     await producer.stop();
 
-    const audit = await drainAndAudit(redis, namespace, 90_000);
+    const audit = await drainAndAudit(h.redis, namespace, 90_000);
     // Every record is whole and terminal: finished, in the finished set and nowhere else.
     expect(audit.counts).toMatchObject({ failed: 0, cancelled: 0, rejected: 0 });
     expect(audit.counts.finished).toBe(audit.records);
