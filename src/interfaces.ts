@@ -61,10 +61,11 @@ export interface JobSnapshot<P = unknown> {
   readonly cancelRequested: boolean;
 }
 
-export interface RescheduleOptions {
-  /** Replaces the recurrence; `null` makes the job one-off. */
-  readonly recurrence?: Recurrence | null;
-}
+/**
+ * What a reschedule changes besides the time: `{ every }` or `{ cron, timezone? }` makes the job
+ * recurring on that schedule, `{ recurrence: null }` makes it one-off; omitted, it keeps its own.
+ */
+export type RescheduleOptions = Recurrence | { readonly recurrence?: Recurrence | null };
 
 /** Counts of jobs by status. */
 export type StatusCounts = Record<JobStatus, number>;

@@ -1,7 +1,7 @@
 import { JobNotFoundError, JobStateError } from "../errors.js";
 import type { JobSnapshot, RescheduleOptions } from "../interfaces.js";
 import { toMilliseconds, type Duration } from "../options/duration.js";
-import { encodeRecurrence } from "../options/recurrence.js";
+import { encodeRecurrence, type Recurrence } from "../options/recurrence.js";
 import type { ScriptRunner } from "../redis/script-runner.js";
 import { cancel, destroy, reschedule } from "../redis/scripts/job-commands.js";
 import type { Queries } from "../store/queries.js";
@@ -48,14 +48,15 @@ export class Job<P = unknown> {
   }
 
   /**
-   * Queues the job again for `at` (a time, or { delay }), from any status but executing; resets its
-   * retry budget and, with `recurrence`, changes or (null) removes its recurrence.
+   * Queues the job again for `at` (a time, or { delay }), from any status but executing, with a fresh
+   * retry budget; `{ every }` or `{ cron }` makes it recurring, `{ recurrence: null }` one-off.
    */
   async reschedule(at: Date | number | { delay: Duration }, options: RescheduleOptions = {}): Promise<this> {
     const op = "job.reschedule";
     const runAt = at instanceof Date ? at.getTime() : typeof at === "number" ? at : undefined;
     const delayMs = typeof at === "object" && !(at instanceof Date) ? toMilliseconds(at.delay, "delay", op) : 0;
-    const recurrence = options.recurrence === undefined ? undefined : options.recurrence === null ? {} : encodeRecurrence(options.recurrence, op);
+    const wanted = "every" in options || "cron" in options ? (options as Recurrence) : (options as { recurrence?: Recurrence | null }).recurrence;
+    const recurrence = wanted === undefined ? undefined : wanted === null ? {} : encodeRecurrence(wanted, op);
     const reply = await this.#withType((type) => reschedule(this.#ctx.runner(), type, this.id, { runAt, delayMs, recurrence }));
     if (reply.code === "missing") throw new JobNotFoundError(op, this.id);
     if (reply.code === "executing") throw new JobStateError(op, this.id, "executing", "a running job cannot be rescheduled; cancel it or wait for it to end");

@@ -130,4 +130,14 @@ describe("reschedule (albrow Reschedule, issue #17)", () => {
     await waitForStatus(job, "finished");
     await expectJobState(jobs, redis(), namespace, job.id, "finished");
   });
+
+  it("with { every } or { cron } given directly makes a one-off job recurring (albrow #17: RescheduleRecurring)", async () => {
+    const { jobs } = bundle<M>(types);
+    const job = await jobs.schedule("task", { fail: false }, { delay: "1h" });
+    await job.reschedule({ delay: "1h" }, { every: "15m" });
+    expect(job.recurrence).toEqual({ every: 900_000 });
+    await job.reschedule({ delay: "1h" }, { cron: "0 3 * * *", timezone: "Europe/Paris" });
+    expect(job.recurrence).toEqual({ cron: "0 3 * * *", timezone: "Europe/Paris" });
+    expect(job.status).toBe("queued");
+  });
 });
