@@ -110,12 +110,13 @@ class JobsRuntime<M> implements Jobs<M> {
 
   private async write<P>(entries: ScheduleEntry[], payloads: readonly P[], op: string): Promise<Job<P>[]> {
     const results = await schedule(this.connect().runner, entries);
-    if (results.every((r) => r.created)) return results.map((r, i) => new Job<P>(this.ctx, newSnapshot(entries[i]!, payloads[i]!)));
-    return Promise.all(results.map(async ({ id, created }, i) => {
-      // An existing id returns the job that holds it, as it is now.
-      const snapshot = created ? newSnapshot(entries[i]!, payloads[i]!) : ((await readSnapshot(this.ctx, id, op)) as JobSnapshot<P>);
-      return new Job<P>(this.ctx, snapshot);
-    }));
+    // A new job's handle comes from what was written; an existing id returns the job that holds it,
+    // as it is now (the only case that reads back).
+    return Promise.all(results.map(({ id, created }, i) =>
+      created
+        ? new Job<P>(this.ctx, newSnapshot(entries[i]!, payloads[i]!))
+        : readSnapshot(this.ctx, id, op).then((snapshot) => new Job<P>(this.ctx, snapshot as JobSnapshot<P>)),
+    ));
   }
 
   private jobType(type: string, op: string): JobType<unknown> {

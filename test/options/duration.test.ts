@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { InvalidOptionError } from "typed-jobs";
 import { toMilliseconds } from "../../src/options/duration.js";
+import { catchError } from "./catch-error.js";
 
 // toMilliseconds: every Duration option (delay, timeout, leaseTime, retention ages, backoff steps).
 
@@ -58,12 +59,3 @@ describe("toMilliseconds", () => {
     expect([toMilliseconds("1h30m", "delay", "schedule"), toMilliseconds("1h30m", "delay", "schedule")]).toEqual([5_400_000, 5_400_000]);
   });
 });
-
-function catchError(run: () => unknown): InvalidOptionError {
-  try {
-    run();
-  } catch (error) {
-    return error as InvalidOptionError;
-  }
-  throw new Error("expected an error");
-}

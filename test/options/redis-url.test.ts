@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { InvalidOptionError, parseRedisUrl } from "typed-jobs";
+import { catchError } from "./catch-error.js";
 
 // parseRedisUrl: redis://, rediss:// (TLS), unix:// and bare socket paths; credentials decoded, and
 // never echoed in an error.
@@ -64,12 +65,3 @@ describe("parseRedisUrl", () => {
     }
   });
 });
-
-function catchError(run: () => unknown): InvalidOptionError {
-  try {
-    run();
-  } catch (error) {
-    return error as InvalidOptionError;
-  }
-  throw new Error("expected an error");
-}
