@@ -27,14 +27,20 @@ afterAll(async () => {
   await server.stop();
 });
 
-/** Lowers maxmemory to just above what is used, then writes ballast until Redis refuses a write. */
+/**
+ * Lowers maxmemory to just above what is used, writes ballast until Redis refuses a write, then pins
+ * maxmemory below the memory in use: freed client buffers must not end the OOM before the test does.
+ */
 async function fillMemory(): Promise<number> {
-  const used = Number(/used_memory:(\d+)/.exec(await redis.info("memory"))![1]);
-  await redis.config("SET", "maxmemory", String(used + 2 * 1024 * 1024));
+  const usedMemory = async () => Number(/used_memory:(\d+)/.exec(await redis.info("memory"))![1]);
+  await redis.config("SET", "maxmemory", String((await usedMemory()) + 2 * 1024 * 1024));
   const chunk = "x".repeat(64 * 1024);
   for (let i = 0; ; i++) {
     const refused = await redis.set(`ballast:${i}`, chunk).then(() => false, (e: Error) => /OOM/.test(e.message));
-    if (refused) return i;
+    if (refused) {
+      await redis.config("SET", "maxmemory", String((await usedMemory()) - 1024 * 1024));
+      return i;
+    }
   }
 }
 
