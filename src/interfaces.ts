@@ -42,7 +42,7 @@ export interface JobSnapshot<P = unknown> {
   readonly payload: P;
   readonly priority: number;
   readonly runAt: Date;
-  readonly createdAt: Date | undefined;
+  readonly createdAt: Date;
   /** Attempts claimed over the job's life (a recurring job counts every run). */
   readonly attempts: number;
   /** Retries left in the current run. */

@@ -139,10 +139,11 @@ class JobsRuntime<M> implements Jobs<M> {
   }
 }
 
-/** The snapshot of a job just created, without reading it back (run-at estimated from the local clock). */
+/** The snapshot of a job just created, without reading it back (times estimated from the local clock). */
 function newSnapshot<P>(entry: ScheduleEntry, payload: P): JobSnapshot<P> {
-  const runAt = entry.runAt ?? Date.now() + entry.delayMs;
-  const header = entry.header ? { ...entry.header, at: runAt } : JSON.parse(`{"at":${runAt},${entry.recordTail.slice(0, entry.recordTail.indexOf("\n"))}`);
+  const now = Date.now();
+  const times = { at: entry.runAt ?? now + entry.delayMs, s: "queued" as const, c: now };
+  const header = { ...(entry.header ?? JSON.parse(`{${entry.recordTail.slice(0, entry.recordTail.indexOf("\n"))}`)), ...times };
   return toSnapshot(entry.id, { header, payloadJson: "" }, payload);
 }
 

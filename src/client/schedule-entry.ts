@@ -29,7 +29,7 @@ export function scheduleEntry(
   const retries = checkRetries(options.retries ?? jobType.retries ?? 0, op);
   const backoff = encodeBackoff(options.backoff ?? jobType.backoff, op);
   const timeout = options.timeout ?? jobType.timeout;
-  const header: NewRecordHeader = { t: jobType.name, s: "queued", c: Date.now(), h: jobType.schemaHash };
+  const header: NewRecordHeader = { t: jobType.name, h: jobType.schemaHash };
   if (priority !== 0) header.pr = priority;
   if (retries !== 0) header.r = retries;
   if (backoff !== DEFAULT_BACKOFF) header.bo = backoff;

@@ -11,6 +11,7 @@ import type { Recurrence } from "../options/recurrence.js";
 export interface RecordHeader {
   at: number;
   t: string;
+  /** Left out of a stored record while queued (see encodeRecordTail); always set once decoded. */
   s: JobStatus;
   pr?: number;
   r?: number;
@@ -33,8 +34,12 @@ export interface RecordHeader {
   h?: string;
 }
 
-/** The header a schedule writes, without `at`: the schedule script prepends run-at from Redis's clock. */
-export type NewRecordHeader = Omit<RecordHeader, "at">;
+/**
+ * The header a schedule writes. The schedule script prepends run-at, and the creation time when the
+ * job does not run at once, from Redis's clock; a stored record leaves out the defaults (status
+ * queued, created = run-at), since a waiting job's record is most of the memory it takes.
+ */
+export type NewRecordHeader = Omit<RecordHeader, "at" | "s" | "c">;
 
 /** The record as the schedule script takes it: everything after `{"at":<ms>,`. */
 export function encodeRecordTail(header: NewRecordHeader, payloadJson: string): string {
@@ -55,6 +60,7 @@ export function decodeRecord(id: string, raw: string, op: string): DecodedRecord
   } catch {
     throw new CorruptJobRecordError(op, id, "the record header is not JSON");
   }
+  if (typeof header === "object" && header !== null && !("s" in header)) (header as { s: JobStatus }).s = "queued";
   if (!isHeader(header)) throw new CorruptJobRecordError(op, id, "the record header lacks a type, status or run-at");
   return { header, payloadJson: raw.slice(newline + 1) };
 }
@@ -98,7 +104,7 @@ export function toSnapshot<P>(id: string, { header, payloadJson }: DecodedRecord
     payload: payload === undefined ? (safeParse(payloadJson) as P) : payload,
     priority: header.pr ?? 0,
     runAt: new Date(header.at),
-    createdAt: header.c === undefined ? undefined : new Date(header.c),
+    createdAt: new Date(header.c ?? header.at),
     attempts: header.a ?? 0,
     retries,
     retriesLeft: Math.max(0, retries - (header.f ?? 0)),

@@ -12,19 +12,20 @@ const { server } = useRedis();
 const redis = useRedisClient(server);
 
 function entry(type: string, id: string, o: { runAt?: number; delayMs?: number; priority?: number } = {}): ScheduleEntry {
-  const header = { t: type, s: "queued" as const, c: T0, h: `test-${type}`, ...(o.priority ? { pr: o.priority } : {}) };
+  const header = { t: type, h: `test-${type}`, ...(o.priority ? { pr: o.priority } : {}) };
   return { id, type, runAt: o.runAt, delayMs: o.delayMs ?? 0, priority: o.priority ?? 0, recordTail: encodeRecordTail(header, PAYLOAD) };
 }
 
-const queued = (type: string, at: unknown, extra: Record<string, unknown> = {}) => rec({ at, t: type, s: "queued", c: T0, h: `test-${type}`, ...extra });
+/** A job scheduled to run at once was created at its run-at; pass `c` for one that runs later. */
+const queued = (type: string, at: unknown, extra: Record<string, unknown> = {}) => rec({ at, t: type, s: "queued", c: at, h: `test-${type}`, ...extra });
 
 describe("schedule.lua", () => {
   it("a due job goes to ready with its priority-then-run-at score, registers its type and leaves one wake token", async () => {
     const s = scope(redis());
-    const reply = await schedule(s.runner, [entry("alpha", "j1", { runAt: T0, priority: 7 })]);
+    const { result: reply, lo, hi } = await timed(() => schedule(s.runner, [entry("alpha", "j1", { runAt: T0, priority: 7 })]));
     expect(reply).toEqual([{ id: "j1", created: true }]);
     expect(await readState(s)).toEqual({
-      jobs: { j1: queued("alpha", T0, { pr: 7 }) },
+      jobs: { j1: queued("alpha", T0, { pr: 7, c: within(lo, hi) }) },
       zsets: { "ready:alpha": { j1: readyScore(7, T0) } },
       lists: { "wake:alpha": ["1"] },
       sets: { types: ["alpha"] },
@@ -35,7 +36,7 @@ describe("schedule.lua", () => {
     const s = scope(redis());
     const { lo, hi } = await timed(() => schedule(s.runner, [entry("alpha", "now"), entry("alpha", "later", { delayMs: 60_000 })]));
     expect(await readState(s)).toEqual({
-      jobs: { now: queued("alpha", within(lo, hi)), later: queued("alpha", within(lo + 60_000, hi + 60_000)) },
+      jobs: { now: queued("alpha", within(lo, hi)), later: queued("alpha", within(lo + 60_000, hi + 60_000), { c: within(lo, hi) }) },
       zsets: {
         "ready:alpha": { now: within(readyScore(0, lo), readyScore(0, hi)) },
         "scheduled:alpha": { later: within(lo + 60_000, hi + 60_000) },
@@ -51,10 +52,11 @@ describe("schedule.lua", () => {
 
   it("a batch of several types writes every job in one call, each in its own type's sets", async () => {
     const s = scope(redis());
-    const reply = await schedule(s.runner, [entry("alpha", "a1", { runAt: T0 }), entry("beta", "b1", { runAt: T0 + 5, priority: -3 }), entry("alpha", "a2", { runAt: FUTURE })]);
+    const { result: reply, lo, hi } = await timed(() => schedule(s.runner, [entry("alpha", "a1", { runAt: T0 }), entry("beta", "b1", { runAt: T0 + 5, priority: -3 }), entry("alpha", "a2", { runAt: FUTURE })]));
     expect(reply).toEqual([{ id: "a1", created: true }, { id: "b1", created: true }, { id: "a2", created: true }]);
+    const c = within(lo, hi);
     expect(await readState(s)).toEqual({
-      jobs: { a1: queued("alpha", T0), b1: queued("beta", T0 + 5, { pr: -3 }), a2: queued("alpha", FUTURE) },
+      jobs: { a1: queued("alpha", T0, { c }), b1: queued("beta", T0 + 5, { pr: -3, c }), a2: queued("alpha", FUTURE, { c }) },
       zsets: {
         "ready:alpha": { a1: readyScore(0, T0) },
         "ready:beta": { b1: readyScore(-3, T0 + 5) },
@@ -76,14 +78,22 @@ describe("schedule.lua", () => {
 
   it("the same id twice in one batch creates the first and skips the second", async () => {
     const s = scope(redis());
-    const reply = await schedule(s.runner, [entry("alpha", "dup", { runAt: T0 }), entry("alpha", "dup", { runAt: FUTURE, priority: 9 })]);
+    const { result: reply, lo, hi } = await timed(() => schedule(s.runner, [entry("alpha", "dup", { runAt: T0 }), entry("alpha", "dup", { runAt: FUTURE, priority: 9 })]));
     expect(reply).toEqual([{ id: "dup", created: true }, { id: "dup", created: false }]);
     expect(await readState(s)).toEqual({
-      jobs: { dup: queued("alpha", T0) },
+      jobs: { dup: queued("alpha", T0, { c: within(lo, hi) }) },
       zsets: { "ready:alpha": { dup: readyScore(0, T0) } },
       lists: { "wake:alpha": ["1"] },
       sets: { types: ["alpha"] },
     });
+  });
+
+  it("a stored record leaves out the defaults: no status while queued, no creation time when it equals run-at", async () => {
+    const s = scope(redis());
+    await schedule(s.runner, [entry("alpha", "now"), entry("alpha", "later", { delayMs: 60_000 })]);
+    const [now, later] = await s.redis.hmget(s.key("jobs"), "now", "later");
+    expect(now).toMatch(/^\{"at":\d+,"t":"alpha","h":"test-alpha"\}\n/);
+    expect(later).toMatch(/^\{"at":\d+,"c":\d+,"t":"alpha","h":"test-alpha"\}\n/);
   });
 
   // The wake list is a doorbell, not a queue: a pool woken once claims everything due.

@@ -140,13 +140,23 @@ export async function readState(s: Scope): Promise<State> {
   return state;
 }
 
+/**
+ * The record as the scripts read it: a stored header leaves out the defaults (status queued, created
+ * = run-at), which are filled in here so the tests state every record whole. The bytes themselves
+ * are asserted in schedule.test.ts.
+ */
 export function decodeStored(raw: string): StoredRecord {
   const newline = raw.indexOf("\n");
   if (newline < 0) return { raw };
   try {
     const header = JSON.parse(raw.slice(0, newline)) as unknown;
     if (typeof header !== "object" || header === null) return { raw };
-    return { header: header as Record<string, unknown>, payload: raw.slice(newline + 1) };
+    const h = header as Record<string, unknown>;
+    if (typeof h.t === "string" && typeof h.at === "number") {
+      h.s ??= "queued";
+      h.c ??= h.at;
+    }
+    return { header: h, payload: raw.slice(newline + 1) };
   } catch {
     return { raw };
   }
@@ -155,7 +165,7 @@ export function decodeStored(raw: string): StoredRecord {
 /** The record a quarantine leaves: a failed job whose payload is the original bytes as a JSON string. */
 export function quarantined(type: string, id: string, raw: string, reason: string, now: Matcher | number = within(Date.now() - 60_000, Date.now() + 60_000)): StoredRecord {
   return {
-    header: { t: type, s: "failed", at: now, ft: now, e: { name: "CorruptJobRecordError", message: `job ${id}: ${reason}` } },
+    header: { t: type, s: "failed", at: now, c: now, ft: now, e: { name: "CorruptJobRecordError", message: `job ${id}: ${reason}` } },
     payload: jsonOf(raw),
   };
 }

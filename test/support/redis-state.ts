@@ -38,11 +38,14 @@ export async function setsHolding(redis: Redis, namespace: string, type: string,
   return held;
 }
 
-/** The record's header, decoded from `<header JSON>\n<payload JSON>`. */
+/** The record's header, decoded from `<header JSON>\n<payload JSON>`, with the defaults a stored header leaves out. */
 export async function headerOf(redis: Redis, namespace: string, id: string): Promise<Record<string, unknown>> {
   const raw = await redis.hget(jobsKey(namespace), id);
   if (raw === null) throw new Error(`no record for ${id}`);
-  return JSON.parse(raw.slice(0, raw.indexOf("\n"))) as Record<string, unknown>;
+  const header = JSON.parse(raw.slice(0, raw.indexOf("\n"))) as Record<string, unknown>;
+  header.s ??= "queued";
+  header.c ??= header.at;
+  return header;
 }
 
 /**

@@ -23,7 +23,7 @@ if header.t ~= tk.name then return { "other-type", header.t } end
 if header.s == "executing" then return { "executing", "executing" } end
 removeFromAllSets(tk, id)
 header.s = "queued"
-header.at = tonumber(ARGV[ARG0 + 1]) or (now + tonumber(ARGV[ARG0 + 2]))
+moveRunAt(header, tonumber(ARGV[ARG0 + 1]) or (now + tonumber(ARGV[ARG0 + 2])))
 -- A new run: its failures, lease recoveries and cancel request start from nothing.
 header.f, header.rc, header.cx, header.ft, header.sl = nil, nil, nil, nil, nil
 if ARGV[ARG0 + 3] ~= "" then

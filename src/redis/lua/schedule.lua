@@ -12,7 +12,8 @@
 --   delay        ms after Redis's clock (used when run at is '')
 --   priority     integer, -1024..1023 (also in the record; here so the script need not parse it)
 --   record tail  the record without its opening '{': '"t":...}\n<payload>'; the script prepends
---                '{"at":<run at>,' so run-at always comes from Redis's own clock
+--                '{"at":<run at>,' and, unless the job runs at once, '"c":<now>,', so run-at and
+--                the creation time come from Redis's own clock
 -- Output: a flat array, 2 values per job: id, 1 when created or 0 when that id already existed
 -- (scheduling an existing id again changes nothing: the caller's id is the idempotency key).
 
@@ -34,7 +35,8 @@ for j = 0, n - 1 do
   local id, typeIndex = ARGV[at], tonumber(ARGV[at + 1])
   local runAt = tonumber(ARGV[at + 2]) or (now + tonumber(ARGV[at + 3]))
   local tk = typeKeys(typeIndex)
-  local record = '{"at":' .. exact(runAt) .. ',' .. ARGV[at + 5]
+  local created = runAt == now and "" or '"c":' .. exact(now) .. ","
+  local record = '{"at":' .. exact(runAt) .. ',' .. created .. ARGV[at + 5]
   local created
   if n == 1 then
     created = redis.call("HSETNX", JOBS, id, record) == 1

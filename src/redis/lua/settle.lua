@@ -88,13 +88,15 @@ for j = 0, n - 1 do
         -- An interval run's retries move its run-at; its slot is kept, so the next slot stays aligned
         -- (a cron job's next slot is found from the clock, so it needs none).
         if header.ev then header.sl = header.sl or header.at end
-        header.s, header.at = "queued", now + retryDelay
+        header.s = "queued"
+        moveRunAt(header, now + retryDelay)
         requeue(tk, id, header)
         result = "retried"
       elseif nextRunAt then
         -- The retry and recovery budgets are per run: the next slot starts with all of them, so a
         -- long-lived recurring job is not failed for pool deaths spread over its whole life.
-        header.s, header.at, header.f, header.rc, header.sl = "queued", nextRunAt, nil, nil, nil
+        header.s, header.f, header.rc, header.sl = "queued", nil, nil, nil
+        moveRunAt(header, nextRunAt)
         requeue(tk, id, header)
         result = "rescheduled"
       elseif outcome == "ok" then

@@ -3,8 +3,9 @@
 -- A record is "<header JSON>\n<payload JSON>". Only the small header is decoded here; the payload
 -- passes through as an opaque string, so a large payload costs Redis nothing beyond its bytes.
 -- Header fields (absent means the default in brackets):
---   t type, s status, at run-at ms, pr priority [0], r retries allowed [0], f failures this run [0],
---   a attempts claimed over the job's life [0], rc lease recoveries [0], c created ms,
+--   t type, s status [queued], at run-at ms, pr priority [0], r retries allowed [0], f failures this run [0],
+--   a attempts claimed over the job's life [0], rc lease recoveries [0], c created ms [at: a job
+--   created to run at once has it only once its run-at moves],
 --   st started ms, ft finished ms, w pool id of the last claim, e last error {name,message,stack,issues},
 --   cx cancel requested while executing, ev every ms, cr cron, tz cron time zone, bo backoff,
 --   to timeout ms, h schema hash, sl the slot (run-at) of a recurring run being retried [at].
@@ -31,11 +32,23 @@ local function decodeRecord(record, expectedType)
   if expectedType and header.t ~= expectedType then
     return nil, "the record is of type '" .. header.t .. "' but is filed under '" .. expectedType .. "'"
   end
+  header.s = header.s or "queued"
   return header, string.sub(record, newline + 1)
 end
 
+-- Defaults are left out: a waiting job's record is most of the memory it takes.
 local function encodeRecord(header, payload)
-  return cjson.encode(header) .. "\n" .. payload
+  local status = header.s
+  if status == "queued" then header.s = nil end
+  local text = cjson.encode(header) .. "\n" .. payload
+  header.s = status
+  return text
+end
+
+-- A job's creation time is its run-at until the run-at first moves (see c above).
+local function moveRunAt(header, at)
+  header.c = header.c or header.at
+  header.at = at
 end
 
 -- Lua turns large numbers into "1.2e+15" when it converts them to strings; Redis needs every digit.
