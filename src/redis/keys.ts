@@ -10,6 +10,8 @@ export interface TypeKeys {
   readonly cancelled: string;
   readonly rejected: string;
   readonly wake: string;
+  /** Due jobs of priority 0, oldest first (a list: a few bytes per job, where a zset member costs 100+). */
+  readonly queue: string;
 }
 
 const TYPE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -49,6 +51,7 @@ export class KeySpace {
         cancelled: key("cancelled"),
         rejected: key("rejected"),
         wake: key("wake"),
+        queue: key("queue"),
       };
       this.typeKeyCache.set(type, keys);
     }

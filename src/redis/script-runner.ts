@@ -9,7 +9,7 @@ type ScriptCaller = (...args: (string | number)[]) => Promise<unknown>;
 
 /**
  * Registers every Lua script once per client, under a name that carries the library version, and
- * calls it with the shared key layout (includes/keys.lua): the global keys, then 8 keys per job type.
+ * calls it with the shared key layout (includes/keys.lua): the global keys, then 9 keys per job type.
  * ioredis sends EVALSHA and falls back to EVAL when Redis lost the script (NOSCRIPT).
  */
 export class ScriptRunner {
@@ -24,7 +24,7 @@ export class ScriptRunner {
     const keys = [this.keys.jobs, this.keys.types, this.keys.pools];
     for (const type of types) {
       const k = this.keys.forType(type);
-      keys.push(k.ready, k.scheduled, k.executing, k.finished, k.failed, k.cancelled, k.rejected, k.wake);
+      keys.push(k.ready, k.scheduled, k.executing, k.finished, k.failed, k.cancelled, k.rejected, k.wake, k.queue);
     }
     const call = (this.redis as unknown as Record<string, ScriptCaller>)[commandName(name)]!;
     return withRedis(op, () => call.call(this.redis, keys.length, ...keys, types.length, ...types, ...args), this.redis);

@@ -25,13 +25,16 @@ export class Queries {
 
   async counts(types: readonly string[]): Promise<CountsByType> {
     const cards = await withRedis("counts", () =>
-      Promise.all(types.flatMap((type) => setsOf(this.keys.forType(type)).map((key) => this.redis.zcard(key)))),
+      Promise.all(types.flatMap((type) => {
+        const k = this.keys.forType(type);
+        return [...setsOf(k).map((key) => this.redis.zcard(key)), this.redis.llen(k.queue)];
+      })),
     this.redis);
     const byType: Record<string, StatusCounts> = {};
     const total = emptyCounts();
     types.forEach((type, t) => {
-      const [ready, scheduled, executing, finished, failed, cancelled, rejected] = cards.slice(t * 7, t * 7 + 7) as number[];
-      const counts: StatusCounts = { queued: ready! + scheduled!, executing: executing!, finished: finished!, failed: failed!, cancelled: cancelled!, rejected: rejected! };
+      const [ready, scheduled, executing, finished, failed, cancelled, rejected, queue] = cards.slice(t * 8, t * 8 + 8) as number[];
+      const counts: StatusCounts = { queued: ready! + scheduled! + queue!, executing: executing!, finished: finished!, failed: failed!, cancelled: cancelled!, rejected: rejected! };
       byType[type] = counts;
       for (const status of JOB_STATUSES) total[status] += counts[status];
     });
@@ -40,24 +43,38 @@ export class Queries {
 
   /**
    * Ids of one status, newest first for terminal statuses, next-to-run first for queued and
-   * executing; across types, merged by the same order.
+   * executing; across types, merged by the same order a claim uses.
    */
   async ids(status: JobStatus, types: readonly string[], offset: number, limit: number): Promise<string[]> {
-    const entries = await withRedis("listJobs", () =>
-      Promise.all(types.flatMap((type) => keysOfStatus(this.keys.forType(type), status).map((key) => this.range(status, key, offset + limit)))),
-    this.redis);
-    const merged = entries.flat().sort((a, b) => (status === "queued" || status === "executing" ? a.score - b.score : b.score - a.score));
+    const count = offset + limit;
+    const entries = await withRedis("listJobs", () => Promise.all(types.map((type) => {
+      const k = this.keys.forType(type);
+      if (status !== "queued") return this.zrange(k[status], count, status !== "executing");
+      return Promise.all([this.zrange(k.ready, count, false), this.queueList(k.queue, count), this.zrange(k.scheduled, count, false, SCHEDULED_BIAS)]);
+    })), this.redis);
+    const merged = entries.flat(2).sort((a, b) => (status === "queued" || status === "executing" ? a.score - b.score : b.score - a.score));
     return merged.slice(offset, offset + limit).map((e) => e.id);
   }
 
-  private async range(status: JobStatus, key: string, count: number): Promise<{ id: string; score: number }[]> {
-    const order = status === "queued" || status === "executing" ? [] : ["REV"];
-    const reply = (await this.redis.call("ZRANGE", key, 0, count - 1, ...order, "WITHSCORES")) as string[];
-    const out: { id: string; score: number }[] = [];
-    // Ready scores carry priority in their high bits; scheduled ones are plain run-at times and rank after.
-    const bias = key.includes(":scheduled:") ? 2 ** 53 : 0;
+  private async zrange(key: string, count: number, newestFirst: boolean, bias = 0): Promise<Ranked[]> {
+    const reply = (await this.redis.call("ZRANGE", key, 0, count - 1, ...(newestFirst ? ["REV"] : []), "WITHSCORES")) as string[];
+    const out: Ranked[] = [];
     for (let i = 0; i < reply.length; i += 2) out.push({ id: reply[i]!, score: Number(reply[i + 1]) + bias });
     return out;
+  }
+
+  /**
+   * The queue list's head, ranked as claim.lua ranks it against other types: by run-at, read from
+   * each record, never earlier than the entry before it (a list is taken from its head only).
+   */
+  private async queueList(key: string, count: number): Promise<Ranked[]> {
+    const ids = await this.redis.lrange(key, 0, count - 1);
+    const raws = ids.length === 0 ? [] : await this.redis.hmget(this.keys.jobs, ...ids);
+    let floor = QUEUE_BAND;
+    return ids.map((id, i) => {
+      floor = Math.max(floor, QUEUE_BAND + sinceTimeBase(runAtOf(raws[i])));
+      return { id, score: floor };
+    });
   }
 
   async running(types: readonly string[]): Promise<number> {
@@ -70,8 +87,32 @@ function setsOf(k: TypeKeys): string[] {
   return [k.ready, k.scheduled, k.executing, k.finished, k.failed, k.cancelled, k.rejected];
 }
 
-function keysOfStatus(k: TypeKeys, status: JobStatus): string[] {
-  return status === "queued" ? [k.ready, k.scheduled] : [k[status]];
+interface Ranked {
+  id: string;
+  score: number;
+}
+
+/** Ready scores (includes/record.lua): 11 bits of priority above 42 bits of ms since TIME_BASE_MS. */
+const TIME_BASE_MS = 1735689600000;
+const TIME_SPAN_MS = 2 ** 42;
+/** The ready score of priority 0 at the time base: where the queue list ranks. */
+const QUEUE_BAND = 1023 * TIME_SPAN_MS;
+/** Scheduled scores are plain run-at times; a scheduled job ranks after every ready one. */
+const SCHEDULED_BIAS = 2 ** 53;
+
+function sinceTimeBase(at: number): number {
+  return Math.min(Math.max(at - TIME_BASE_MS, 0), TIME_SPAN_MS - 1);
+}
+
+/** A record's run-at, or 0 when it cannot be read: listing shows a corrupt record, it does not judge it. */
+function runAtOf(raw: string | null | undefined): number {
+  if (!raw) return 0;
+  try {
+    const at = (JSON.parse(raw.slice(0, raw.indexOf("\n"))) as { at?: unknown }).at;
+    return typeof at === "number" ? at : 0;
+  } catch {
+    return 0;
+  }
 }
 
 function emptyCounts(): StatusCounts {

@@ -28,13 +28,17 @@ const DAMAGED: [what: string, raw: string, status: "failed" | "rejected", proble
 describe("job records damaged by hand", () => {
   const { server, bundle } = useRedis();
 
-  it("end failed or rejected with the problem named, while the pool runs the good jobs", async () => {
+  // Due jobs wait in the ready zset (with a priority) or in the queue list (priority 0): both are read by the claim.
+  it.each(["ready", "queue"] as const)("end failed or rejected with the problem named, while the pool runs the good jobs (filed in %s)", async (place) => {
     const { jobs, namespace, pool } = bundle<M>(types);
     const redis = server().client();
     try {
       const ids = DAMAGED.map((_, i) => `damaged-${i}`);
       for (const [i, [, raw]] of DAMAGED.entries()) {
-        await redis.multi().hset(`tj:{${namespace}}:jobs`, ids[i]!, raw).zadd(`tj:{${namespace}}:ready:work`, i, ids[i]!).exec();
+        const write = redis.multi().hset(`tj:{${namespace}}:jobs`, ids[i]!, raw);
+        if (place === "ready") write.zadd(`tj:{${namespace}}:ready:work`, i, ids[i]!);
+        else write.rpush(`tj:{${namespace}}:queue:work`, ids[i]!);
+        await write.exec();
       }
       // Before any pool touches them: findJob names the damage, or reads what it can.
       for (const id of ids) {
@@ -60,6 +64,8 @@ describe("job records damaged by hand", () => {
       }
       expect(await jobs.listJobs("failed", { limit: 100 })).toHaveLength(DAMAGED.filter(([, , s]) => s === "failed").length);
       expect(await redis.zcard(`tj:{${namespace}}:executing:work`)).toBe(0);
+      expect(await redis.zcard(`tj:{${namespace}}:ready:work`)).toBe(0);
+      expect(await redis.llen(`tj:{${namespace}}:queue:work`)).toBe(0);
       expect(errors).toEqual([]);
 
       // A quarantined record keeps the original bytes, for an operator to repair.

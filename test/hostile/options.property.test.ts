@@ -10,8 +10,10 @@ const RUNS = { numRuns: 60 };
 
 const isInvalidOption = (option: string) => (error: unknown) => error instanceof InvalidOptionError && error.option === option;
 
-/** The payload as it comes back: parsePayload drops every `__proto__` key on purpose. */
+/** The payload as it comes back: parsePayload drops every `__proto__` key on purpose, and JSON keeps no -0. */
 function withoutProto(value: unknown): unknown {
+  // JSON has no negative zero: JSON.stringify(-0) is "0", so -0 comes back as 0.
+  if (Object.is(value, -0)) return 0;
   if (Array.isArray(value)) return value.map(withoutProto);
   if (typeof value !== "object" || value === null) return value;
   return Object.fromEntries(Object.entries(value).filter(([k]) => k !== "__proto__").map(([k, v]) => [k, withoutProto(v)]));

@@ -109,7 +109,7 @@ async function crashAndRecover(typeNames: readonly ("alpha" | "beta")[], perType
     return finished.reduce((a, n) => a + n, 0) === all.length;
   }, 30_000, "not every job finished after recovery");
 
-  // None lost: every job is finished, by its record and by its set, and no other set holds anything.
+  // None lost: every job is finished, by its record and by its set, and no other set, nor the queue list, holds anything.
   const records = await redis().hgetall(jobsKey(namespace));
   expect(Object.keys(records).length).toBe(all.length);
   for (const [id, raw] of Object.entries(records)) expect(JSON.parse(raw.slice(0, raw.indexOf("\n"))).s, id).toBe("finished");
@@ -117,6 +117,7 @@ async function crashAndRecover(typeNames: readonly ("alpha" | "beta")[], perType
     for (const kind of ["ready", "scheduled", "executing", "failed", "cancelled", "rejected"] as const) {
       expect(await redis().zcard(keyOf(namespace, kind, type)), `${kind}:${type}`).toBe(0);
     }
+    expect(await redis().llen(keyOf(namespace, "queue", type)), `queue:${type}`).toBe(0);
   }
 
   // At least once: every job ran. Duplicates bounded: only the jobs held at death ran twice, at most.

@@ -13,19 +13,24 @@ const redis = useRedisClient(server);
 const queued = (fields: Record<string, unknown> = {}) => ({ t: "alpha", s: "queued", at: T0, c: T0, h: "test-alpha", ...fields });
 
 describe("cancel.lua", () => {
+  // A queued job is in exactly one of three places: the ready zset (due, with a priority), the queue
+  // list (due, priority 0) or the schedule. Two other priority-0 jobs wait around it in the list.
   it.each([
-    { name: "ready", seed: (s: Scope) => seedQueued(s, "alpha", "j", { pr: 1 }), at: T0, pr: 1 },
-    { name: "scheduled", seed: (s: Scope) => seedScheduled(s, "alpha", "j"), at: FUTURE, pr: undefined },
-  ])("a queued job ($name) is cancelled at once and leaves its queue", async ({ seed, at, pr }) => {
+    { name: "ready zset, with a priority", seed: (s: Scope) => seedQueued(s, "alpha", "j", { pr: 1 }), at: T0, pr: 1 },
+    { name: "queue list, priority 0", seed: (s: Scope) => seedQueued(s, "alpha", "j"), at: T0, pr: undefined },
+    { name: "schedule", seed: (s: Scope) => seedScheduled(s, "alpha", "j"), at: FUTURE, pr: undefined },
+  ])("a queued job ($name) is cancelled at once and leaves its queue; the others keep their order", async ({ seed, at, pr }) => {
     const s = scope(redis());
+    await seedQueued(s, "alpha", "o1");
     await seed(s);
-    await seedQueued(s, "alpha", "other");
+    await seedQueued(s, "alpha", "o2");
     const { result, now } = await timed(() => cancel(s.runner, "alpha", "j"));
     expect(result).toEqual({ code: "cancelled", detail: "cancelled" });
     const state = await readState(s);
     expect(state).toEqual({
-      jobs: { j: rec(queued({ at, s: "cancelled", ft: now, ...(pr ? { pr } : {}) })), other: rec(queued()) },
-      zsets: { "cancelled:alpha": { j: now }, "ready:alpha": { other: expect.any(Number) } },
+      jobs: { j: rec(queued({ at, s: "cancelled", ft: now, ...(pr ? { pr } : {}) })), o1: rec(queued()), o2: rec(queued()) },
+      zsets: { "cancelled:alpha": { j: now } },
+      lists: { "queue:alpha": ["o1", "o2"] },
     });
   });
 

@@ -13,8 +13,9 @@ const redis = useRedisClient(server);
 const executing = (type: string, fields: Record<string, unknown> = {}) => ({ t: type, s: "executing", at: T0, c: T0, h: `test-${type}`, a: 1, st: T0, w: "pool-a", ...fields });
 
 describe("release.lua", () => {
-  it("queues released attempts again at their old place, across types, with one wake-up per type", async () => {
+  it("queues a released priority-0 attempt at the head of its queue list (where it was taken from) and one with a priority in the ready zset by its score, across types, with one wake-up per type", async () => {
     const s = scope(redis());
+    await seedQueued(s, "alpha", "waiting");
     await seedExecuting(s, "alpha", "a1", { pr: 2, f: 1, r: 3 });
     await seedExecuting(s, "alpha", "a2", { a: 3 });
     await seedExecuting(s, "beta", "b1", { t: "beta", h: "test-beta" });
@@ -22,14 +23,24 @@ describe("release.lua", () => {
     expect(reply).toEqual(["released", "released", "released"]);
     expect(await readState(s)).toEqual({
       jobs: {
+        waiting: rec({ t: "alpha", s: "queued", at: T0, c: T0, h: "test-alpha" }),
         // The attempt number stays counted: it is the fencing token of the attempt just handed back.
         a1: rec({ ...executing("alpha", { pr: 2, f: 1, r: 3 }), s: "queued" }),
         a2: rec({ ...executing("alpha", { a: 3 }), s: "queued" }),
         b1: rec({ ...executing("beta"), s: "queued" }),
       },
-      zsets: { "ready:alpha": { a1: readyScore(2, T0), a2: readyScore(0, T0) }, "ready:beta": { b1: readyScore(0, T0) } },
-      lists: { "wake:alpha": ["1"], "wake:beta": ["1"] },
+      zsets: { "ready:alpha": { a1: readyScore(2, T0) } },
+      lists: { "queue:alpha": ["a2", "waiting"], "queue:beta": ["b1"], "wake:alpha": ["1"], "wake:beta": ["1"] },
     });
+  });
+
+  it("puts several released priority-0 attempts back at the head in the order they were handed back", async () => {
+    const s = scope(redis());
+    await seedQueued(s, "alpha", "waiting");
+    for (const id of ["first", "second", "third"]) await seedExecuting(s, "alpha", id);
+    const reply = await release(s.runner, ["first", "second", "third"].map((id) => ({ id, attempt: 1, type: "alpha" })));
+    expect(reply).toEqual(["released", "released", "released"]);
+    expect((await readState(s)).lists).toEqual({ "queue:alpha": ["first", "second", "third", "waiting"], "wake:alpha": ["1"] });
   });
 
   it("ends an attempt whose cancel was requested as cancelled", async () => {

@@ -2,11 +2,12 @@ import { describe, expect, it } from "vitest";
 import { requeueExpired, type RequeueExpiredArgs } from "../../src/redis/scripts/requeue-expired.js";
 import { useRedis } from "../support/setup.js";
 import { useRedisClient } from "../support/redis-state.js";
-import { CORRUPT_RECORDS, FUTURE, T0, quarantined, readState, readyScore, rec, scope, seedExecuting, seedFinished, seedPool, seedQueued, seedRaw, timed, type Scope } from "./seed.js";
+import { CORRUPT_RECORDS, FUTURE, T0, quarantined, readState, readyScore, rec, scope, seedExecuting, seedFinished, seedPool, seedQueued, seedRaw, timed, type Scope, type State } from "./seed.js";
 
-// requeueExpired.lua: the reaper. Jobs whose lease ran out go back to ready without using a retry;
-// one recovered too often fails with LeaseExpiredError; one whose cancel was requested ends cancelled.
-// It also forgets pools whose heartbeat is stale.
+// requeueExpired.lua: the reaper. Jobs whose lease ran out go back to ready (priority 0: the head of
+// the queue list; a priority: the ready zset) without using a retry; one recovered too often fails
+// with LeaseExpiredError; one whose cancel was requested ends cancelled. It also forgets pools whose
+// heartbeat is stale.
 
 const { server } = useRedis();
 const redis = useRedisClient(server);
@@ -18,7 +19,7 @@ function run(s: Scope, o: Partial<RequeueExpiredArgs> = {}) {
 const executing = (fields: Record<string, unknown> = {}) => ({ t: "alpha", s: "executing", at: T0, c: T0, h: "test-alpha", a: 1, st: T0, w: "pool-a", ...fields });
 
 describe("requeueExpired.lua", () => {
-  it("puts a job whose lease expired back in ready, at its old place, counting the recovery but not a failure", async () => {
+  it("puts a job with a priority whose lease expired back in the ready zset, at its old score, counting the recovery but not a failure", async () => {
     const s = scope(redis());
     await seedExecuting(s, "alpha", "dead", { pr: 3, r: 2, f: 1 }, T0 + 10);
     await seedExecuting(s, "alpha", "alive", {}, FUTURE);
@@ -31,6 +32,21 @@ describe("requeueExpired.lua", () => {
       },
       zsets: { "ready:alpha": { dead: readyScore(3, T0) }, "executing:alpha": { alive: FUTURE } },
       lists: { "wake:alpha": ["1"] },
+    });
+  });
+
+  it("puts a priority-0 job whose lease expired at the head of its queue list, where it was taken from, ahead of the jobs waiting", async () => {
+    const s = scope(redis());
+    await seedQueued(s, "alpha", "waiting");
+    await seedExecuting(s, "alpha", "dead", { r: 2, f: 1 }, T0 + 10);
+    const { result } = await timed(() => run(s));
+    expect(result).toEqual([{ id: "dead", outcome: "requeued" }]);
+    expect(await readState(s)).toEqual({
+      jobs: {
+        waiting: rec({ t: "alpha", s: "queued", at: T0, c: T0, h: "test-alpha" }),
+        dead: rec({ ...executing({ r: 2, f: 1 }), s: "queued", rc: 1 }),
+      },
+      lists: { "queue:alpha": ["dead", "waiting"], "wake:alpha": ["1"] },
     });
   });
 
@@ -92,9 +108,12 @@ describe("requeueExpired.lua", () => {
     const before = await readState(s);
     const { result } = await timed(() => run(s));
     expect(result).toEqual([]);
+    // Only the leftover entry goes; a key left empty disappears (a queued job is in no zset now).
     const zsets = { ...before.zsets };
     delete zsets["executing:alpha"];
-    expect(await readState(s)).toEqual({ ...before, zsets });
+    const after: State = { ...before, zsets };
+    if (Object.keys(zsets).length === 0) delete after.zsets;
+    expect(await readState(s)).toEqual(after);
   });
 
   it("recovers at most `limit` jobs per type per call, earliest deadline first, and only the given types", async () => {
@@ -109,13 +128,13 @@ describe("requeueExpired.lua", () => {
     ]);
     const state = await readState(s);
     expect(state.zsets).toEqual({
-      "ready:alpha": { a1: readyScore(0, T0), a2: readyScore(0, T0) },
-      "ready:beta": { b1: readyScore(0, T0), b2: readyScore(0, T0) },
       "executing:alpha": { a3: T0 + 3 },
       "executing:beta": { b3: T0 + 3 },
       "executing:gamma": { g1: T0 },
     });
-    expect(state.lists).toEqual({ "wake:alpha": ["1"], "wake:beta": ["1"] });
+    // The recovered jobs go to the head of their lists in the order they were recovered (earliest
+    // deadline first), so they run again in the order they ran.
+    expect(state.lists).toEqual({ "queue:alpha": ["a1", "a2"], "queue:beta": ["b1", "b2"], "wake:alpha": ["1"], "wake:beta": ["1"] });
   });
 
   it("forgets pools whose heartbeat is older than stalePoolMs and keeps the live ones", async () => {

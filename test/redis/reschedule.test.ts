@@ -5,7 +5,7 @@ import { requeueExpired } from "../../src/redis/scripts/requeue-expired.js";
 import { useRedis } from "../support/setup.js";
 import { useRedisClient } from "../support/redis-state.js";
 import { waitUntil } from "../support/redis-server.js";
-import { FUTURE, T0, readState, readyScore, rec, scope, seedExecuting, seedFinished, seedScheduled, timed, within, type Scope } from "./seed.js";
+import { FUTURE, T0, readState, readyScore, rec, scope, seedExecuting, seedFinished, seedQueued, seedScheduled, timed, within, type Scope } from "./seed.js";
 
 // reschedule.lua: queues an existing job again for a new time from any status but executing; the
 // run starts afresh (failures, cancel request and finish time cleared); the recurrence is kept,
@@ -31,7 +31,7 @@ describe("reschedule.lua", () => {
     });
   });
 
-  it("a time already past queues the job in ready", async () => {
+  it("a time already past queues a job with a priority in the ready zset, by its score", async () => {
     const s = scope(redis());
     await seedFinished(s, "alpha", "j", "failed", { pr: -2 });
     await reschedule(s.runner, "alpha", "j", at(T0 + 5));
@@ -39,6 +39,17 @@ describe("reschedule.lua", () => {
       jobs: { j: rec(kept({ s: "queued", at: T0 + 5, pr: -2 })) },
       zsets: { "ready:alpha": { j: readyScore(-2, T0 + 5) } },
       lists: { "wake:alpha": ["1"] },
+    });
+  });
+
+  it("a time already past queues a priority-0 job at the tail of the queue list, behind the jobs waiting", async () => {
+    const s = scope(redis());
+    await seedQueued(s, "alpha", "waiting");
+    await seedFinished(s, "alpha", "j", "failed");
+    await reschedule(s.runner, "alpha", "j", at(T0 + 5));
+    expect(await readState(s)).toEqual({
+      jobs: { waiting: rec({ t: "alpha", s: "queued", at: T0, c: T0, h: "test-alpha" }), j: rec(kept({ s: "queued", at: T0 + 5 })) },
+      lists: { "queue:alpha": ["waiting", "j"], "wake:alpha": ["1"] },
     });
   });
 
@@ -50,13 +61,39 @@ describe("reschedule.lua", () => {
     expect(await readState(s)).toEqual({ jobs: { j: rec(kept({ s: "queued", at: when })) }, zsets: { "scheduled:alpha": { j: when } }, lists: { "wake:alpha": ["1"] } });
   });
 
-  it("a queued job moves to its new time", async () => {
+  it("a queued job moves to its new time: from the schedule to the queue list", async () => {
     const s = scope(redis());
     await seedScheduled(s, "alpha", "j", { at: FUTURE });
     await reschedule(s.runner, "alpha", "j", at(T0));
     expect(await readState(s)).toEqual({
       jobs: { j: rec({ t: "alpha", c: T0, h: "test-alpha", s: "queued", at: T0 }) },
-      zsets: { "ready:alpha": { j: readyScore(0, T0) } },
+      lists: { "queue:alpha": ["j"], "wake:alpha": ["1"] },
+    });
+  });
+
+  it("a queued job leaves the queue list for its new time, the others keeping their order; created at its old run-at", async () => {
+    const s = scope(redis());
+    await seedQueued(s, "alpha", "w1");
+    // Created to run at once: no creation time stored until the run-at moves.
+    await seedQueued(s, "alpha", "j", { c: undefined });
+    expect(await s.redis.hget(s.key("jobs"), "j")).not.toContain('"c":');
+    await seedQueued(s, "alpha", "w2");
+    await reschedule(s.runner, "alpha", "j", at(FUTURE));
+    const waiting = rec({ t: "alpha", s: "queued", at: T0, c: T0, h: "test-alpha" });
+    expect(await readState(s)).toEqual({
+      jobs: { w1: waiting, w2: waiting, j: rec({ t: "alpha", c: T0, h: "test-alpha", s: "queued", at: FUTURE }) },
+      zsets: { "scheduled:alpha": { j: FUTURE } },
+      lists: { "queue:alpha": ["w1", "w2"], "wake:alpha": ["1"] },
+    });
+  });
+
+  it("a queued job with a priority moves within the ready zset to its new score", async () => {
+    const s = scope(redis());
+    await seedQueued(s, "alpha", "j", { pr: 3 });
+    await reschedule(s.runner, "alpha", "j", at(T0 + 7));
+    expect(await readState(s)).toEqual({
+      jobs: { j: rec({ t: "alpha", c: T0, h: "test-alpha", s: "queued", at: T0 + 7, pr: 3 }) },
+      zsets: { "ready:alpha": { j: readyScore(3, T0 + 7) } },
       lists: { "wake:alpha": ["1"] },
     });
   });

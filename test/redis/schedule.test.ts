@@ -3,10 +3,11 @@ import { schedule, type ScheduleEntry } from "../../src/redis/scripts/schedule.j
 import { encodeRecordTail } from "../../src/store/job-record.js";
 import { useRedis } from "../support/setup.js";
 import { useRedisClient } from "../support/redis-state.js";
-import { FUTURE, PAYLOAD, T0, readState, readyScore, rec, scope, seedExecuting, seedScheduled, seedWake, timed, within, type Scope } from "./seed.js";
+import { FUTURE, PAYLOAD, T0, readState, readyScore, rec, scope, seedExecuting, seedQueued, seedScheduled, seedWake, timed, within, type Scope } from "./seed.js";
 
 // schedule.lua: a batch of new jobs, each written once (the id is the idempotency key), queued in
-// ready when due and in the schedule otherwise, with at most one wake token per type.
+// ready when due (priority 0: the tail of the queue list; a priority: the ready zset) and in the
+// schedule otherwise, with at most one wake token per type.
 
 const { server } = useRedis();
 const redis = useRedisClient(server);
@@ -20,7 +21,7 @@ function entry(type: string, id: string, o: { runAt?: number; delayMs?: number; 
 const queued = (type: string, at: unknown, extra: Record<string, unknown> = {}) => rec({ at, t: type, s: "queued", c: at, h: `test-${type}`, ...extra });
 
 describe("schedule.lua", () => {
-  it("a due job goes to ready with its priority-then-run-at score, registers its type and leaves one wake token", async () => {
+  it("a due job with a priority goes to the ready zset with its priority-then-run-at score, registers its type and leaves one wake token", async () => {
     const s = scope(redis());
     const { result: reply, lo, hi } = await timed(() => schedule(s.runner, [entry("alpha", "j1", { runAt: T0, priority: 7 })]));
     expect(reply).toEqual([{ id: "j1", created: true }]);
@@ -32,16 +33,13 @@ describe("schedule.lua", () => {
     });
   });
 
-  it("run-at comes from Redis's clock when only a delay is given: 0 is due now, later goes to the schedule", async () => {
+  it("run-at comes from Redis's clock when only a delay is given: 0 is due now (queue list), later goes to the schedule", async () => {
     const s = scope(redis());
     const { lo, hi } = await timed(() => schedule(s.runner, [entry("alpha", "now"), entry("alpha", "later", { delayMs: 60_000 })]));
     expect(await readState(s)).toEqual({
       jobs: { now: queued("alpha", within(lo, hi)), later: queued("alpha", within(lo + 60_000, hi + 60_000), { c: within(lo, hi) }) },
-      zsets: {
-        "ready:alpha": { now: within(readyScore(0, lo), readyScore(0, hi)) },
-        "scheduled:alpha": { later: within(lo + 60_000, hi + 60_000) },
-      },
-      lists: { "wake:alpha": ["1"] },
+      zsets: { "scheduled:alpha": { later: within(lo + 60_000, hi + 60_000) } },
+      lists: { "queue:alpha": ["now"], "wake:alpha": ["1"] },
       sets: { types: ["alpha"] },
     });
     // The stored run-at is the scheduled score, to the millisecond.
@@ -58,12 +56,36 @@ describe("schedule.lua", () => {
     expect(await readState(s)).toEqual({
       jobs: { a1: queued("alpha", T0, { c }), b1: queued("beta", T0 + 5, { pr: -3, c }), a2: queued("alpha", FUTURE, { c }) },
       zsets: {
-        "ready:alpha": { a1: readyScore(0, T0) },
         "ready:beta": { b1: readyScore(-3, T0 + 5) },
         "scheduled:alpha": { a2: FUTURE },
       },
-      lists: { "wake:alpha": ["1"], "wake:beta": ["1"] },
+      lists: { "queue:alpha": ["a1"], "wake:alpha": ["1"], "wake:beta": ["1"] },
       sets: { types: ["alpha", "beta"] },
+    });
+  });
+
+  it("due priority-0 jobs go to the tail of the queue list in call order, behind those already waiting; the others by score", async () => {
+    const s = scope(redis());
+    await seedQueued(s, "alpha", "waiting");
+    const { lo, hi } = await timed(() => schedule(s.runner, [
+      entry("alpha", "x", { runAt: T0 + 9 }),
+      entry("alpha", "hi", { runAt: T0 + 9, priority: 5 }),
+      entry("alpha", "y", { runAt: T0 + 1 }),
+      entry("alpha", "z"),
+    ]));
+    const c = within(lo, hi);
+    expect(await readState(s)).toEqual({
+      jobs: {
+        waiting: queued("alpha", T0),
+        x: queued("alpha", T0 + 9, { c }),
+        hi: queued("alpha", T0 + 9, { pr: 5, c }),
+        y: queued("alpha", T0 + 1, { c }),
+        z: queued("alpha", within(lo, hi)),
+      },
+      zsets: { "ready:alpha": { hi: readyScore(5, T0 + 9) } },
+      // Oldest first is the order of arrival: y, earlier run-at, does not pass x.
+      lists: { "queue:alpha": ["waiting", "x", "y", "z"], "wake:alpha": ["1"] },
+      sets: { types: ["alpha"] },
     });
   });
 
@@ -82,8 +104,7 @@ describe("schedule.lua", () => {
     expect(reply).toEqual([{ id: "dup", created: true }, { id: "dup", created: false }]);
     expect(await readState(s)).toEqual({
       jobs: { dup: queued("alpha", T0, { c: within(lo, hi) }) },
-      zsets: { "ready:alpha": { dup: readyScore(0, T0) } },
-      lists: { "wake:alpha": ["1"] },
+      lists: { "queue:alpha": ["dup"], "wake:alpha": ["1"] },
       sets: { types: ["alpha"] },
     });
   });

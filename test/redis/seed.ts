@@ -57,10 +57,12 @@ function header(type: string, status: string, fields: Partial<Header>): Header {
   return { t: type, s: status, at: T0, c: T0, h: `test-${type}`, ...fields };
 }
 
-/** A due job in the ready queue. */
+/** A due job: priority 0 at the tail of the queue list, any other priority in the ready zset. */
 export async function seedQueued(s: Scope, type: string, id: string, fields: Partial<Header> = {}, payload = PAYLOAD): Promise<Header> {
   const h = header(type, "queued", fields);
-  await seedRaw(s, type, id, encode(h, payload), "ready", readyScore((h.pr as number | undefined) ?? 0, h.at));
+  const priority = (h.pr as number | undefined) ?? 0;
+  if (priority === 0) await s.redis.multi().hset(s.key("jobs"), id, encode(h, payload)).rpush(s.key(`queue:${type}`), id).exec();
+  else await seedRaw(s, type, id, encode(h, payload), "ready", readyScore(priority, h.at));
   return h;
 }
 

@@ -33,6 +33,8 @@ interface Case {
   seed: Partial<Header>;
   /** Also seed a job scheduled before the settled one's new run-at. */
   earlier?: boolean;
+  /** Also seed a due priority-0 job already waiting in the queue list. */
+  waiting?: boolean;
   settle: Partial<Settlement>;
   outcome: string;
   want: (now: Now, lo: number, hi: number) => State;
@@ -41,6 +43,8 @@ interface Case {
 const NEXT = FUTURE + 60_000;
 // Scheduled (not yet promoted) and due before any run-at a settle writes.
 const EARLY_RECORD = rec({ t: "alpha", s: "queued", at: T0 + 5_000, c: T0, h: "test-alpha" });
+// Due, priority 0: in the queue list.
+const WAITING_RECORD = rec({ t: "alpha", s: "queued", at: T0, c: T0, h: "test-alpha" });
 
 const cases: Case[] = [
   {
@@ -66,12 +70,21 @@ const cases: Case[] = [
     }),
   },
   {
-    name: "error with a retry left and no delay → retried, ready at once, one wake-up",
+    name: "error with a retry left and no delay, with a priority → retried, in the ready zset at once by its score, one wake-up",
     seed: { r: 1, pr: 4 }, settle: { outcome: "error", error: BOOM, retryDelayMs: 0 }, outcome: "retried",
     want: (now, lo, hi) => ({
       jobs: { j: rec(base({ r: 1, pr: 4, f: 1, s: "queued", at: now, ft: now, e: BOOM })) },
       zsets: { "ready:alpha": { j: within(readyScore(4, lo), readyScore(4, hi)) } },
       lists: { "wake:alpha": ["1"] },
+    }),
+  },
+  {
+    name: "error with a retry left and no delay, priority 0 → retried, at the tail of the queue list at once, one wake-up; created at its old run-at",
+    // Created to run at once: no creation time stored until the retry moves its run-at.
+    seed: { r: 1, c: undefined }, waiting: true, settle: { outcome: "error", error: BOOM, retryDelayMs: 0 }, outcome: "retried",
+    want: (now) => ({
+      jobs: { j: rec(base({ r: 1, f: 1, s: "queued", at: now, c: T0, ft: now, e: BOOM })), waiting: WAITING_RECORD },
+      lists: { "queue:alpha": ["waiting", "j"], "wake:alpha": ["1"] },
     }),
   },
   {
@@ -138,7 +151,7 @@ const cases: Case[] = [
     }),
   },
   {
-    name: "recurring ok whose next slot is already due → rescheduled into ready, with a wake-up",
+    name: "recurring ok whose next slot is already due, with a priority → rescheduled into the ready zset by its score, with a wake-up",
     seed: { ev: 1000, pr: 2 }, settle: { outcome: "ok", nextRunAt: T0 + 1000 }, outcome: "rescheduled",
     want: (now) => ({
       jobs: { j: rec(base({ ev: 1000, pr: 2, s: "queued", at: T0 + 1000, ft: now })) },
@@ -146,13 +159,22 @@ const cases: Case[] = [
       lists: { "wake:alpha": ["1"] },
     }),
   },
+  {
+    name: "recurring ok whose next slot is already due, priority 0 → rescheduled at the tail of the queue list, with a wake-up; created at its old run-at",
+    seed: { ev: 1000, c: undefined }, waiting: true, settle: { outcome: "ok", nextRunAt: T0 + 1000 }, outcome: "rescheduled",
+    want: (now) => ({
+      jobs: { j: rec(base({ ev: 1000, s: "queued", at: T0 + 1000, c: T0, ft: now })), waiting: WAITING_RECORD },
+      lists: { "queue:alpha": ["waiting", "j"], "wake:alpha": ["1"] },
+    }),
+  },
 ];
 
 describe("settle.lua", () => {
-  it.each(cases)("$name", async ({ seed, earlier, settle: o, outcome, want }) => {
+  it.each(cases)("$name", async ({ seed, earlier, waiting, settle: o, outcome, want }) => {
     const s = scope(redis());
     await seedExecuting(s, "alpha", "j", seed);
     if (earlier) await seedScheduled(s, "alpha", "early", { at: T0 + 5_000 });
+    if (waiting) await seedQueued(s, "alpha", "waiting");
     const { result, now, lo, hi } = await timed(() => settle(s.runner, [settlement(o)]));
     expect(result).toEqual([outcome]);
     expect(await readState(s)).toEqual(want(now, lo, hi));
@@ -206,10 +228,9 @@ describe("settle.lua", () => {
       },
       zsets: {
         "finished:alpha": { a1: now },
-        "ready:beta": { b1: expect.any(Number) },
         "executing:alpha": { a2: FUTURE },
       },
-      lists: { "wake:beta": ["1"] },
+      lists: { "queue:beta": ["b1"], "wake:beta": ["1"] },
     });
   });
 
@@ -229,8 +250,7 @@ describe("settle.lua", () => {
     expect(result).toEqual(["retried", "stale"]);
     expect(await readState(s)).toEqual({
       jobs: { j: rec(base({ r: 1, f: 1, s: "queued", at: now, ft: now, e: BOOM })) },
-      zsets: { "ready:alpha": { j: expect.any(Number) } },
-      lists: { "wake:alpha": ["1"] },
+      lists: { "queue:alpha": ["j"], "wake:alpha": ["1"] },
     });
   });
 });

@@ -44,8 +44,9 @@ describe("rejected payloads", () => {
   it("a record written by hand whose payload fails the schema, or is not JSON, is rejected", async () => {
     const { jobs, namespace, pool } = bundle<M>(strict);
     const at = Date.now() - 1000;
-    await seedRecord(redis(), namespace, "person", "by-hand", `{"at":${at},"t":"person","s":"queued","r":2}\n{"name":"x","age":"old"}`, "ready", readyScore(0, at));
-    await seedRecord(redis(), namespace, "person", "not-json", `{"at":${at},"t":"person","s":"queued"}\n{"name": "x", age: 1`, "ready", readyScore(0, at));
+    // Priority 0 and due: where the data model keeps such a job, the queue list.
+    await seedRecord(redis(), namespace, "person", "by-hand", `{"at":${at},"t":"person","s":"queued","r":2}\n{"name":"x","age":"old"}`, "queue");
+    await seedRecord(redis(), namespace, "person", "not-json", `{"at":${at},"t":"person","s":"queued"}\n{"name": "x", age: 1`, "queue");
     await pool({ handlers: { person: () => undefined } }).start();
     const byHand = await jobs.findJob("by-hand");
     await waitForStatus(byHand, "rejected");

@@ -97,12 +97,14 @@ describe("claiming (albrow pop_next_jobs and pool ordering)", () => {
     expect(ran).toEqual([0, 1, 2, 3, 4]);
   });
 
-  it("FIFO across the types of one pool: priority first, then due time, whatever the type", async () => {
+  it("across the types of one pool: priority first, then priority 0 by due time whatever the type, each type in its queue list's order", async () => {
     const { jobs, pool } = bundle<M>(types);
     const base = Date.now() - 10_000;
-    await jobs.schedule("alpha", { n: 3 }, { runAt: base + 3000 });
+    // All are due when scheduled, so the priority-0 ones join their type's queue list in this order.
+    await jobs.schedule("alpha", { n: 2 }, { runAt: base + 3000 });
     await jobs.schedule("beta", { n: 1 }, { runAt: base + 1000 });
-    await jobs.schedule("alpha", { n: 2 }, { runAt: base + 2000 });
+    // Due earlier than alpha's n: 2 but queued behind it: a type's list runs from its head, in list order.
+    await jobs.schedule("alpha", { n: 3 }, { runAt: base + 2000 });
     await jobs.schedule("beta", { n: 4 }, { runAt: base + 4000 });
     await jobs.schedule("beta", { n: 0 }, { runAt: base + 5000, priority: 1 });
     const ran: number[] = [];
@@ -127,7 +129,8 @@ describe("claiming (albrow pop_next_jobs and pool ordering)", () => {
     expect(seen.filter((s) => s.pool === "b").map((s) => s.type)).toEqual(["beta", "beta", "beta"]);
     for (const job of alphas) expect((await jobs.findJob(job.id)).poolId).toBe(a.id);
     for (const job of betas) expect((await jobs.findJob(job.id)).poolId).toBe(b.id);
-    expect(await setsHolding(redis(), namespace, "gamma", gamma.id)).toHaveProperty("ready");
+    expect(await expectJobState(jobs, redis(), namespace, gamma.id, "queued")).toBe("queue");
+    expect(await setsHolding(redis(), namespace, "gamma", gamma.id)).toEqual({ queue: 0 });
     expect((await jobs.findJob(gamma.id)).attempts).toBe(0);
   });
 

@@ -41,11 +41,29 @@ describe("job records (albrow job_test.go)", () => {
     expect(await redis().llen(keyOf(namespace, "wake", "task"))).toBe(1);
   });
 
+  it("TestJobSave: a job due now at priority 0 goes to the tail of the queue list, not the ready set", async () => {
+    const { jobs, namespace } = bundle<M>(types);
+    const first = await jobs.schedule("task", { n: 1 }, { runAt: Date.now() - 1000 });
+    const second = await jobs.schedule("task", { n: 2 });
+    expect(await setsHolding(redis(), namespace, "task", first.id)).toEqual({ queue: 0 });
+    expect(await setsHolding(redis(), namespace, "task", second.id)).toEqual({ queue: 1 });
+    expect(await redis().zcard(keyOf(namespace, "ready", "task"))).toBe(0);
+    expect(await redis().llen(keyOf(namespace, "wake", "task"))).toBe(1);
+  });
+
   it("TestJobFindById: findJob reads back what schedule returned; a missing id throws JobNotFoundError naming it", async () => {
     const { jobs } = bundle<M>(types);
+    const before = Date.now();
     const job = await jobs.schedule("task", { n: 3 }, { priority: 100, runAt: Date.now() + 5000, retries: 2 });
+    const after = Date.now();
     const found = await jobs.findJob(job.id);
-    expect(comparable(found)).toEqual(comparable(job));
+    // The new handle's createdAt is the local clock's estimate (nothing is read back), the record's is
+    // Redis's clock inside the write: a millisecond or so apart, both within the call. All else is equal.
+    for (const createdAt of [job.createdAt, found.createdAt]) {
+      expect(createdAt.getTime()).toBeGreaterThanOrEqual(before);
+      expect(createdAt.getTime()).toBeLessThanOrEqual(after);
+    }
+    expect({ ...comparable(found), createdAt: undefined }).toEqual({ ...comparable(job), createdAt: undefined });
     expect(found).toMatchObject({ id: job.id, type: "task", status: "queued", payload: { n: 3 }, priority: 100, retries: 2, retriesLeft: 2, attempts: 0 });
 
     const missing = await jobs.findJob("foobar").catch((e: unknown) => e);
@@ -92,7 +110,7 @@ describe("job records (albrow job_test.go)", () => {
     await expectJobState(jobs, redis(), namespace, job.id, "cancelled");
   });
 
-  it("TestJobReschedule: reschedule sets run-at in the record and in the schedule's score, from queued or cancelled", async () => {
+  it("TestJobReschedule: reschedule sets run-at in the record and in the schedule's score, from queued or cancelled; due at priority 0 it joins the queue list", async () => {
     const { jobs, namespace } = bundle<M>(types);
     const job = await jobs.schedule("task", { n: 7 }, { runAt: Date.now() + 60_000 });
     const at = Date.now() + 90_000;
@@ -106,10 +124,13 @@ describe("job records (albrow job_test.go)", () => {
     expect(await setsHolding(redis(), namespace, "task", job.id)).toEqual({ scheduled: at + 1 });
     await expectJobState(jobs, redis(), namespace, job.id, "queued");
 
-    // A time in the past makes it due at once: it moves to the ready set.
+    // A time in the past makes it due at once: at priority 0 it moves to the tail of the queue list
+    // (a list keeps no score: the run-at is the record's alone).
     const past = Date.now() - 10;
     await job.reschedule(past);
-    expect(await setsHolding(redis(), namespace, "task", job.id)).toEqual({ ready: readyScore(0, past) });
+    expect((await headerOf(redis(), namespace, job.id)).at).toBe(past);
+    expect(await setsHolding(redis(), namespace, "task", job.id)).toEqual({ queue: 0 });
+    expect(await expectJobState(jobs, redis(), namespace, job.id, "queued")).toBe("queue");
   });
 
   it("TestJobDestroy: destroy leaves no trace, from queued, cancelled, rescheduled and rescheduled-then-cancelled", async () => {

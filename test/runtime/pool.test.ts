@@ -2,7 +2,7 @@ import { setTimeout as delay } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
 import { ClosedError } from "typed-jobs";
 import { anyPayload, jobType, useRedis } from "../support/setup.js";
-import { eventsOf, expectJobState, gate, recordEvents, useRedisClient, waitForStatus } from "../support/redis-state.js";
+import { eventsOf, expectJobState, gate, recordEvents, setsHolding, useRedisClient, waitForStatus } from "../support/redis-state.js";
 import { waitUntil } from "../support/redis-server.js";
 
 // albrow pool_test.go: pool registration, running every job once, due times, timestamps, and
@@ -117,22 +117,29 @@ describe("pools (albrow pool_test.go)", () => {
     expect(p.activeCount).toBe(0);
     expect(await jobs.running()).toBe(0);
     for (const job of running) await expectJobState(jobs, redis(), namespace, job.id, "finished");
-    for (const job of waiting) expect(await expectJobState(jobs, redis(), namespace, job.id, "queued")).toBe("ready");
+    // Never claimed, they still wait at priority 0 in the queue list, in the order they were scheduled.
+    for (const job of waiting) expect(await expectJobState(jobs, redis(), namespace, job.id, "queued")).toBe("queue");
+    for (const [i, job] of waiting.entries()) expect(await setsHolding(redis(), namespace, "task", job.id)).toEqual({ queue: i });
   });
 
-  it("close() hands a job still running after the grace period back to the queue, aborting its signal", async () => {
+  it("close() hands a job still running after the grace period back to the head of the queue, aborting its signal", async () => {
     const { jobs, namespace, pool } = bundle<M>(types);
     const job = await jobs.schedule("task", { n: 1 }, { retries: 0 });
     let reason: unknown;
     const p = pool({
       handlers: { task: (_p, running) => new Promise<void>(() => running.signal.addEventListener("abort", () => (reason = running.signal.reason))) },
       closeGracePeriod: "100ms",
+      concurrency: 1,
     });
     await p.start();
     await waitForStatus(job, "executing");
+    // Scheduled while the only slot is busy: it waits in the queue list, and stays behind the job handed back.
+    const later = await jobs.schedule("task", { n: 2 });
     await p.close();
     expect(reason).toBeInstanceOf(ClosedError);
-    expect(await expectJobState(jobs, redis(), namespace, job.id, "queued")).toBe("ready");
+    expect(await expectJobState(jobs, redis(), namespace, job.id, "queued")).toBe("queue");
+    expect(await setsHolding(redis(), namespace, "task", job.id)).toEqual({ queue: 0 });
+    expect(await setsHolding(redis(), namespace, "task", later.id)).toEqual({ queue: 1 });
     // Handing back is not a failure: no retry spent, no error recorded.
     expect(await jobs.findJob(job.id)).toMatchObject({ attempts: 1, retriesLeft: 0, error: undefined });
   });

@@ -20,7 +20,7 @@ export const MINIMAL_ACL = [
   // sent by the runtime and by ioredis on connect
   "+info", "+evalsha", "+eval", "+hget", "+hmget", "+smembers", "+zcard", "+zrange", "+zrem", "+blpop",
   // called inside the Lua scripts
-  "+time", "+hset", "+hsetnx", "+hdel", "+zadd", "+zpopmin", "+zrangebyscore", "+zremrangebyscore", "+zscore", "+sadd", "+llen", "+rpush",
+  "+time", "+hset", "+hsetnx", "+hdel", "+zadd", "+zpopmin", "+zrangebyscore", "+zremrangebyscore", "+zscore", "+sadd", "+llen", "+rpush", "+lpush", "+lpop", "+lrange", "+lrem",
 ];
 
 describe("a Redis user with only the commands and keys typed-jobs needs", () => {

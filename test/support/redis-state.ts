@@ -3,9 +3,19 @@ import type { Redis } from "ioredis";
 import type { Jobs, JobStatus, Pool, PoolEvents } from "typed-jobs";
 import { waitUntil, type RedisServer } from "./redis-server.js";
 
-/** The per-type sets of the data model, by their key kind (`tj:{<ns>}:<kind>:<type>`). */
+/** The per-type sorted sets of the data model, by their key kind (`tj:{<ns>}:<kind>:<type>`). */
 export const SET_KINDS = ["ready", "scheduled", "executing", "finished", "failed", "cancelled", "rejected"] as const;
 export type SetKind = (typeof SET_KINDS)[number];
+
+/**
+ * Every per-type place that can hold a job: the sorted sets, and the queue list (`queue:<type>`),
+ * where due jobs of priority 0 wait, oldest first. The ready zset holds only due jobs with a priority.
+ */
+export const PLACES = [...SET_KINDS, "queue"] as const;
+export type Place = (typeof PLACES)[number];
+
+/** Where a queued job may be: due with a priority, due at priority 0, or not yet due. */
+export const QUEUED_PLACES: readonly Place[] = ["ready", "queue", "scheduled"];
 
 /**
  * A plain ioredis client on the file's private redis-server, for reading and seeding the data model
@@ -20,7 +30,7 @@ export function useRedisClient(server: () => RedisServer): () => Redis {
 }
 
 /** Key names written out here by hand, so a test notices if the runtime's layout drifts. */
-export function keyOf(namespace: string, kind: SetKind | "wake", type: string): string {
+export function keyOf(namespace: string, kind: Place | "wake", type: string): string {
   return `tj:{${namespace}}:${kind}:${type}`;
 }
 
@@ -28,13 +38,25 @@ export function jobsKey(namespace: string): string {
   return `tj:{${namespace}}:jobs`;
 }
 
-/** The sets of `type` that hold `id`, with their scores. */
-export async function setsHolding(redis: Redis, namespace: string, type: string, id: string): Promise<Partial<Record<SetKind, number>>> {
-  const scores = await Promise.all(SET_KINDS.map((kind) => redis.zscore(keyOf(namespace, kind, type), id)));
-  const held: Partial<Record<SetKind, number>> = {};
+/** Every index at which the queue list of `type` holds `id`, head (next to run) first. */
+export async function queuePositions(redis: Redis, namespace: string, type: string, id: string): Promise<number[]> {
+  return redis.lpos(keyOf(namespace, "queue", type), id, "COUNT", 0);
+}
+
+/**
+ * The places of `type` that hold `id`: for a sorted set its score, for the queue list the id's
+ * index from the head (its first, should the list hold it more than once: see queuePositions).
+ */
+export async function setsHolding(redis: Redis, namespace: string, type: string, id: string): Promise<Partial<Record<Place, number>>> {
+  const [scores, positions] = await Promise.all([
+    Promise.all(SET_KINDS.map((kind) => redis.zscore(keyOf(namespace, kind, type), id))),
+    queuePositions(redis, namespace, type, id),
+  ]);
+  const held: Partial<Record<Place, number>> = {};
   SET_KINDS.forEach((kind, i) => {
     if (scores[i] !== null && scores[i] !== undefined) held[kind] = Number(scores[i]);
   });
+  if (positions.length > 0) held.queue = positions[0]!;
   return held;
 }
 
@@ -50,29 +72,44 @@ export async function headerOf(redis: Redis, namespace: string, id: string): Pro
 
 /**
  * Asserts the whole observable state of one job: the status findJob reads, the header's status, and
- * that exactly one per-type set holds the id (ready or scheduled for queued). Returns that set.
+ * that exactly one per-type place holds the id, once. Returns that place. A queued job is in the
+ * queue list when due at priority 0, in the ready zset when due with another priority, else in the
+ * schedule.
  */
-export async function expectJobState(jobs: Pick<Jobs<unknown>, "findJob">, redis: Redis, namespace: string, id: string, status: JobStatus): Promise<SetKind> {
+export async function expectJobState(jobs: Pick<Jobs<unknown>, "findJob">, redis: Redis, namespace: string, id: string, status: JobStatus): Promise<Place> {
   const job = await jobs.findJob(id);
   expect(job.status, `findJob(${id}).status`).toBe(status);
   expect((await headerOf(redis, namespace, id)).s).toBe(status);
-  const held = Object.keys(await setsHolding(redis, namespace, job.type, id)) as SetKind[];
-  expect(held, `sets holding ${id}`).toHaveLength(1);
+  const held = Object.keys(await setsHolding(redis, namespace, job.type, id)) as Place[];
+  expect(held, `places holding ${id}`).toHaveLength(1);
   const kind = held[0]!;
-  if (status === "queued") expect(["ready", "scheduled"]).toContain(kind);
+  if (status === "queued") expect(QUEUED_PLACES).toContain(kind);
   else expect(kind).toBe(status);
+  if (kind === "queue") {
+    expect(await queuePositions(redis, namespace, job.type, id), `positions of ${id} in the queue list`).toHaveLength(1);
+    expect(job.priority, `priority of ${id}, in the queue list`).toBe(0);
+  }
+  if (kind === "ready") expect(job.priority, `priority of ${id}, in the ready zset`).not.toBe(0);
   return kind;
 }
 
-/** Asserts that no trace of a job is left: no record, no set of the type holds it. */
+/** Asserts that no trace of a job is left: no record, no set or list of the type holds it. */
 export async function expectGone(redis: Redis, namespace: string, type: string, id: string): Promise<void> {
   expect(await redis.hexists(jobsKey(namespace), id)).toBe(0);
   expect(await setsHolding(redis, namespace, type, id)).toEqual({});
 }
 
-/** Writes a record by hand, as an older producer, another language or a damaged disk would. */
-export async function seedRecord(redis: Redis, namespace: string, type: string, id: string, raw: string, kind: SetKind, score: number): Promise<void> {
-  await redis.multi().hset(jobsKey(namespace), id, raw).zadd(keyOf(namespace, kind, type), score, id).rpush(keyOf(namespace, "wake", type), "1").exec();
+/**
+ * Writes a record by hand, as an older producer, another language or a damaged disk would: into a
+ * sorted set with `score`, or at the tail of the queue list.
+ */
+export async function seedRecord(redis: Redis, namespace: string, type: string, id: string, raw: string, kind: "queue"): Promise<void>;
+export async function seedRecord(redis: Redis, namespace: string, type: string, id: string, raw: string, kind: SetKind, score: number): Promise<void>;
+export async function seedRecord(redis: Redis, namespace: string, type: string, id: string, raw: string, kind: Place, score?: number): Promise<void> {
+  const write = redis.multi().hset(jobsKey(namespace), id, raw);
+  if (kind === "queue") write.rpush(keyOf(namespace, "queue", type), id);
+  else write.zadd(keyOf(namespace, kind, type), score!, id);
+  await write.rpush(keyOf(namespace, "wake", type), "1").exec();
 }
 
 /** The ready-set score the claim script orders by: priority first (higher first), then run-at. */

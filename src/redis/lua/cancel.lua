@@ -19,8 +19,10 @@ local header, payload = decodeRecord(raw)
 if not header then return { "unchanged", "corrupt" } end
 if header.t ~= tk.name then return { "other-type", header.t } end
 if header.s == "queued" then
-  redis.call("ZREM", tk.ready, id)
-  redis.call("ZREM", tk.scheduled, id)
+  -- Most queued jobs are in the queue list, where LREM walks from the oldest.
+  if redis.call("ZREM", tk.scheduled, id) == 0 and redis.call("ZREM", tk.ready, id) == 0 then
+    redis.call("LREM", tk.queue, 1, id)
+  end
   header.s, header.ft = "cancelled", now
   redis.call("ZADD", tk.cancelled, exact(now), id)
   redis.call("HSET", JOBS, id, encodeRecord(header, payload))

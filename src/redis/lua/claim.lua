@@ -15,8 +15,9 @@
 --   earliest scheduled run-at among the types, given only when nothing was claimed, so an idle pool
 --   knows how long it may sleep.
 --
--- Cost: O(log N) per type for promotion and selection, plus O(1) per claimed job; the claimed jobs'
--- records are read and written with one HMGET and one HSET, their leases added with one ZADD per type.
+-- Cost: O(log N) per type for promotion and selection (O(1) from the queue list), plus O(1) per
+-- claimed job; the claimed jobs' records are read and written with one HMGET and one HSET, their
+-- leases added with one ZADD per type.
 
 local now = nowMs()
 local wanted = tonumber(ARGV[ARG0])
@@ -35,7 +36,7 @@ for i = 1, TYPE_COUNT do
     if raw then
       local header, reason = decodeRecord(raw, tk.name)
       if header then
-        redis.call("ZADD", tk.ready, readyScore(header), id)
+        enqueueReady(tk, id, header)
       else
         quarantine(JOBS, tk.failed, id, tk.name, raw, reason, now)
       end
@@ -43,28 +44,74 @@ for i = 1, TYPE_COUNT do
   end
 end
 
--- Select the best n across the types: one ZPOPMIN for a single type, else merge the heads.
+-- Select the best n across the types: jobs with a priority above 0 (ready zset, scores below
+-- QUEUE_BAND), then priority 0 (the queue list, oldest first), then negative priorities.
+local QUEUE_BAND = PRIORITY_MAX * TIME_SPAN_MS
 local picked = {}
-if TYPE_COUNT == 1 then
-  local popped = redis.call("ZPOPMIN", typeKeys(1).ready, wanted)
-  for k = 1, #popped, 2 do picked[#picked + 1] = { id = popped[k], typeIndex = 1 } end
+
+local function pick(id, typeIndex) picked[#picked + 1] = { id = id, typeIndex = typeIndex } end
+
+local function popReady(tk, typeIndex, count)
+  local popped = redis.call("ZPOPMIN", tk.ready, count)
+  for k = 1, #popped, 2 do pick(popped[k], typeIndex) end
+end
+
+if wanted <= 0 then
+  -- Nothing asked for: ZRANGE 0 -1 below would otherwise read the whole ready zset.
+elseif TYPE_COUNT == 1 then
+  local tk = typeKeys(1)
+  local head = redis.call("ZRANGE", tk.ready, 0, wanted - 1, "WITHSCORES")
+  local above = 0
+  for k = 2, #head, 2 do
+    if tonumber(head[k]) < QUEUE_BAND then above = above + 1 end
+  end
+  if above > 0 then popReady(tk, 1, above) end
+  if #picked < wanted then
+    local queued = redis.call("LPOP", tk.queue, wanted - #picked)
+    if queued then for _, id in ipairs(queued) do pick(id, 1) end end
+  end
+  if #picked < wanted and #head > above * 2 then popReady(tk, 1, wanted - #picked) end
 else
+  -- Merge the heads of every type's zset and list. A list can only be taken from its head, so each
+  -- list entry ranks no earlier than the one before it (its run-at is read from its record).
   local candidates = {}
   for i = 1, TYPE_COUNT do
-    local head = redis.call("ZRANGE", typeKeys(i).ready, 0, wanted - 1, "WITHSCORES")
+    local tk = typeKeys(i)
+    local head = redis.call("ZRANGE", tk.ready, 0, wanted - 1, "WITHSCORES")
     for k = 1, #head, 2 do
       candidates[#candidates + 1] = { id = head[k], score = tonumber(head[k + 1]), typeIndex = i }
     end
+    local queued = redis.call("LRANGE", tk.queue, 0, wanted - 1)
+    local raws = hmgetAll(JOBS, queued)
+    local floor = QUEUE_BAND
+    for k, id in ipairs(queued) do
+      local header = raws[k] and decodeRecord(raws[k])
+      local score = header and tonumber(readyScore({ at = header.at })) or floor
+      if score < floor then score = floor end
+      floor = score
+      candidates[#candidates + 1] = { id = id, score = score, typeIndex = i, position = k }
+    end
   end
+  -- A total order, as table.sort needs: on equal scores zset entries (ordered by id) come before
+  -- list entries (ordered by type, then position).
   table.sort(candidates, function(x, y)
     if x.score ~= y.score then return x.score < y.score end
-    return x.id < y.id
+    if (x.position == nil) ~= (y.position == nil) then return x.position == nil end
+    if x.position == nil then return x.id < y.id end
+    if x.typeIndex ~= y.typeIndex then return x.typeIndex < y.typeIndex end
+    return x.position < y.position
   end)
+  local fromQueue = {}
   for k = 1, math.min(wanted, #candidates) do
     local c = candidates[k]
-    redis.call("ZREM", typeKeys(c.typeIndex).ready, c.id)
-    picked[#picked + 1] = c
+    if c.position then
+      fromQueue[c.typeIndex] = (fromQueue[c.typeIndex] or 0) + 1
+    else
+      redis.call("ZREM", typeKeys(c.typeIndex).ready, c.id)
+    end
+    pick(c.id, c.typeIndex)
   end
+  for typeIndex, count in pairs(fromQueue) do redis.call("LPOP", typeKeys(typeIndex).queue, count) end
 end
 
 local deadline = exact(now + leaseMs)
@@ -105,7 +152,7 @@ elseif justWoken and #picked == wanted then
   -- This pool took a full batch; more may be waiting, so let the next idle pool look too.
   for i = 1, TYPE_COUNT do
     local tk = typeKeys(i)
-    if redis.call("ZCARD", tk.ready) > 0 then wake(tk.wake) end
+    if redis.call("ZCARD", tk.ready) > 0 or redis.call("LLEN", tk.queue) > 0 then wake(tk.wake) end
   end
 end
 return result

@@ -1,6 +1,7 @@
 #!lua
 -- Deletes one job and every trace of it. Safe to repeat: a missing job is not an error.
 -- @include keys
+-- @include record
 --
 -- Input (after the shared layout in includes/keys.lua, with the job's one type):
 -- ARGV[ARG0]   job id
@@ -8,5 +9,12 @@
 -- A job destroyed while it runs stays gone: its pool's settle finds no record and writes nothing.
 
 local id = ARGV[ARG0]
-removeFromAllSets(typeKeys(1), id)
+local raw = redis.call("HGET", JOBS, id)
+-- Without a record there is nothing in the queue list to walk for; stray set entries still go.
+local status = "gone"
+if raw then
+  local header = decodeRecord(raw)
+  status = header and header.s
+end
+removeFromAllSets(typeKeys(1), id, status)
 return redis.call("HDEL", JOBS, id)

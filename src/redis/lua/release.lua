@@ -11,6 +11,7 @@
 local now = nowMs()
 local n = tonumber(ARGV[ARG0])
 local results = {}
+local front = {}
 for j = 0, n - 1 do
   local at = ARG0 + 1 + j * 3
   local id, attempt, tk = ARGV[at], tonumber(ARGV[at + 1]), typeKeys(tonumber(ARGV[at + 2]))
@@ -28,11 +29,12 @@ for j = 0, n - 1 do
       redis.call("ZADD", tk.cancelled, exact(now), id)
     else
       header.s = "queued"
-      redis.call("ZADD", tk.ready, readyScore(header), id)
+      enqueueReady(tk, id, header, front)
       wake(tk.wake)
     end
     redis.call("HSET", JOBS, id, encodeRecord(header, payload))
     results[#results + 1] = "released"
   end
 end
+pushFront(front)
 return results

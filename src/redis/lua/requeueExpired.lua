@@ -19,6 +19,7 @@ local limit = tonumber(ARGV[ARG0])
 local maxRecoveries = tonumber(ARGV[ARG0 + 1])
 redis.call("ZREMRANGEBYSCORE", POOLS, "-inf", exact(now - tonumber(ARGV[ARG0 + 2])))
 local result = {}
+local front = {}
 for i = 1, TYPE_COUNT do
   local tk = typeKeys(i)
   local expired = redis.call("ZRANGEBYSCORE", tk.executing, "-inf", exact(now), "LIMIT", 0, limit)
@@ -52,7 +53,7 @@ for i = 1, TYPE_COUNT do
           outcome = "failed"
         else
           header.s = "queued"
-          redis.call("ZADD", tk.ready, readyScore(header), id)
+          enqueueReady(tk, id, header, front)
           wake(tk.wake)
           outcome = "requeued"
         end
@@ -65,4 +66,5 @@ for i = 1, TYPE_COUNT do
     end
   end
 end
+pushFront(front)
 return result

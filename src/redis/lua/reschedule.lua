@@ -21,7 +21,7 @@ local header, payload = decodeRecord(raw)
 if not header then return { "corrupt", "" } end
 if header.t ~= tk.name then return { "other-type", header.t } end
 if header.s == "executing" then return { "executing", "executing" } end
-removeFromAllSets(tk, id)
+removeFromAllSets(tk, id, header.s)
 header.s = "queued"
 moveRunAt(header, tonumber(ARGV[ARG0 + 1]) or (now + tonumber(ARGV[ARG0 + 2])))
 -- A new run: its failures, lease recoveries and cancel request start from nothing.
@@ -30,7 +30,7 @@ if ARGV[ARG0 + 3] ~= "" then
   local recurrence = cjson.decode(ARGV[ARG0 + 3])
   header.ev, header.cr, header.tz = recurrence.ev, recurrence.cr, recurrence.tz
 end
-enqueue(tk.ready, tk.scheduled, id, header, now)
+enqueue(tk, id, header, now)
 -- Due now, or perhaps earlier than the run-at a sleeping pool waits for: either way, wake one.
 wake(tk.wake)
 redis.call("HSET", JOBS, id, encodeRecord(header, payload))

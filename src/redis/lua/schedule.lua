@@ -29,7 +29,7 @@ if n > 1 then
   for j = 0, n - 1 do ids[j + 1] = ARGV[ARG0 + 1 + j * 6] end
   existing = hmgetAll(JOBS, ids)
 end
-local records, ready, seen = {}, {}, {}
+local records, ready, queued, due, seen = {}, {}, {}, {}, {}
 for j = 0, n - 1 do
   local at = ARG0 + 1 + j * 6
   local id, typeIndex = ARGV[at], tonumber(ARGV[at + 1])
@@ -51,7 +51,9 @@ for j = 0, n - 1 do
   if created then
     local header = { at = runAt, pr = tonumber(ARGV[at + 4]) }
     if runAt <= now then
-      pushTo(ready, typeIndex, readyScore(header), id)
+      -- As enqueueReady, batched: priority 0 to the queue list, a priority to the ready zset.
+      if header.pr == 0 then pushTo(queued, typeIndex, id) else pushTo(ready, typeIndex, readyScore(header), id) end
+      due[typeIndex] = true
     else
       -- A pool asleep until the earliest scheduled job must hear of an earlier one.
       local earliest = redis.call("ZRANGE", tk.scheduled, 0, 0, "WITHSCORES")[2]
@@ -67,9 +69,7 @@ for j = 0, n - 1 do
   result[#result + 1] = created and 1 or 0
 end
 batchCall("HSET", JOBS, records)
-for typeIndex, members in pairs(ready) do
-  local tk = typeKeys(typeIndex)
-  batchCall("ZADD", tk.ready, members)
-  wake(tk.wake)
-end
+for typeIndex, members in pairs(ready) do batchCall("ZADD", typeKeys(typeIndex).ready, members) end
+for typeIndex, ids in pairs(queued) do batchCall("RPUSH", typeKeys(typeIndex).queue, ids) end
+for typeIndex in pairs(due) do wake(typeKeys(typeIndex).wake) end
 return result

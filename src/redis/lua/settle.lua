@@ -29,7 +29,7 @@ local results = {}
 -- now the earliest scheduled one: a pool asleep until a later run-at (or for its whole idle wait) must
 -- not sleep through it.
 local function requeue(tk, id, header)
-  if enqueue(tk.ready, tk.scheduled, id, header, now) or redis.call("ZRANGE", tk.scheduled, 0, 0)[1] == id then
+  if enqueue(tk, id, header, now) or redis.call("ZRANGE", tk.scheduled, 0, 0)[1] == id then
     wake(tk.wake)
   end
 end

@@ -3,13 +3,14 @@ import { waitUntil } from "../../support/redis-server.js";
 import { doneKey, execKey } from "./contract.js";
 
 const STATUSES = ["ready", "scheduled", "executing", "finished", "failed", "cancelled", "rejected"] as const;
-type SetKind = (typeof STATUSES)[number];
+/** The per-type sorted sets, and the queue list: due jobs of priority 0, which the ready zset no longer holds. */
+type SetKind = (typeof STATUSES)[number] | "queue";
 
 const setKey = (namespace: string, kind: SetKind, type = "work"): string => `tj:{${namespace}}:${kind}:${type}`;
 export const jobsKey = (namespace: string): string => `tj:{${namespace}}:jobs`;
 
 export interface Audit {
-  /** Jobs per set of the data model (ready and scheduled are the two halves of queued). */
+  /** Jobs per set or list of the data model (queue, ready and scheduled are the three parts of queued). */
   readonly counts: Record<SetKind, number>;
   /** How many records the jobs hash holds. */
   readonly records: number;
@@ -30,10 +31,10 @@ export interface Header {
   readonly e?: { name: string; message: string };
 }
 
-/** Counts of the per-type sets, right now. */
+/** Counts of the per-type sets and of the queue list, right now. */
 export async function setCounts(redis: Redis, namespace: string): Promise<Record<SetKind, number>> {
-  const sizes = await Promise.all(STATUSES.map((kind) => redis.zcard(setKey(namespace, kind))));
-  return Object.fromEntries(STATUSES.map((kind, i) => [kind, sizes[i]!])) as Record<SetKind, number>;
+  const [sizes, queue] = await Promise.all([Promise.all(STATUSES.map((kind) => redis.zcard(setKey(namespace, kind)))), redis.llen(setKey(namespace, "queue"))]);
+  return { ...(Object.fromEntries(STATUSES.map((kind, i) => [kind, sizes[i]!])) as Record<(typeof STATUSES)[number], number>), queue };
 }
 
 /** Ids in the executing set whose last claim was by `poolId`, right now. */
@@ -44,13 +45,13 @@ export async function executingBy(redis: Redis, namespace: string, poolId: strin
 }
 
 /**
- * Waits until no job is queued (ready or scheduled) or executing, then reads every record and the
- * execution log: per-set counts and the executions per job id.
+ * Waits until no job is queued (queue list, ready or scheduled) or executing, then reads every
+ * record and the execution log: per-set counts and the executions per job id.
  */
 export async function drainAndAudit(redis: Redis, namespace: string, timeoutMs = 60_000): Promise<Audit> {
   await waitUntil(async () => {
     const c = await setCounts(redis, namespace);
-    return c.ready + c.scheduled + c.executing === 0;
+    return c.queue + c.ready + c.scheduled + c.executing === 0;
   }, timeoutMs, `namespace ${namespace}: jobs still queued or executing after ${timeoutMs} ms: ${JSON.stringify(await setCounts(redis, namespace).catch(() => "?"))}`);
   const counts = await setCounts(redis, namespace);
   const ids = await redis.hkeys(jobsKey(namespace));
@@ -71,7 +72,8 @@ async function readHeaders(redis: Redis, namespace: string, ids: string[]): Prom
     const raws = await redis.hmget(jobsKey(namespace), ...chunk);
     chunk.forEach((id, k) => {
       const raw = raws[k];
-      if (raw) headers.set(id, JSON.parse(raw.slice(0, raw.indexOf("\n"))) as Header);
+      // A stored header leaves out the status when it is queued.
+      if (raw) headers.set(id, { s: "queued", ...(JSON.parse(raw.slice(0, raw.indexOf("\n"))) as Partial<Header>) });
     });
   }
   return headers;

@@ -3,9 +3,10 @@
 --   KEYS[1] <ns>:jobs       hash  id -> record
 --   KEYS[2] <ns>:types      set of job type names that have ever been scheduled
 --   KEYS[3] <ns>:pools      zset  pool id -> last heartbeat ms
---   then 8 keys for each job type i, in this order:
---   ready:<T> (zset, readyScore), scheduled:<T> (zset, run-at ms), executing:<T> (zset, lease deadline ms),
---   finished:<T>, failed:<T>, cancelled:<T>, rejected:<T> (zsets, finished ms), wake:<T> (list)
+--   then 9 keys for each job type i, in this order:
+--   ready:<T> (zset, readyScore: due jobs with a priority), scheduled:<T> (zset, run-at ms),
+--   executing:<T> (zset, lease deadline ms), finished:<T>, failed:<T>, cancelled:<T>, rejected:<T>
+--   (zsets, finished ms), wake:<T> (list), queue:<T> (list: due jobs of priority 0, oldest first)
 -- ARGV[1] is the number of job types m, ARGV[2..m+1] their names, in the same order as their keys;
 -- a script's own arguments start at ARGV[ARG0].
 --
@@ -13,7 +14,7 @@
 -- under OOM a script is refused whole instead of failing half-way through its writes.
 
 local JOBS, TYPES, POOLS = KEYS[1], KEYS[2], KEYS[3]
-local GLOBAL_KEYS, KEYS_PER_TYPE = 3, 8
+local GLOBAL_KEYS, KEYS_PER_TYPE = 3, 9
 local TYPE_COUNT = tonumber(ARGV[1])
 local ARG0 = TYPE_COUNT + 2
 
@@ -28,23 +29,17 @@ local function typeKeys(i)
     name = ARGV[1 + i],
     ready = KEYS[base + 1], scheduled = KEYS[base + 2], executing = KEYS[base + 3],
     finished = KEYS[base + 4], failed = KEYS[base + 5], cancelled = KEYS[base + 6],
-    rejected = KEYS[base + 7], wake = KEYS[base + 8],
+    rejected = KEYS[base + 7], wake = KEYS[base + 8], queue = KEYS[base + 9],
   }
   typeKeysCache[i] = tk
   return tk
 end
 
--- The sets a job of status s can be in; queued jobs are in ready or scheduled.
-local function statusSets(tk, status)
-  if status == "queued" then return { tk.ready, tk.scheduled } end
-  if status == "executing" then return { tk.executing } end
-  local key = tk[status]
-  if key then return { key } end
-  return {}
-end
-
-local function removeFromAllSets(tk, id)
+-- LREM walks the queue list, so it runs only for a job that may be in it: a queued one, or one
+-- whose record could not be read (status unknown).
+local function removeFromAllSets(tk, id, status)
   for _, key in ipairs({ tk.ready, tk.scheduled, tk.executing, tk.finished, tk.failed, tk.cancelled, tk.rejected }) do
     redis.call("ZREM", key, id)
   end
+  if status == nil or status == "queued" then redis.call("LREM", tk.queue, 1, id) end
 end

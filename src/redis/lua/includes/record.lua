@@ -74,35 +74,6 @@ local function readyScore(header)
   return exact((PRIORITY_MAX - (header.pr or 0)) * TIME_SPAN_MS + sinceBase)
 end
 
--- Puts a queued job where a pool will find it: the ready queue when due, else the schedule.
--- Returns true when the job went to the ready queue.
-local function enqueue(readyKey, scheduledKey, id, header, now)
-  if (header.at or 0) <= now then
-    redis.call("ZADD", readyKey, readyScore(header), id)
-    return true
-  end
-  redis.call("ZADD", scheduledKey, exact(header.at), id)
-  return false
-end
-
--- Wakes one idle pool blocked on this type; one token is enough, the woken pool passes it on.
-local function wake(wakeKey)
-  if redis.call("LLEN", wakeKey) == 0 then
-    redis.call("RPUSH", wakeKey, "1")
-  end
-end
-
--- A record that cannot be read is kept, not dropped: it becomes a failed job whose payload is
--- the original bytes, so an operator can still see and repair what was there.
-local function quarantine(jobsKey, failedKey, id, typeName, raw, reason, now)
-  local header = {
-    t = typeName, s = "failed", at = now, ft = now,
-    e = { name = "CorruptJobRecordError", message = "job " .. id .. ": " .. reason },
-  }
-  redis.call("HSET", jobsKey, id, encodeRecord(header, cjson.encode(raw)))
-  redis.call("ZADD", failedKey, exact(now), id)
-end
-
 -- Many fields or members per call instead of one call each: a script pays Redis's per-call cost once
 -- per batch. Chunks keep every call under Lua's unpack limit; BATCH_ARGS is even, so pairs stay whole.
 local BATCH_ARGS = 1000
@@ -132,4 +103,55 @@ local function pushTo(lists, name, a, b)
   end
   list[#list + 1] = a
   if b ~= nil then list[#list + 1] = b end
+end
+
+-- A due job of priority 0 (nearly every job) waits in the queue list, oldest first: a list entry
+-- costs a few bytes where a sorted-set member costs over 100. Only jobs with a priority are scored
+-- in the ready zset. With `front` (a table), priority-0 ids are collected there instead, for
+-- pushFront: attempts handed back go where they were taken from.
+local function enqueueReady(tk, id, header, front)
+  if (header.pr or 0) == 0 then
+    if front then pushTo(front, tk.queue, id) else redis.call("RPUSH", tk.queue, id) end
+  else
+    redis.call("ZADD", tk.ready, readyScore(header), id)
+  end
+end
+
+-- Puts the ids collected by enqueueReady at the heads of their lists, in the order they were
+-- collected (LPUSH reverses, so they are pushed last first).
+local function pushFront(front)
+  for key, ids in pairs(front) do
+    local reversed = {}
+    for k = #ids, 1, -1 do reversed[#reversed + 1] = ids[k] end
+    batchCall("LPUSH", key, reversed)
+  end
+end
+
+-- Puts a queued job where a pool will find it: ready when due, else the schedule.
+-- Returns true when the job is ready.
+local function enqueue(tk, id, header, now)
+  if (header.at or 0) <= now then
+    enqueueReady(tk, id, header)
+    return true
+  end
+  redis.call("ZADD", tk.scheduled, exact(header.at), id)
+  return false
+end
+
+-- Wakes one idle pool blocked on this type; one token is enough, the woken pool passes it on.
+local function wake(wakeKey)
+  if redis.call("LLEN", wakeKey) == 0 then
+    redis.call("RPUSH", wakeKey, "1")
+  end
+end
+
+-- A record that cannot be read is kept, not dropped: it becomes a failed job whose payload is
+-- the original bytes, so an operator can still see and repair what was there.
+local function quarantine(jobsKey, failedKey, id, typeName, raw, reason, now)
+  local header = {
+    t = typeName, s = "failed", at = now, ft = now,
+    e = { name = "CorruptJobRecordError", message = "job " .. id .. ": " .. reason },
+  }
+  redis.call("HSET", jobsKey, id, encodeRecord(header, cjson.encode(raw)))
+  redis.call("ZADD", failedKey, exact(now), id)
 end
