@@ -17,7 +17,8 @@
 --
 -- Cost: O(log N) per type for promotion and selection (O(1) from the queue list), plus O(1) per
 -- claimed job; the claimed jobs' records are read and written with one HMGET and one HSET, their
--- leases added with one ZADD per type.
+-- leases added with one ZADD per type. With several types, ranking the queue lists reads one record
+-- per list entry considered: at most n plus one per type.
 
 local now = nowMs()
 local wanted = tonumber(ARGV[ARG0])
@@ -72,44 +73,64 @@ elseif TYPE_COUNT == 1 then
   end
   if #picked < wanted and #head > above * 2 then popReady(tk, 1, wanted - #picked) end
 else
-  -- Merge the heads of every type's zset and list. A list can only be taken from its head, so each
-  -- list entry ranks no earlier than the one before it (its run-at is read from its record).
-  local candidates = {}
+  -- Merge every type's zset and list, best first, taking from the heads only. A list entry's rank
+  -- is its run-at, read from its record when it reaches the head (so at most n + one per type are
+  -- read), and never earlier than the entry before it: a list can only be taken from its head.
+  local sources = {}
   for i = 1, TYPE_COUNT do
     local tk = typeKeys(i)
     local head = redis.call("ZRANGE", tk.ready, 0, wanted - 1, "WITHSCORES")
-    for k = 1, #head, 2 do
-      candidates[#candidates + 1] = { id = head[k], score = tonumber(head[k + 1]), typeIndex = i }
-    end
+    if #head > 0 then sources[#sources + 1] = { typeIndex = i, scored = head, next = 1 } end
     local queued = redis.call("LRANGE", tk.queue, 0, wanted - 1)
-    local raws = hmgetAll(JOBS, queued)
-    local floor = QUEUE_BAND
-    for k, id in ipairs(queued) do
-      local header = raws[k] and decodeRecord(raws[k])
-      local score = header and tonumber(readyScore({ at = header.at })) or floor
-      if score < floor then score = floor end
-      floor = score
-      candidates[#candidates + 1] = { id = id, score = score, typeIndex = i, position = k }
-    end
+    if #queued > 0 then sources[#sources + 1] = { typeIndex = i, listed = queued, next = 1, floor = QUEUE_BAND } end
   end
-  -- A total order, as table.sort needs: on equal scores zset entries (ordered by id) come before
-  -- list entries (ordered by type, then position).
-  table.sort(candidates, function(x, y)
+
+  -- The source's next candidate, or nil when it has none left.
+  local function candidateOf(source)
+    if source.current then return source.current end
+    local k = source.next
+    if source.scored then
+      if k * 2 > #source.scored then return nil end
+      source.current = { id = source.scored[k * 2 - 1], score = tonumber(source.scored[k * 2]) }
+    else
+      local id = source.listed[k]
+      if not id then return nil end
+      local raw = redis.call("HGET", JOBS, id)
+      local header = raw and decodeRecord(raw)
+      local score = header and tonumber(readyScore({ at = header.at })) or source.floor
+      if score < source.floor then score = source.floor end
+      source.floor = score
+      source.current = { id = id, score = score, position = k }
+    end
+    source.current.typeIndex = source.typeIndex
+    return source.current
+  end
+
+  -- A total order: on equal scores zset entries (by id) come before list entries (by type, then position).
+  local function ranksBefore(x, y)
     if x.score ~= y.score then return x.score < y.score end
     if (x.position == nil) ~= (y.position == nil) then return x.position == nil end
     if x.position == nil then return x.id < y.id end
     if x.typeIndex ~= y.typeIndex then return x.typeIndex < y.typeIndex end
     return x.position < y.position
-  end)
+  end
+
   local fromQueue = {}
-  for k = 1, math.min(wanted, #candidates) do
-    local c = candidates[k]
+  while #picked < wanted do
+    local best
+    for _, source in ipairs(sources) do
+      local c = candidateOf(source)
+      if c and (best == nil or ranksBefore(c, best.current)) then best = source end
+    end
+    if not best then break end
+    local c = best.current
     if c.position then
       fromQueue[c.typeIndex] = (fromQueue[c.typeIndex] or 0) + 1
     else
       redis.call("ZREM", typeKeys(c.typeIndex).ready, c.id)
     end
     pick(c.id, c.typeIndex)
+    best.current, best.next = nil, best.next + 1
   end
   for typeIndex, count in pairs(fromQueue) do redis.call("LPOP", typeKeys(typeIndex).queue, count) end
 end
