@@ -47,28 +47,37 @@ export class Queries {
    */
   async ids(status: JobStatus, types: readonly string[], offset: number, limit: number): Promise<string[]> {
     const count = offset + limit;
-    const entries = await withRedis("listJobs", () => Promise.all(types.map((type) => {
+    const reads: { key: string; kind: "list" | "zset"; bias: number }[] = types.flatMap((type) => {
       const k = this.keys.forType(type);
-      if (status !== "queued") return this.zrange(k[status], count, status !== "executing");
-      return Promise.all([this.zrange(k.ready, count, false), this.queueList(k.queue, count), this.zrange(k.scheduled, count, false, SCHEDULED_BIAS)]);
-    })), this.redis);
-    const merged = entries.flat(2).sort((a, b) => (status === "queued" || status === "executing" ? a.score - b.score : b.score - a.score));
+      if (status !== "queued") return [{ key: k[status], kind: "zset" as const, bias: 0 }];
+      return [{ key: k.ready, kind: "zset" as const, bias: 0 }, { key: k.queue, kind: "list" as const, bias: 0 }, { key: k.scheduled, kind: "zset" as const, bias: SCHEDULED_BIAS }];
+    });
+    const newestFirst = status !== "queued" && status !== "executing";
+    const entries = await withRedis("listJobs", async () => {
+      // One transaction: a job that moves between its type's keys while they are read (a promotion
+      // from scheduled to ready, a claim and a retry) is listed once, never twice or not at all.
+      const tx = this.redis.multi();
+      for (const read of reads) {
+        if (read.kind === "list") tx.lrange(read.key, 0, count - 1);
+        else tx.call("ZRANGE", read.key, 0, count - 1, ...(newestFirst ? ["REV"] : []), "WITHSCORES");
+      }
+      const replies = await tx.exec();
+      if (!replies) throw new Error("the listing transaction was aborted");
+      return Promise.all(replies.map(([error, reply], i) => {
+        if (error) throw error;
+        const read = reads[i]!;
+        return read.kind === "list" ? this.rankQueueList(reply as string[]) : ranked(reply as string[], read.bias);
+      }));
+    }, this.redis);
+    const merged = entries.flat().sort((a, b) => (newestFirst ? b.score - a.score : a.score - b.score));
     return merged.slice(offset, offset + limit).map((e) => e.id);
   }
 
-  private async zrange(key: string, count: number, newestFirst: boolean, bias = 0): Promise<Ranked[]> {
-    const reply = (await this.redis.call("ZRANGE", key, 0, count - 1, ...(newestFirst ? ["REV"] : []), "WITHSCORES")) as string[];
-    const out: Ranked[] = [];
-    for (let i = 0; i < reply.length; i += 2) out.push({ id: reply[i]!, score: Number(reply[i + 1]) + bias });
-    return out;
-  }
-
   /**
-   * The queue list's head, ranked as claim.lua ranks it against other types: by run-at, read from
+   * A queue list's head, ranked as claim.lua ranks it against other types: by run-at, read from
    * each record, never earlier than the entry before it (a list is taken from its head only).
    */
-  private async queueList(key: string, count: number): Promise<Ranked[]> {
-    const ids = await this.redis.lrange(key, 0, count - 1);
+  private async rankQueueList(ids: string[]): Promise<Ranked[]> {
     const raws = ids.length === 0 ? [] : await this.redis.hmget(this.keys.jobs, ...ids);
     let floor = QUEUE_BAND;
     return ids.map((id, i) => {
@@ -99,6 +108,13 @@ const TIME_SPAN_MS = 2 ** 42;
 const QUEUE_BAND = 1023 * TIME_SPAN_MS;
 /** Scheduled scores are plain run-at times; a scheduled job ranks after every ready one. */
 const SCHEDULED_BIAS = 2 ** 53;
+
+/** A ZRANGE ... WITHSCORES reply as ids with scores. */
+function ranked(reply: string[], bias: number): Ranked[] {
+  const out: Ranked[] = [];
+  for (let i = 0; i < reply.length; i += 2) out.push({ id: reply[i]!, score: Number(reply[i + 1]) + bias });
+  return out;
+}
 
 function sinceTimeBase(at: number): number {
   return Math.min(Math.max(at - TIME_BASE_MS, 0), TIME_SPAN_MS - 1);

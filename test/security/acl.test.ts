@@ -18,7 +18,7 @@ const types = {
 export const MINIMAL_ACL = [
   "on", ">jobs-acl-pw", "resetkeys", "~tj:*", "resetchannels", "-@all",
   // sent by the runtime and by ioredis on connect
-  "+info", "+evalsha", "+eval", "+hget", "+hmget", "+smembers", "+zcard", "+zrange", "+zrem", "+blpop",
+  "+info", "+evalsha", "+eval", "+hget", "+hmget", "+smembers", "+zcard", "+zrange", "+zrem", "+blpop", "+multi", "+exec",
   // called inside the Lua scripts
   "+time", "+hset", "+hsetnx", "+hdel", "+zadd", "+zpopmin", "+zrangebyscore", "+zremrangebyscore", "+zscore", "+sadd", "+llen", "+rpush", "+lpush", "+lpop", "+lrange", "+lrem",
 ];
@@ -78,6 +78,8 @@ describe("a Redis user with only the commands and keys typed-jobs needs", () => 
       expect((await jobs.counts()).byType.mail!.finished).toBeGreaterThanOrEqual(3);
       expect((await jobs.listJobs("finished", { type: "mail" })).length).toBeGreaterThanOrEqual(3);
       expect((await jobs.listJobs("cancelled")).map((j) => j.id)).toEqual([running.id]);
+      const waiting = await jobs.schedule("mail", { to: "later" }, { delay: "1h" });
+      expect((await jobs.listJobs("queued", { type: "mail" })).map((j) => j.id)).toContain(waiting.id);
     } finally {
       await p.close();
     }
