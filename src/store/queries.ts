@@ -3,6 +3,8 @@ import { JOB_STATUSES } from "../interfaces.js";
 import type { RedisClient } from "../redis/connection.js";
 import type { KeySpace, TypeKeys } from "../redis/keys.js";
 import { withRedis } from "../redis/redis-error.js";
+import { PRIORITY_MAX } from "../client/schedule-entry.js";
+import { decodeRecord } from "./job-record.js";
 
 /** Read-only questions about a namespace; none needs a script, so they never block a pool's writes. */
 export class Queries {
@@ -81,7 +83,7 @@ export class Queries {
     const raws = ids.length === 0 ? [] : await this.redis.hmget(this.keys.jobs, ...ids);
     let floor = QUEUE_BAND;
     return ids.map((id, i) => {
-      floor = Math.max(floor, QUEUE_BAND + sinceTimeBase(runAtOf(raws[i])));
+      floor = Math.max(floor, QUEUE_BAND + sinceTimeBase(runAtOf(id, raws[i])));
       return { id, score: floor };
     });
   }
@@ -105,7 +107,7 @@ interface Ranked {
 const TIME_BASE_MS = 1735689600000;
 const TIME_SPAN_MS = 2 ** 42;
 /** The ready score of priority 0 at the time base: where the queue list ranks. */
-const QUEUE_BAND = 1023 * TIME_SPAN_MS;
+const QUEUE_BAND = PRIORITY_MAX * TIME_SPAN_MS;
 /** Scheduled scores are plain run-at times; a scheduled job ranks after every ready one. */
 const SCHEDULED_BIAS = 2 ** 53;
 
@@ -121,11 +123,10 @@ function sinceTimeBase(at: number): number {
 }
 
 /** A record's run-at, or 0 when it cannot be read: listing shows a corrupt record, it does not judge it. */
-function runAtOf(raw: string | null | undefined): number {
+function runAtOf(id: string, raw: string | null | undefined): number {
   if (!raw) return 0;
   try {
-    const at = (JSON.parse(raw.slice(0, raw.indexOf("\n"))) as { at?: unknown }).at;
-    return typeof at === "number" ? at : 0;
+    return decodeRecord(id, raw, "listJobs").header.at;
   } catch {
     return 0;
   }
