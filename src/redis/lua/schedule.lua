@@ -19,46 +19,64 @@
 
 local now = nowMs()
 local n = tonumber(ARGV[ARG0])
+
+-- Run-at and, unless the job runs at once, the creation time come from Redis's clock.
+local function newRecord(runAt, tail)
+  local created = runAt == now and "" or '"c":' .. exact(now) .. ","
+  return '{"at":' .. exact(runAt) .. ',' .. created .. tail
+end
+
+-- A pool asleep until the earliest scheduled job must hear of an earlier one.
+local function addScheduled(tk, id, runAt)
+  local earliest = redis.call("ZRANGE", tk.scheduled, 0, 0, "WITHSCORES")[2]
+  redis.call("ZADD", tk.scheduled, exact(runAt), id)
+  if earliest == nil or runAt < tonumber(earliest) then wake(tk.wake) end
+end
+
+-- One job (every awaited schedule call): the batch path's bookkeeping tables cost more Lua time than
+-- the job's own writes, and this call's time is the caller's latency.
+if n == 1 then
+  local id, typeIndex = ARGV[ARG0 + 1], tonumber(ARGV[ARG0 + 2])
+  local runAt = tonumber(ARGV[ARG0 + 3]) or (now + tonumber(ARGV[ARG0 + 4]))
+  if redis.call("HSETNX", JOBS, id, newRecord(runAt, ARGV[ARG0 + 6])) == 0 then
+    return { id, 0 }
+  end
+  local tk = typeKeys(typeIndex)
+  if runAt <= now then
+    enqueueReady(tk, id, { at = runAt, pr = tonumber(ARGV[ARG0 + 5]) })
+    wake(tk.wake)
+  else
+    addScheduled(tk, id, runAt)
+  end
+  redis.call("SADD", TYPES, tk.name)
+  return { id, 1 }
+end
+
 local result = {}
 local registered = {}
--- One job: HSETNX tells whether it is new. Several: one HMGET finds those that exist, and the new
--- records, and the new ready entries per type, are written with one call each at the end.
-local existing = {}
-if n > 1 then
-  local ids = {}
-  for j = 0, n - 1 do ids[j + 1] = ARGV[ARG0 + 1 + j * 6] end
-  existing = hmgetAll(JOBS, ids)
-end
+-- Several jobs: one HMGET finds those that exist, and the new records, and the new ready entries
+-- per type, are written with one call each at the end.
+local ids = {}
+for j = 0, n - 1 do ids[j + 1] = ARGV[ARG0 + 1 + j * 6] end
+local existing = hmgetAll(JOBS, ids)
 local records, ready, queued, due, seen = {}, {}, {}, {}, {}
 for j = 0, n - 1 do
   local at = ARG0 + 1 + j * 6
   local id, typeIndex = ARGV[at], tonumber(ARGV[at + 1])
   local runAt = tonumber(ARGV[at + 2]) or (now + tonumber(ARGV[at + 3]))
   local tk = typeKeys(typeIndex)
-  local created = runAt == now and "" or '"c":' .. exact(now) .. ","
-  local record = '{"at":' .. exact(runAt) .. ',' .. created .. ARGV[at + 5]
-  local created
-  if n == 1 then
-    created = redis.call("HSETNX", JOBS, id, record) == 1
-  else
-    created = not existing[j + 1] and not seen[id]
-    seen[id] = true
-    if created then
-      records[#records + 1] = id
-      records[#records + 1] = record
-    end
-  end
-  if created then
-    local header = { at = runAt, pr = tonumber(ARGV[at + 4]) }
-    if runAt <= now then
-      -- As enqueueReady, batched: priority 0 to the queue list, a priority to the ready zset.
-      if header.pr == 0 then pushTo(queued, typeIndex, id) else pushTo(ready, typeIndex, readyScore(header), id) end
-      due[typeIndex] = true
+  local isNew = not existing[j + 1] and not seen[id]
+  seen[id] = true
+  if isNew then
+    records[#records + 1] = id
+    records[#records + 1] = newRecord(runAt, ARGV[at + 5])
+    local priority = tonumber(ARGV[at + 4])
+    if runAt > now then
+      addScheduled(tk, id, runAt)
     else
-      -- A pool asleep until the earliest scheduled job must hear of an earlier one.
-      local earliest = redis.call("ZRANGE", tk.scheduled, 0, 0, "WITHSCORES")[2]
-      redis.call("ZADD", tk.scheduled, exact(runAt), id)
-      if earliest == nil or runAt < tonumber(earliest) then wake(tk.wake) end
+      -- As enqueueReady, batched: priority 0 to the queue list, a priority to the ready zset.
+      if priority == 0 then pushTo(queued, typeIndex, id) else pushTo(ready, typeIndex, readyScore({ at = runAt, pr = priority }), id) end
+      due[typeIndex] = true
     end
     if not registered[typeIndex] then
       redis.call("SADD", TYPES, tk.name)
@@ -66,7 +84,7 @@ for j = 0, n - 1 do
     end
   end
   result[#result + 1] = id
-  result[#result + 1] = created and 1 or 0
+  result[#result + 1] = isNew and 1 or 0
 end
 batchCall("HSET", JOBS, records)
 for typeIndex, members in pairs(ready) do batchCall("ZADD", typeKeys(typeIndex).ready, members) end
