@@ -14,7 +14,7 @@ const redis = useRedisClient(server);
 
 function entry(type: string, id: string, o: { runAt?: number; delayMs?: number; priority?: number } = {}): ScheduleEntry {
   const header = { t: type, h: `test-${type}`, ...(o.priority ? { pr: o.priority } : {}) };
-  return { id, type, runAt: o.runAt, delayMs: o.delayMs ?? 0, priority: o.priority ?? 0, recordTail: encodeRecordTail(header, PAYLOAD) };
+  return { id, type, runAt: o.runAt, delayMs: o.delayMs ?? 0, priority: o.priority ?? 0, header, recordTail: encodeRecordTail(header, PAYLOAD) };
 }
 
 /** A job scheduled to run at once was created at its run-at; pass `c` for one that runs later. */

@@ -9,7 +9,7 @@ export interface ScheduleEntry {
   readonly delayMs: number;
   readonly priority: number;
   /** The header the record tail encodes (without run-at), so the caller need not parse it back. */
-  readonly header?: NewRecordHeader;
+  readonly header: NewRecordHeader;
   /** From encodeRecordTail. */
   readonly recordTail: string;
 }
