@@ -1,8 +1,9 @@
 import type { AttemptRef } from "../redis/scripts/attempt-ref.js";
+import { AttemptAbort } from "./attempt-abort.js";
 
 interface Held {
   readonly ref: AttemptRef;
-  readonly controller: AbortController;
+  readonly abort: AttemptAbort;
   running: boolean;
   abandoned: boolean;
 }
@@ -21,10 +22,10 @@ export class AttemptTracker {
     return n;
   }
 
-  begin(ref: AttemptRef): AbortController {
-    const controller = new AbortController();
-    this.held.set(ref.id, { ref, controller, running: true, abandoned: false });
-    return controller;
+  begin(ref: AttemptRef): AttemptAbort {
+    const abort = new AttemptAbort();
+    this.held.set(ref.id, { ref, abort, running: true, abandoned: false });
+    return abort;
   }
 
   handlerDone(ref: AttemptRef): void {
@@ -54,7 +55,7 @@ export class AttemptTracker {
    * that attempt: a later attempt of the same job, claimed again by this pool, is left alone.
    */
   abort(ref: AttemptRef, reason: Error): void {
-    this.current(ref)?.controller.abort(reason);
+    this.current(ref)?.abort.abort(reason);
   }
 
   /** Lost attempts are someone else's now: no renewal, and their result is not written. */
@@ -62,7 +63,7 @@ export class AttemptTracker {
     const h = this.current(ref);
     if (!h) return;
     h.abandoned = true;
-    h.controller.abort(reason);
+    h.abort.abort(reason);
     if (!h.running) this.held.delete(ref.id);
     this.notify();
   }

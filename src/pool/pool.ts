@@ -175,10 +175,10 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
     }
     const type = record.header.t;
     const ref: AttemptRef = { id, attempt: record.header.a ?? 0, type };
-    const controller = this.tracker.begin(ref);
+    const abort = this.tracker.begin(ref);
     const snapshot = toSnapshot(id, record);
     this.emit("started", snapshot);
-    void runAttempt({ id, record, snapshot, jobType: this.deps.jobTypes[type]!, handler: this.deps.handlers[type]!, controller })
+    void runAttempt({ id, record, snapshot, jobType: this.deps.jobTypes[type]!, handler: this.deps.handlers[type]!, abort })
       .then(async ({ settlement, error }) => {
         this.tracker.handlerDone(ref);
         this.slotFreed?.();

@@ -5,6 +5,7 @@ import { backoffDelay } from "../options/backoff.js";
 import { nextRunAt, type RecurrenceFields } from "../options/recurrence.js";
 import type { Settlement } from "../redis/scripts/settle.js";
 import { parsePayload, type DecodedRecord } from "../store/job-record.js";
+import type { AttemptAbort } from "./attempt-abort.js";
 import type { Handler } from "./pool-api.js";
 
 const MAX_STACK = 4000;
@@ -15,7 +16,7 @@ export interface AttemptContext {
   readonly snapshot: JobSnapshot;
   readonly jobType: JobType<unknown>;
   readonly handler: Handler<unknown>;
-  readonly controller: AbortController;
+  readonly abort: AttemptAbort;
 }
 
 /** The result of one attempt, ready to settle, plus the error (if any) for the pool's events. */
@@ -30,25 +31,25 @@ export interface AttemptResult {
  */
 export async function runAttempt(ctx: AttemptContext): Promise<AttemptResult> {
   const { header } = ctx.record;
-  const base = { id: ctx.id, attempt: header.a ?? 0, type: header.t, retryDelayMs: 0, nextRunAt: undefined };
+  // Every field written out: on Node 20 `{ ...base, outcome }` costs about 1 µs per added field, per job.
+  const settlement = (outcome: Settlement["outcome"], error?: JobErrorInfo, retryDelayMs = 0, nextRunAt?: number): Settlement =>
+    ({ id: ctx.id, attempt: header.a ?? 0, type: header.t, outcome, error, retryDelayMs, nextRunAt });
   const payload = checkedPayload(ctx);
   if (payload instanceof PayloadValidationError) {
-    return { settlement: { ...base, outcome: "reject", error: { ...errorInfo(payload), issues: payload.errors.map(({ path, message }) => ({ path, message })) } }, error: payload };
+    const issues = payload.errors.map(({ path, message }) => ({ path, message }));
+    return { settlement: settlement("reject", { ...errorInfo(payload), issues }), error: payload };
   }
   // A recurrence this pool cannot read (hand-edited, or a cron dialect of another version) would leave
   // the job with no next slot after its run: refuse it before running, like any corrupt record.
   const unreadable = unreadableRecurrence(ctx.id, header);
-  if (unreadable) return { settlement: { ...base, outcome: "reject", error: errorInfo(unreadable) }, error: unreadable };
+  if (unreadable) return { settlement: settlement("reject", errorInfo(unreadable)), error: unreadable };
   try {
-    await withTimeout(ctx, () => ctx.handler(payload.value, { id: ctx.id, type: header.t, attempt: header.a ?? 0, payload: payload.value, job: ctx.snapshot, signal: ctx.controller.signal }));
-    return { settlement: { ...base, outcome: "ok", nextRunAt: next(header) }, error: undefined };
+    await withTimeout(ctx, () => ctx.handler(payload.value, { id: ctx.id, type: header.t, attempt: header.a ?? 0, payload: payload.value, job: ctx.snapshot, get signal() { return ctx.abort.signal; } }));
+    return { settlement: settlement("ok", undefined, 0, next(header)), error: undefined };
   } catch (thrown) {
     const error = isError(thrown) ? thrown : nonError(thrown);
     const failures = (header.f ?? 0) + 1;
-    return {
-      settlement: { ...base, outcome: "error", error: errorInfo(error), retryDelayMs: backoffDelay(header.bo, failures), nextRunAt: next(header) },
-      error,
-    };
+    return { settlement: settlement("error", errorInfo(error), backoffDelay(header.bo, failures), next(header)), error };
   }
 }
 
@@ -73,15 +74,9 @@ function checkedPayload(ctx: AttemptContext): { value: unknown } | PayloadValida
 
 async function withTimeout(ctx: AttemptContext, run: () => unknown): Promise<void> {
   const timeoutMs = ctx.record.header.to;
-  const aborted = new Promise<never>((_, reject) => {
-    const onAbort = () => reject(ctx.controller.signal.reason);
-    if (ctx.controller.signal.aborted) onAbort();
-    else ctx.controller.signal.addEventListener("abort", onAbort, { once: true });
-  });
-  aborted.catch(() => undefined);
-  const timer = timeoutMs ? setTimeout(() => ctx.controller.abort(new JobTimeoutError("pool.run", ctx.id, timeoutMs)), timeoutMs) : undefined;
+  const timer = timeoutMs ? setTimeout(() => ctx.abort.abort(new JobTimeoutError("pool.run", ctx.id, timeoutMs)), timeoutMs) : undefined;
   try {
-    await Promise.race([Promise.resolve().then(run), aborted]);
+    await Promise.race([Promise.resolve().then(run), ctx.abort.aborted]);
   } finally {
     clearTimeout(timer);
   }

@@ -172,6 +172,16 @@ describe("failures and retries (albrow retry_or_fail_job, pool_test.go)", () => 
     expect(await setsHolding(redis(), namespace, "task", job.id)).toHaveProperty("failed");
   });
 
+  it("timeout: a handler that first reads its signal after the timeout finds it already aborted, with the timeout's reason", async () => {
+    const { jobs, pool } = bundle<M>(types);
+    const job = await jobs.schedule("task", { msg: "late" }, { timeout: 100 });
+    let held: { signal: AbortSignal } | undefined;
+    await pool({ handlers: { task: (_payload, running) => { held = running; return new Promise(() => undefined); } } }).start();
+    await waitForStatus(job, "failed");
+    expect(held!.signal.aborted).toBe(true);
+    expect(held!.signal.reason).toBeInstanceOf(JobTimeoutError);
+  });
+
   it("timeout: a handler that ignores its signal still has its attempt ended, and retries", async () => {
     const { jobs, pool } = bundle<M>(types);
     const job = await jobs.schedule("task", { msg: "stuck" }, { timeout: 100, retries: 1, backoff: "none" });
