@@ -6,13 +6,16 @@
 export class AttemptAbort {
   private controller: AbortController | undefined;
   private reason: Error | undefined;
-  private rejectAborted: ((reason: Error) => void) | undefined;
+  private readonly rejectAborted: (reason: Error) => void;
 
   /** Rejects with the reason once the attempt is aborted; never resolves. */
-  readonly aborted: Promise<never> = new Promise<never>((_, reject) => (this.rejectAborted = reject));
+  readonly aborted: Promise<never>;
 
   constructor() {
+    let reject!: (reason: Error) => void;
+    this.aborted = new Promise<never>((_, r) => (reject = r));
     this.aborted.catch(() => undefined);
+    this.rejectAborted = reject;
   }
 
   get signal(): AbortSignal {
@@ -28,6 +31,6 @@ export class AttemptAbort {
     if (this.reason) return;
     this.reason = reason;
     this.controller?.abort(reason);
-    this.rejectAborted!(reason);
+    this.rejectAborted(reason);
   }
 }
