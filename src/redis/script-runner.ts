@@ -1,18 +1,25 @@
 import type { KeySpace } from "./keys.js";
 import type { RedisClient } from "./connection.js";
-import { luaScripts, type ScriptName } from "./lua.generated.js";
+import { luaScripts, scriptKeys, type ScriptName } from "./lua.generated.js";
 import { withRedis } from "./redis-error.js";
 
 const VERSION = "0_1_0";
 
 type ScriptCaller = (...args: (string | number)[]) => Promise<unknown>;
 
+// Calls name few distinct type lists (a pool's types, one type per schedule); the bound only guards
+// against an application that settles every subset of many types.
+const MAX_CACHED_LAYOUTS = 256;
+
 /**
  * Registers every Lua script once per client, under a name that carries the library version, and
- * calls it with the shared key layout (includes/keys.lua): the global keys, then 9 keys per job type.
- * ioredis sends EVALSHA and falls back to EVAL when Redis lost the script (NOSCRIPT).
+ * calls it with the keys its @keys line names (includes/keys.lua): the global ones, then the
+ * per-type ones for each job type. ioredis sends EVALSHA and falls back to EVAL when Redis lost the
+ * script (NOSCRIPT).
  */
 export class ScriptRunner {
+  private readonly layouts = new Map<string, string[]>();
+
   constructor(private readonly redis: RedisClient, private readonly keys: KeySpace) {
     for (const [name, lua] of Object.entries(luaScripts)) {
       if (!(commandName(name as ScriptName) in redis)) redis.defineCommand(commandName(name as ScriptName), { lua });
@@ -21,13 +28,25 @@ export class ScriptRunner {
 
   /** Runs `name` for the given job types; `args` are the script's own ARGV, after the layout's. */
   run(name: ScriptName, op: string, types: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
-    const keys = [this.keys.jobs, this.keys.types, this.keys.pools];
-    for (const type of types) {
-      const k = this.keys.forType(type);
-      keys.push(k.ready, k.scheduled, k.executing, k.finished, k.failed, k.cancelled, k.rejected, k.wake, k.queue);
-    }
+    const keys = this.keysOf(name, types);
     const call = (this.redis as unknown as Record<string, ScriptCaller>)[commandName(name)]!;
     return withRedis(op, () => call.call(this.redis, keys.length, ...keys, types.length, ...types, ...args), this.redis);
+  }
+
+  private keysOf(name: ScriptName, types: readonly string[]): string[] {
+    const cacheKey = types.length === 1 ? `${name} ${types[0]}` : `${name} ${types.join(" ")}`;
+    let keys = this.layouts.get(cacheKey);
+    if (!keys) {
+      const layout = scriptKeys[name];
+      keys = layout.global.map((kind) => this.keys[kind]);
+      for (const type of types) {
+        const typeKeys = this.keys.forType(type);
+        for (const kind of layout.perType) keys.push(typeKeys[kind]);
+      }
+      if (this.layouts.size >= MAX_CACHED_LAYOUTS) this.layouts.clear();
+      this.layouts.set(cacheKey, keys);
+    }
+    return keys;
   }
 }
 

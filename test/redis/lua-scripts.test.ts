@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { expandIncludes, renderLuaModule } from "../../codegen/lua/embed-lua.js";
+import { expandIncludes, parseKeyLayout, renderLuaModule } from "../../codegen/lua/embed-lua.js";
 import { luaScripts } from "../../src/redis/lua.generated.js";
 import { useRedis } from "../support/setup.js";
 import { useRedisClient } from "../support/redis-state.js";
@@ -82,12 +82,44 @@ describe("expandIncludes", () => {
     const dir = mkdtempSync(join(tmpdir(), "typed-jobs-lua-"));
     try {
       mkdirSync(join(dir, "includes"));
-      writeFileSync(join(dir, "x.lua"), "-- @include missing\n");
+      writeFileSync(join(dir, "x.lua"), "-- @keys jobs\n-- @include missing\n");
       expect(() => renderLuaModule(dir)).toThrow(`Lua include not found: ${join(dir, "includes", "missing.lua")}`);
-      writeFileSync(join(dir, "x.lua"), "-- @include one\n");
+      writeFileSync(join(dir, "x.lua"), "-- @keys jobs\n-- @include one\n");
       writeFileSync(join(dir, "includes", "one.lua"), "-- @include two\n");
       writeFileSync(join(dir, "includes", "two.lua"), "-- @include one\n");
       expect(() => renderLuaModule(dir)).toThrow("Lua include cycle: x -> one -> two -> one");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("@keys: the keys a script is given", () => {
+  it("orders them globals first, each group in the layout's order, whatever order the line names them in", () => {
+    expect(parseKeyLayout("x", "-- @keys queue jobs ready pools\nreturn 1")).toEqual({ global: ["jobs", "pools"], perType: ["ready", "queue"] });
+  });
+
+  it("refuses a script without the line, an unknown kind, and a key the script's own text uses undeclared", () => {
+    expect(() => parseKeyLayout("x", "return 1")).toThrow('x.lua: no "-- @keys" line');
+    expect(() => parseKeyLayout("x", "-- @keys jobs ready sideways")).toThrow("unknown key kind 'sideways'");
+    expect(() => parseKeyLayout("x", "-- @keys ready\nredis.call('HGET', JOBS, 'a')")).toThrow("x.lua uses JOBS but its @keys line does not name jobs");
+    expect(() => parseKeyLayout("x", "-- @keys jobs ready\nredis.call('ZCARD', tk.failed)")).toThrow("x.lua uses .failed but its @keys line does not name it");
+  });
+
+  it("a key used undeclared inside an include fails the script with an error naming it", async () => {
+    const { mkdtempSync, writeFileSync, mkdirSync, rmSync, copyFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const dir = mkdtempSync(join(tmpdir(), "typed-jobs-lua-"));
+    try {
+      mkdirSync(join(dir, "includes"));
+      copyFileSync(join(luaDir, "includes", "keys.lua"), join(dir, "includes", "keys.lua"));
+      writeFileSync(join(dir, "includes", "uses.lua"), "local function finishedKey(tk) return tk.finished end\n");
+      writeFileSync(join(dir, "x.lua"), "-- @keys jobs ready\n-- @include keys\n-- @include uses\nreturn { typeKeys(1).ready, finishedKey(typeKeys(1)) }\n");
+      const module = renderLuaModule(dir);
+      const lua = JSON.parse(/x: (".*"),\n/.exec(module)![1]!) as string;
+      await expect(redis().eval(lua, 2, "jobs", "ready:T", 1, "T")).rejects.toThrow("uses the key 'finished' but its @keys line does not name it");
+      expect(module).toContain('x: { global: ["jobs"], perType: ["ready"] },');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

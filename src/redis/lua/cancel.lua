@@ -1,10 +1,11 @@
 #!lua
 -- Cancels one job. A queued job is cancelled at once; an executing one is marked, and its pool
 -- ends it as cancelled whatever its outcome (and is told through its next lease renewal).
+-- @keys jobs ready scheduled cancelled queue
 -- @include keys
 -- @include record
 --
--- Input (after the shared layout in includes/keys.lua, with the job's one type):
+-- Input (after the key layout of includes/keys.lua, with the job's one type):
 -- ARGV[ARG0]   job id
 -- Output: { code, status after } with code 'cancelled' | 'requested' (executing: ends cancelled) |
 --   'unchanged' (already finished, failed, rejected or cancelled) | 'missing' | 'other-type'

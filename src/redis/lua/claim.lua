@@ -1,9 +1,10 @@
 #!lua
 -- Claims up to n jobs of the given types for one pool, best first, and leases them to it.
+-- @keys jobs ready scheduled executing failed wake queue
 -- @include keys
 -- @include record
 --
--- Input (after the shared layout in includes/keys.lua; the types are the pool's handler types):
+-- Input (after the key layout of includes/keys.lua; the types are the pool's handler types):
 -- ARGV[ARG0]     n, the most jobs to claim
 -- ARGV[ARG0+1]   lease length ms
 -- ARGV[ARG0+2]   pool id, kept on the record for observers

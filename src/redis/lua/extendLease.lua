@@ -1,10 +1,11 @@
 #!lua
 -- Renews the leases of the attempts a pool is running, and tells it which it no longer holds and
 -- which were cancelled while they ran.
+-- @keys jobs pools executing
 -- @include keys
 -- @include record
 --
--- Input (after the shared layout in includes/keys.lua):
+-- Input (after the key layout of includes/keys.lua):
 -- ARGV[ARG0]     lease length ms
 -- ARGV[ARG0+1]   pool id, whose heartbeat is recorded in <ns>:pools
 -- ARGV[ARG0+2]   n, the number of attempts

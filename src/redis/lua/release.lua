@@ -1,10 +1,11 @@
 #!lua
 -- Gives attempts back to the queue at once, without counting them as failures: used by a closing
 -- pool for jobs it claimed but will not run (or could not finish within its grace period).
+-- @keys jobs ready executing cancelled wake queue
 -- @include keys
 -- @include record
 --
--- Input (after the shared layout in includes/keys.lua):
+-- Input (after the key layout of includes/keys.lua):
 -- ARGV[ARG0]   n, then 3 values per attempt: id, attempt number, type index
 -- Output: one value per attempt: 'released' | 'stale' (no longer this pool's attempt) | 'gone'
 

@@ -1,10 +1,11 @@
 #!lua
 -- Puts back the jobs whose lease expired: their pool died, was cut off, or stopped renewing.
 -- Any live pool runs this, on a timer, for the types it handles.
+-- @keys jobs pools ready executing failed cancelled wake queue
 -- @include keys
 -- @include record
 --
--- Input (after the shared layout in includes/keys.lua):
+-- Input (after the key layout of includes/keys.lua):
 -- ARGV[ARG0]     the most jobs to recover per type in this call
 -- ARGV[ARG0+1]   the most recoveries a job may have; one more and it fails with LeaseExpiredError,
 --                so a job that kills every pool that runs it cannot loop for ever

@@ -1,10 +1,11 @@
 #!lua
 -- Queues an existing job again for a new time, from any status but executing, and optionally
 -- changes its recurrence. Its failures, lease recoveries and cancel request are cleared.
+-- @keys jobs ready scheduled executing finished failed cancelled rejected wake queue
 -- @include keys
 -- @include record
 --
--- Input (after the shared layout in includes/keys.lua, with the job's one type):
+-- Input (after the key layout of includes/keys.lua, with the job's one type):
 -- ARGV[ARG0]     job id
 -- ARGV[ARG0+1]   run at, absolute ms, or '' to run after the delay
 -- ARGV[ARG0+2]   delay ms after Redis's clock (used when run at is '')

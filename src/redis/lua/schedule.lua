@@ -1,9 +1,10 @@
 #!lua
 -- Schedules a batch of new jobs in one round trip.
+-- @keys jobs types ready scheduled wake queue
 -- @include keys
 -- @include record
 --
--- Input (after the shared layout in includes/keys.lua):
+-- Input (after the key layout of includes/keys.lua):
 -- ARGV[ARG0]    n, the number of jobs
 -- then 6 values per job:
 --   id           made by the caller (or chosen by the user), so a resent call creates nothing twice

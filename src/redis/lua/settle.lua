@@ -1,9 +1,10 @@
 #!lua
 -- Records how a batch of attempts ended, in one round trip, and moves each job on.
+-- @keys jobs ready scheduled executing finished failed cancelled rejected wake queue
 -- @include keys
 -- @include record
 --
--- Input (after the shared layout in includes/keys.lua; the types of the jobs in the batch):
+-- Input (after the key layout of includes/keys.lua; the types of the jobs in the batch):
 -- ARGV[ARG0]   n, the number of attempts
 -- then 7 values per attempt:
 --   id

@@ -1,10 +1,11 @@
 #!lua
 -- Deletes finished, failed, cancelled and rejected jobs past their retention, oldest first, a
 -- bounded number per call, so Redis memory stays bounded under a steady load.
+-- @keys jobs finished failed cancelled rejected
 -- @include keys
 -- @include record
 --
--- Input (after the shared layout in includes/keys.lua):
+-- Input (after the key layout of includes/keys.lua):
 -- ARGV[ARG0]     the most jobs to delete per set in this call
 -- ARGV[ARG0+1]   finished: keep at most this many per type
 -- ARGV[ARG0+2]   finished: keep for at most this many ms

@@ -1,9 +1,11 @@
--- Every script receives the same key layout, built by one TypeScript function (scripts/key-layout.ts),
--- so every key a script touches is declared and all share the namespace's hash tag:
---   KEYS[1] <ns>:jobs       hash  id -> record
---   KEYS[2] <ns>:types      set of job type names that have ever been scheduled
---   KEYS[3] <ns>:pools      zset  pool id -> last heartbeat ms
---   then 9 keys for each job type i, in this order:
+-- Every key a script touches is passed to it, and all share the namespace's hash tag. A script is
+-- given only the keys its `-- @keys` line names (the build step turns that line into GLOBAL_KEY_KINDS
+-- and TYPE_KEY_KINDS just above this include; ScriptRunner passes the same from scriptKeys): first
+-- the global ones it names, of
+--   jobs       hash  id -> record
+--   types      set of job type names that have ever been scheduled
+--   pools      zset  pool id -> last heartbeat ms
+-- then, for each job type i, the per-type ones it names, of (in this order)
 --   ready:<T> (zset, readyScore: due jobs with a priority), scheduled:<T> (zset, run-at ms),
 --   executing:<T> (zset, lease deadline ms), finished:<T>, failed:<T>, cancelled:<T>, rejected:<T>
 --   (zsets, finished ms), wake:<T> (list), queue:<T> (list: due jobs of priority 0, oldest first)
@@ -13,10 +15,16 @@
 -- Every script's first line is '#!lua': Redis 7 then checks maxmemory before the script starts, so
 -- under OOM a script is refused whole instead of failing half-way through its writes.
 
-local JOBS, TYPES, POOLS = KEYS[1], KEYS[2], KEYS[3]
-local GLOBAL_KEYS, KEYS_PER_TYPE = 3, 9
+local GLOBAL_KEYS = {}
+for k, kind in ipairs(GLOBAL_KEY_KINDS) do GLOBAL_KEYS[kind] = KEYS[k] end
+local JOBS, TYPES, POOLS = GLOBAL_KEYS.jobs, GLOBAL_KEYS.types, GLOBAL_KEYS.pools
 local TYPE_COUNT = tonumber(ARGV[1])
 local ARG0 = TYPE_COUNT + 2
+
+-- A key the script did not declare fails loudly here, not as a nil argument deep in a redis.call.
+local UNDECLARED = {
+  __index = function(_, kind) error("typed-jobs: this script uses the key '" .. tostring(kind) .. "' but its @keys line does not name it") end,
+}
 
 -- Built once per type and script call: the per-job loops ask for them once per job. Read-only.
 local typeKeysCache = {}
@@ -24,13 +32,10 @@ local typeKeysCache = {}
 local function typeKeys(i)
   local tk = typeKeysCache[i]
   if tk then return tk end
-  local base = GLOBAL_KEYS + (i - 1) * KEYS_PER_TYPE
-  tk = {
-    name = ARGV[1 + i],
-    ready = KEYS[base + 1], scheduled = KEYS[base + 2], executing = KEYS[base + 3],
-    finished = KEYS[base + 4], failed = KEYS[base + 5], cancelled = KEYS[base + 6],
-    rejected = KEYS[base + 7], wake = KEYS[base + 8], queue = KEYS[base + 9],
-  }
+  local base = #GLOBAL_KEY_KINDS + (i - 1) * #TYPE_KEY_KINDS
+  tk = { name = ARGV[1 + i] }
+  for k, kind in ipairs(TYPE_KEY_KINDS) do tk[kind] = KEYS[base + k] end
+  setmetatable(tk, UNDECLARED)
   typeKeysCache[i] = tk
   return tk
 end
