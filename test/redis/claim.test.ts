@@ -297,17 +297,39 @@ describe("claim.lua", () => {
     const before = await readState(s);
     const { result } = await timed(() => run(s, { types: ["alpha", "beta"] }));
     expect(result.jobs).toEqual([]);
+    expect(result.drained).toBe(true);
     expect(result.nextDueAt).toBe(want);
     expect(await readState(s)).toEqual(before);
   });
 
-  it("gives no next due time when it claimed something, even with future jobs waiting", async () => {
+  it("a full batch is not drained and gives no next due time, even with future jobs waiting", async () => {
+    const s = scope(redis());
+    await seedQueued(s, "alpha", "now");
+    await seedQueued(s, "alpha", "next");
+    await seedScheduled(s, "alpha", "later");
+    const { result } = await timed(() => run(s, { count: 1 }));
+    expect(result.jobs.map((j) => j.id)).toEqual(["now"]);
+    expect(result.drained).toBe(false);
+    expect(result.nextDueAt).toBeUndefined();
+  });
+
+  it("a batch cut short by empty queues is drained and gives the next due time, so the pool can sleep until then", async () => {
     const s = scope(redis());
     await seedQueued(s, "alpha", "now");
     await seedScheduled(s, "alpha", "later");
-    const { result } = await timed(() => run(s));
+    const { result } = await timed(() => run(s, { count: 10 }));
     expect(result.jobs.map((j) => j.id)).toEqual(["now"]);
-    expect(result.nextDueAt).toBeUndefined();
+    expect(result.drained).toBe(true);
+    expect(result.nextDueAt).toBe(FUTURE);
+  });
+
+  it("is not drained while due scheduled jobs are left unpromoted by the promotion limit", async () => {
+    const s = scope(redis());
+    for (const id of ["d1", "d2", "d3"]) await seedScheduled(s, "alpha", id, { at: T0 });
+    const { result } = await timed(() => run(s, { count: 10, promoteLimit: 2 }));
+    expect(result.jobs.map((j) => j.id)).toEqual(["d1", "d2"]);
+    expect(result.drained).toBe(false);
+    expect((await readState(s)).zsets?.["scheduled:alpha"]).toEqual({ d3: T0 });
   });
 
   it.each([

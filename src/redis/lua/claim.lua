@@ -11,10 +11,11 @@
 -- ARGV[ARG0+3]   the most scheduled jobs per type to promote to ready in this call
 -- ARGV[ARG0+4]   '1' when the pool was just woken from idle: it then passes the wake-up on if work
 --                remains after a full batch, so a bulk schedule wakes every idle pool in turn
--- Output: { next due ms or '', lease deadline ms, id1, record1, id2, record2, ... }
---   Each record is as stored after the claim (status executing, attempt counted). Next due is the
---   earliest scheduled run-at among the types, given only when nothing was claimed, so an idle pool
---   knows how long it may sleep.
+-- Output: { drained, next due ms or '', lease deadline ms, id1, record1, id2, record2, ... }
+--   Each record is as stored after the claim (status executing, attempt counted). Drained is '1'
+--   when fewer than n jobs were due and every due scheduled job was promoted: the queues are empty,
+--   and until the next due run-at (given then: the earliest scheduled one among the types) only a
+--   wake-up can bring work, so the pool may block instead of claiming again as its jobs finish.
 --
 -- Cost: O(log N) per type for promotion and selection (O(1) from the queue list), plus O(1) per
 -- claimed job; the claimed jobs' records are read and written with one HMGET and one HSET, their
@@ -29,9 +30,11 @@ local promoteLimit = tonumber(ARGV[ARG0 + 3])
 local justWoken = ARGV[ARG0 + 4] == "1"
 
 -- Promote due scheduled jobs (delayed, retry backoff, recurring) into their ready queues.
+local promotedAll = true
 for i = 1, TYPE_COUNT do
   local tk = typeKeys(i)
   local due = redis.call("ZRANGEBYSCORE", tk.scheduled, "-inf", exact(now), "LIMIT", 0, promoteLimit)
+  if #due == promoteLimit then promotedAll = false end
   for _, id in ipairs(due) do
     redis.call("ZREM", tk.scheduled, id)
     local raw = redis.call("HGET", JOBS, id)
@@ -137,7 +140,7 @@ else
 end
 
 local deadline = exact(now + leaseMs)
-local result = { "", deadline }
+local result = { "0", "", deadline }
 local ids = {}
 for k, p in ipairs(picked) do ids[k] = p.id end
 local raws = hmgetAll(JOBS, ids)
@@ -163,13 +166,14 @@ end
 batchCall("HSET", JOBS, records)
 for key, members in pairs(leases) do batchCall("ZADD", key, members) end
 
-if #picked == 0 then
+if #picked < wanted and promotedAll then
+  result[1] = "1"
   local earliest
   for i = 1, TYPE_COUNT do
     local head = redis.call("ZRANGE", typeKeys(i).scheduled, 0, 0, "WITHSCORES")[2]
     if head and (earliest == nil or tonumber(head) < earliest) then earliest = tonumber(head) end
   end
-  if earliest then result[1] = exact(earliest) end
+  if earliest then result[2] = exact(earliest) end
 elseif justWoken and #picked == wanted then
   -- This pool took a full batch; more may be waiting, so let the next idle pool look too.
   for i = 1, TYPE_COUNT do

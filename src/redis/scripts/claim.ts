@@ -16,7 +16,12 @@ export interface ClaimedRecord {
 
 export interface ClaimResult {
   readonly jobs: ClaimedRecord[];
-  /** Earliest scheduled run-at among the types, given when nothing was claimed. */
+  /**
+   * Fewer jobs were due than asked for: until `nextDueAt`, only a wake-up (a schedule, a retry, a
+   * recovered or released job) brings this pool work, so it may block instead of claiming again.
+   */
+  readonly drained: boolean;
+  /** Earliest scheduled run-at among the types, given when drained. */
   readonly nextDueAt: number | undefined;
   /** When the leases of these jobs expire unless renewed (Redis clock). */
   readonly leaseDeadline: number;
@@ -26,6 +31,6 @@ export interface ClaimResult {
 export async function claim(runner: ScriptRunner, a: ClaimArgs): Promise<ClaimResult> {
   const reply = (await runner.run("claim", "redis.claim", a.types, [a.count, a.leaseMs, a.poolId, a.promoteLimit, a.justWoken ? "1" : "0"])) as string[];
   const jobs: ClaimedRecord[] = [];
-  for (let i = 2; i < reply.length; i += 2) jobs.push({ id: reply[i]!, raw: reply[i + 1]! });
-  return { jobs, nextDueAt: reply[0] ? Number(reply[0]) : undefined, leaseDeadline: Number(reply[1]) };
+  for (let i = 3; i < reply.length; i += 2) jobs.push({ id: reply[i]!, raw: reply[i + 1]! });
+  return { jobs, drained: reply[0] === "1", nextDueAt: reply[1] ? Number(reply[1]) : undefined, leaseDeadline: Number(reply[2]) };
 }
