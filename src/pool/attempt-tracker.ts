@@ -14,23 +14,29 @@ interface Held {
  */
 export class AttemptTracker {
   private readonly held = new Map<string, Held>();
+  private running = 0;
   private changed: (() => void) | undefined;
 
+  /** Held attempts whose handler still runs; kept as a count, the claim loop reads it for every job. */
   get runningCount(): number {
-    let n = 0;
-    for (const h of this.held.values()) if (h.running) n++;
-    return n;
+    return this.running;
   }
 
   begin(ref: AttemptRef): AttemptAbort {
     const abort = new AttemptAbort();
+    // An earlier attempt of the same job, still running here after it was lost, is replaced.
+    if (this.held.get(ref.id)?.running) this.running--;
     this.held.set(ref.id, { ref, abort, running: true, abandoned: false });
+    this.running++;
     return abort;
   }
 
   handlerDone(ref: AttemptRef): void {
     const h = this.current(ref);
-    if (h) h.running = false;
+    if (h?.running) {
+      h.running = false;
+      this.running--;
+    }
     this.notify();
   }
 

@@ -41,6 +41,14 @@ export interface PoolTuning {
   readonly reapInterval?: Duration;
   /** A job recovered from dead pools more often than this fails with LeaseExpiredError. Default 5. */
   readonly maxLeaseRecoveries?: number;
+  /**
+   * While handlers finish in microseconds, claim the jobs expected to start within the next 5 ms
+   * along with those for free slots, so a pool at low concurrency does not wait a round trip per job.
+   * Such a job shows `executing` from its claim, a few milliseconds before its handler starts; one not
+   * started within 50 ms (handlers slowed down) is handed back to the queue. Slow handlers never
+   * claim ahead. Default true; false claims only for free slots.
+   */
+  readonly claimAhead?: boolean;
   /** Unique per pool; default random, with host and pid for observers. */
   readonly id?: string;
 }

@@ -15,7 +15,12 @@ export interface PoolConfig {
   readonly closeGraceMs: number;
   readonly reapMs: number;
   readonly maxLeaseRecoveries: number;
+  readonly claimAhead: boolean;
+  /** A job claimed ahead that has not started within this is handed back (well inside its lease). */
+  readonly holdLimitMs: number;
 }
+
+const HOLD_LIMIT_MS = 50;
 
 const OP = "createPool";
 
@@ -37,6 +42,8 @@ export function poolConfig(tuning: PoolTuning): PoolConfig {
     closeGraceMs: toMilliseconds(tuning.closeGracePeriod ?? "10s", "closeGracePeriod", OP),
     reapMs: Math.max(10, toMilliseconds(tuning.reapInterval ?? Math.floor(leaseMs / 2), "reapInterval", OP)),
     maxLeaseRecoveries: nonNegativeInt(tuning.maxLeaseRecoveries ?? 5, "maxLeaseRecoveries"),
+    claimAhead: tuning.claimAhead ?? true,
+    holdLimitMs: Math.min(HOLD_LIMIT_MS, Math.floor(leaseMs / 4)),
   };
 }
 

@@ -7,7 +7,7 @@ import type { KeySpace } from "../redis/keys.js";
 import { toRedisError } from "../redis/redis-error.js";
 import { ScriptRunner } from "../redis/script-runner.js";
 import type { AttemptRef } from "../redis/scripts/attempt-ref.js";
-import { claim, type ClaimResult } from "../redis/scripts/claim.js";
+import { claim, type ClaimedRecord, type ClaimResult } from "../redis/scripts/claim.js";
 import { release } from "../redis/scripts/release.js";
 import { decodeRecord, toSnapshot } from "../store/job-record.js";
 import { Heartbeat } from "./heartbeat.js";
@@ -18,6 +18,7 @@ import { RetentionSweeper, type RetentionConfig } from "./retention-sweeper.js";
 import { runAttempt } from "./run-attempt.js";
 import { SettleBatcher } from "./settle-batcher.js";
 import { AttemptTracker } from "./attempt-tracker.js";
+import { ClaimAhead } from "./claim-ahead.js";
 
 export interface PoolDeps {
   readonly redis: string | RedisConnectionOptions | undefined;
@@ -31,11 +32,17 @@ export interface PoolDeps {
 const PROMOTE_LIMIT = 1000;
 const CLAIMS_IN_FLIGHT = 2;
 
+/** A claimed job not started yet: it waits for a free slot, at most holdLimitMs. */
+interface Unstarted extends ClaimedRecord {
+  readonly claimedAt: number;
+}
+
 /**
- * Claims jobs of its handlers' types and runs them, at most `concurrency` at once. It claims only as
- * many as it has free slots (two claims may be on the wire at once, each for part of them), so no job
- * sits claimed but unstarted; once a claim finds the queues drained it blocks on Redis, and wakes as
- * soon as work arrives or the next scheduled job falls due.
+ * Claims jobs of its handlers' types and runs them, at most `concurrency` at once. It claims for its
+ * free slots (two claims may be on the wire at once, each for part of them) and, while its handlers
+ * finish in microseconds, for the jobs it expects to start within a few milliseconds (ClaimAhead); a
+ * job claimed ahead that has not started within holdLimitMs is handed back. Once a claim finds the
+ * queues drained it blocks on Redis, and wakes as soon as work arrives or the next scheduled job falls due.
  */
 export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
   readonly id: string;
@@ -46,6 +53,9 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
   private readonly runner: ScriptRunner;
   private readonly batcher: SettleBatcher;
   private readonly tracker = new AttemptTracker();
+  private readonly ahead: ClaimAhead;
+  private readonly unstarted: Unstarted[] = [];
+  private handBackTimer: NodeJS.Timeout | undefined;
   private readonly heartbeat: Heartbeat;
   private readonly reaper: LeaseReaper;
   private readonly sweeper: RetentionSweeper;
@@ -59,6 +69,7 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
     super();
     this.config = poolConfig(deps.tuning);
     this.id = this.config.id;
+    this.ahead = new ClaimAhead(this.config.concurrency, this.config.claimAhead);
     this.types = Object.keys(deps.handlers).sort();
     for (const type of this.types) {
       if (!deps.jobTypes[type]) throw new UnknownJobTypeError("createPool", type, Object.keys(deps.jobTypes));
@@ -93,14 +104,16 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
   }
 
   /**
-   * Keeps up to CLAIMS_IN_FLIGHT claims on the wire, each for at most batchSize of the free slots, so
-   * Redis already serves the next claim while this process starts the jobs of the last one. Slots a
-   * claim asked for stay reserved until it answers: the pool never holds more jobs than it can run.
+   * Keeps up to CLAIMS_IN_FLIGHT claims on the wire, each for at most batchSize of the free slots (plus
+   * the allowance to claim ahead), so Redis already serves the next claim while this process starts the
+   * jobs of the last one. Slots a claim asked for stay reserved until it answers: the pool never holds
+   * more jobs than it can run or expects to start within ClaimAhead's window.
    */
   private async claimLoop(): Promise<void> {
     const loop = { reserved: 0, failures: 0, failed: false, justWoken: false, idle: undefined as ClaimResult | undefined };
     const inFlight = new Set<Promise<void>>();
     while (this.state === "running") {
+      this.startUnstarted();
       if (inFlight.size === 0 && loop.idle) {
         loop.justWoken = await this.waitForWork(loop.idle);
         loop.idle = undefined;
@@ -111,19 +124,24 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
         loop.failed = false;
         continue;
       }
-      const free = this.config.concurrency - this.tracker.runningCount - loop.reserved;
-      if (free <= 0 || inFlight.size >= CLAIMS_IN_FLIGHT || loop.idle || loop.failed) {
+      const ahead = this.ahead.allowance;
+      const free = this.config.concurrency + ahead - this.tracker.runningCount - this.unstarted.length - loop.reserved;
+      // Jobs held ahead are topped up once half of them have started: one claim per batch, not per job.
+      const topUp = this.unstarted.length <= ahead / 2;
+      if (free <= 0 || !topUp || inFlight.size >= CLAIMS_IN_FLIGHT || loop.idle || loop.failed) {
         await new Promise<void>((resolve) => (this.slotFreed = resolve));
         continue;
       }
-      const count = Math.min(free, this.config.batchSize);
+      const count = Math.min(free, this.config.batchSize + ahead);
       loop.reserved += count;
       const sent: Promise<void> = claim(this.runner, { types: this.types, count, leaseMs: this.config.leaseMs, poolId: this.id, promoteLimit: PROMOTE_LIMIT, justWoken: loop.justWoken })
         .then(
           async (result) => {
             loop.failures = 0;
-            if (this.state !== "running") return this.giveBack(result);
-            for (const job of result.jobs) this.startAttempt(job.id, job.raw);
+            if (this.state !== "running") return this.giveBack(result.jobs);
+            const claimedAt = performance.now();
+            for (const { id, raw } of result.jobs) this.unstarted.push({ id, raw, claimedAt });
+            this.startUnstarted();
             // Drained: a claim as each job finishes would find nothing. The pool blocks on its wake
             // lists even while jobs run, so new work reaches it in two round trips, not three.
             // Claims are answered in the order Redis ran them: the last one says how things stand.
@@ -168,6 +186,36 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
     }
   }
 
+  /**
+   * Starts claimed jobs in the free slots, oldest first. One claimed longer ago than holdLimitMs is
+   * handed back instead (its lease may be near its end, and it was claimed for a pool that turned out
+   * slower than expected); a timer hands back those that wait that long for a slot.
+   */
+  private startUnstarted(): void {
+    if (this.state !== "running") return; // close() hands them back
+    const now = performance.now();
+    const overdue: Unstarted[] = [];
+    while (this.unstarted.length > 0 && this.tracker.runningCount < this.config.concurrency) {
+      const job = this.unstarted.shift()!;
+      if (now - job.claimedAt > this.config.holdLimitMs) overdue.push(job);
+      else this.startAttempt(job.id, job.raw);
+    }
+    while (this.unstarted.length > 0 && now - this.unstarted[0]!.claimedAt > this.config.holdLimitMs) overdue.push(this.unstarted.shift()!);
+    if (overdue.length > 0) {
+      this.ahead.slowedDown();
+      void this.giveBack(overdue);
+    }
+    // One timer at a time, for the oldest: if that one starts first, the timer finds nothing due and
+    // is set again for the next.
+    if (this.unstarted.length > 0 && !this.handBackTimer) {
+      const dueIn = this.unstarted[0]!.claimedAt + this.config.holdLimitMs - now;
+      this.handBackTimer = setTimeout(() => {
+        this.handBackTimer = undefined;
+        this.startUnstarted();
+      }, Math.max(1, Math.ceil(dueIn) + 1));
+    }
+  }
+
   private startAttempt(id: string, raw: string): void {
     let record;
     try {
@@ -180,9 +228,11 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
     const ref: AttemptRef = { id, attempt: record.header.a ?? 0, type };
     const abort = this.tracker.begin(ref);
     const snapshot = toSnapshot(id, record);
+    const startedAt = performance.now();
     this.emit("started", snapshot);
     void runAttempt({ id, record, snapshot, jobType: this.deps.jobTypes[type]!, handler: this.deps.handlers[type]!, abort })
       .then(async ({ settlement, error }) => {
+        this.ahead.record(performance.now() - startedAt);
         this.tracker.handlerDone(ref);
         this.slotFreed?.();
         if (this.tracker.isAbandoned(ref)) return;
@@ -221,11 +271,12 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
     else if (outcome === "cancelled") this.emit("cancelled", snapshot);
   }
 
-  private async giveBack(result: ClaimResult): Promise<void> {
-    const refs = result.jobs.flatMap(({ id, raw }) => {
+  private async giveBack(jobs: readonly ClaimedRecord[]): Promise<void> {
+    if (jobs.length === 0) return;
+    const refs = jobs.flatMap(({ id, raw }) => {
       try {
         const { header } = decodeRecord(id, raw, "pool.close");
-        return [{ id, attempt: header.a ?? 0, type: header.t }];
+        return [{ id, attempt: header.a ?? 0, type: header.t, started: false }];
       } catch {
         return []; // unreadable: left to the lease reaper, which quarantines it
       }
@@ -245,11 +296,13 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
     // its expired lease by another pool.
     const bounded = (work: Promise<unknown>) => withDeadline(work, this.config.closeGraceMs);
     await bounded(this.loopDone);
+    clearTimeout(this.handBackTimer);
+    await bounded(this.giveBack(this.unstarted.splice(0)));
     await bounded(Promise.all([this.reaper.stop(), this.sweeper.stop()]));
     const finishedInTime = await this.tracker.waitForRunning(this.config.closeGraceMs);
     if (!finishedInTime) {
       const unfinished = this.tracker.abandonRunning(new ClosedError("pool.close", `pool ${this.id}`));
-      await bounded(release(this.runner, unfinished).catch((error: unknown) => this.report(toRedisError("pool.release", error))));
+      await bounded(release(this.runner, unfinished.map((ref) => ({ ...ref, started: true }))).catch((error: unknown) => this.report(toRedisError("pool.release", error))));
     }
     await bounded(this.batcher.drain());
     await this.tracker.waitForSettled(this.config.closeGraceMs);

@@ -8,8 +8,9 @@ interface Pending {
 }
 
 /**
- * Gathers the attempts that end in the same tick into one settle call. It flushes in a microtask,
- * so the settle and the pool's next claim leave back to back on one socket: one round trip.
+ * Gathers the attempts that end in the same turn of the event loop into one settle call: it flushes
+ * in setImmediate, so every job a pool runs in one turn (all of a claim's jobs when handlers take
+ * microseconds) shares one call, sent while the pool's next claim is already on the wire.
  */
 export class SettleBatcher {
   private pending: Pending[] = [];
@@ -19,7 +20,7 @@ export class SettleBatcher {
 
   add(settlement: Settlement): Promise<SettleOutcome> {
     return new Promise((resolve, reject) => {
-      if (this.pending.push({ settlement, resolve, reject }) === 1) queueMicrotask(() => this.flush());
+      if (this.pending.push({ settlement, resolve, reject }) === 1) setImmediate(() => this.flush());
     });
   }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { AHEAD_WINDOW_MS } from "../../src/pool/claim-ahead.js";
 import { createJobs } from "typed-jobs";
 import { waitUntil } from "../support/redis-server.js";
 import { drainAndAudit, duplicates, executingBy } from "./support/audit.js";
@@ -44,7 +45,9 @@ describe("a pool killed with SIGKILL under load", () => {
       expect(audit.headers.get(id)!.rc).toBe(1);
     }
     expect(heldAtKill.size).toBeGreaterThan(0);
-    expect(heldAtKill.size).toBeLessThanOrEqual(20);
+    // Its running jobs, plus those it claimed ahead: at most what it expected to start within
+    // ClaimAhead's window (20 slots x 5 ms window / 5 ms jobs = 20 more), which never ran there.
+    expect(heldAtKill.size).toBeLessThanOrEqual(20 + (AHEAD_WINDOW_MS * 20) / 5);
     expect(survivors.every((p) => p.alive)).toBe(true);
   });
 });

@@ -19,7 +19,7 @@ describe("release.lua", () => {
     await seedExecuting(s, "alpha", "a1", { pr: 2, f: 1, r: 3 });
     await seedExecuting(s, "alpha", "a2", { a: 3 });
     await seedExecuting(s, "beta", "b1", { t: "beta", h: "test-beta" });
-    const reply = await release(s.runner, [{ id: "a1", attempt: 1, type: "alpha" }, { id: "b1", attempt: 1, type: "beta" }, { id: "a2", attempt: 3, type: "alpha" }]);
+    const reply = await release(s.runner, [{ id: "a1", attempt: 1, type: "alpha", started: true }, { id: "b1", attempt: 1, type: "beta", started: true }, { id: "a2", attempt: 3, type: "alpha", started: true }]);
     expect(reply).toEqual(["released", "released", "released"]);
     expect(await readState(s)).toEqual({
       jobs: {
@@ -34,11 +34,27 @@ describe("release.lua", () => {
     });
   });
 
+  it("undoes the claim of a job handed back unstarted (claimed ahead, or by a closing pool): attempt count back, no start or pool", async () => {
+    const s = scope(redis());
+    await seedExecuting(s, "alpha", "first", { a: 1 });
+    await seedExecuting(s, "alpha", "retry", { a: 3, f: 2, r: 5 });
+    const reply = await release(s.runner, [{ id: "first", attempt: 1, type: "alpha", started: false }, { id: "retry", attempt: 3, type: "alpha", started: false }]);
+    expect(reply).toEqual(["released", "released"]);
+    const { st: _st, w: _w, a: _a, ...unclaimed } = executing("alpha");
+    expect(await readState(s)).toEqual({
+      jobs: {
+        first: rec({ ...unclaimed, s: "queued" }),
+        retry: rec({ ...unclaimed, s: "queued", a: 2, f: 2, r: 5 }),
+      },
+      lists: { "queue:alpha": ["first", "retry"], "wake:alpha": ["1"] },
+    });
+  });
+
   it("puts several released priority-0 attempts back at the head in the order they were handed back", async () => {
     const s = scope(redis());
     await seedQueued(s, "alpha", "waiting");
     for (const id of ["first", "second", "third"]) await seedExecuting(s, "alpha", id);
-    const reply = await release(s.runner, ["first", "second", "third"].map((id) => ({ id, attempt: 1, type: "alpha" })));
+    const reply = await release(s.runner, ["first", "second", "third"].map((id) => ({ id, attempt: 1, type: "alpha", started: true })));
     expect(reply).toEqual(["released", "released", "released"]);
     expect((await readState(s)).lists).toEqual({ "queue:alpha": ["first", "second", "third", "waiting"], "wake:alpha": ["1"] });
   });
@@ -46,7 +62,7 @@ describe("release.lua", () => {
   it("ends an attempt whose cancel was requested as cancelled", async () => {
     const s = scope(redis());
     await seedExecuting(s, "alpha", "j", { cx: true });
-    const { result, now } = await timed(() => release(s.runner, [{ id: "j", attempt: 1, type: "alpha" }]));
+    const { result, now } = await timed(() => release(s.runner, [{ id: "j", attempt: 1, type: "alpha", started: true }]));
     expect(result).toEqual(["released"]);
     expect(await readState(s)).toEqual({ jobs: { j: rec({ ...executing("alpha"), s: "cancelled", ft: now }) }, zsets: { "cancelled:alpha": { j: now } } });
   });
@@ -59,7 +75,7 @@ describe("release.lua", () => {
     await s.redis.hset(s.key("jobs"), "corrupt", "not a record");
     await s.redis.zadd(s.key("executing:alpha"), String(FUTURE), "corrupt");
     const before = await readState(s);
-    const reply = await release(s.runner, ["reclaimed", "recovered", "done", "corrupt", "gone"].map((id) => ({ id, attempt: 1, type: "alpha" })));
+    const reply = await release(s.runner, ["reclaimed", "recovered", "done", "corrupt", "gone"].map((id) => ({ id, attempt: 1, type: "alpha", started: true })));
     expect(reply).toEqual(["stale", "stale", "stale", "stale", "gone"]);
     expect(await readState(s)).toEqual(before);
   });

@@ -1,12 +1,15 @@
 #!lua
--- Gives attempts back to the queue at once, without counting them as failures: used by a closing
--- pool for jobs it claimed but will not run (or could not finish within its grace period).
+-- Gives attempts back to the queue at once, without counting them as failures: used by a pool for
+-- jobs it claimed ahead that could not start in time, and by a closing pool for jobs it will not run
+-- (or could not finish within its grace period).
 -- @keys jobs ready executing cancelled wake queue
 -- @include keys
 -- @include record
 --
 -- Input (after the key layout of includes/keys.lua):
--- ARGV[ARG0]   n, then 3 values per attempt: id, attempt number, type index
+-- ARGV[ARG0]   n, then 4 values per attempt: id, attempt number, type index, and '1' when its handler
+--              started ('0': claimed but never started, so the claim is undone: the attempt count goes
+--              back and the job shows no start or pool, as before it was claimed)
 -- Output: one value per attempt: 'released' | 'stale' (no longer this pool's attempt) | 'gone'
 
 local now = nowMs()
@@ -14,8 +17,9 @@ local n = tonumber(ARGV[ARG0])
 local results = {}
 local front = {}
 for j = 0, n - 1 do
-  local at = ARG0 + 1 + j * 3
+  local at = ARG0 + 1 + j * 4
   local id, attempt, tk = ARGV[at], tonumber(ARGV[at + 1]), typeKeys(tonumber(ARGV[at + 2]))
+  local started = ARGV[at + 3] == "1"
   local raw = redis.call("HGET", JOBS, id)
   local header, payload
   if raw then header, payload = decodeRecord(raw) end
@@ -30,6 +34,10 @@ for j = 0, n - 1 do
       redis.call("ZADD", tk.cancelled, exact(now), id)
     else
       header.s = "queued"
+      if not started then
+        header.st, header.w = nil, nil
+        header.a = attempt > 1 and attempt - 1 or nil
+      end
       enqueueReady(tk, id, header, front)
       wake(tk.wake)
     end
