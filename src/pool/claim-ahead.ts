@@ -1,6 +1,9 @@
 /** How far ahead a pool claims: only jobs it expects to start within this window. */
 export const AHEAD_WINDOW_MS = 5;
-/** The most jobs held ahead, whatever the handlers' speed: one claim's worth. */
+/**
+ * The most jobs held ahead, whatever the handlers' speed: it bounds a claim, and so how long one claim
+ * script holds Redis (about 13 µs per job: under a millisecond), which every other client waits on.
+ */
 const MAX_AHEAD = 64;
 /** Weight of the newest handler duration in the running average. */
 const WEIGHT = 0.2;

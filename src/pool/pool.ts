@@ -126,9 +126,10 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
       }
       const ahead = this.ahead.allowance;
       const free = this.config.concurrency + ahead - this.tracker.runningCount - this.unstarted.length - loop.reserved;
-      // Jobs held ahead are topped up once half of them have started: one claim per batch, not per job.
-      const topUp = this.unstarted.length <= ahead / 2;
-      if (free <= 0 || !topUp || inFlight.size >= CLAIMS_IN_FLIGHT || loop.idle || loop.failed) {
+      // Claiming ahead, the pool waits for room for half a claim: claims of a batch, two in flight,
+      // not one per job as each finishes.
+      const worthClaiming = ahead === 0 ? free > 0 : free >= Math.ceil((this.config.batchSize + ahead) / 2);
+      if (!worthClaiming || inFlight.size >= CLAIMS_IN_FLIGHT || loop.idle || loop.failed) {
         await new Promise<void>((resolve) => (this.slotFreed = resolve));
         continue;
       }
