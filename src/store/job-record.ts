@@ -93,23 +93,17 @@ function dropProtoKeys(root: unknown): void {
   }
 }
 
-/**
- * The job as its record says. Without `payload`, the payload is parsed when first read: a pool's
- * snapshot of each attempt goes to listeners that rarely look at it, and the handler parses its own.
- */
 export function toSnapshot<P>(id: string, { header, payloadJson }: DecodedRecord, payload?: P): JobSnapshot<P> {
   const retries = header.r ?? 0;
   const startedAt = header.st === undefined ? undefined : new Date(header.st);
   const finishedAt = header.ft === undefined ? undefined : new Date(header.ft);
-  let parsed = payload;
   return {
     id,
     type: header.t,
     status: header.s,
-    get payload(): P {
-      if (parsed === undefined) parsed = safeParse(payloadJson) as P;
-      return parsed;
-    },
+    // A plain data property: an accessor here would put every Object.assign of a snapshot (a Job
+    // handle per scheduled job) on V8's slow path, measured at twice the CPU of a bulk schedule.
+    payload: payload === undefined ? (safeParse(payloadJson) as P) : payload,
     priority: header.pr ?? 0,
     runAt: new Date(header.at),
     createdAt: new Date(header.c ?? header.at),
