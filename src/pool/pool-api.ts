@@ -25,8 +25,9 @@ export interface PoolTuning {
   /** Jobs run at once. Default 10. */
   readonly concurrency?: number;
   /**
-   * Most jobs claimed in one round trip. Default: half the concurrency, rounded up, so that while one
-   * claim's jobs start the next claim is already on its way (two are in flight at most).
+   * Most jobs claimed for free slots in one round trip (jobs claimed ahead come on top, see
+   * claimAhead). Default: half the concurrency, rounded up, so that while one claim's jobs start the
+   * next claim is already on its way (two are in flight at most).
    */
   readonly batchSize?: number;
   /** How long a claimed job stays the pool's without renewal (albrow's StaleTimeout). Default "30s". */

@@ -45,9 +45,10 @@ describe("a pool killed with SIGKILL under load", () => {
       expect(audit.headers.get(id)!.rc).toBe(1);
     }
     expect(heldAtKill.size).toBeGreaterThan(0);
-    // Its running jobs, plus those it claimed ahead: at most what it expected to start within
-    // ClaimAhead's window (20 slots x 5 ms window / 5 ms jobs = 20 more), which never ran there.
-    expect(heldAtKill.size).toBeLessThanOrEqual(20 + (AHEAD_WINDOW_MS * 20) / 5);
+    // What it held: its running jobs and those claimed for it (20 slots, plus what it expected to start
+    // within ClaimAhead's window: 20 x 5 ms / 5 ms jobs = 20 more), some of them still on the wire when it
+    // died, and finished jobs whose settle had not landed yet; not more than twice that.
+    expect(heldAtKill.size).toBeLessThanOrEqual(2 * (20 + (AHEAD_WINDOW_MS * 20) / 5));
     expect(survivors.every((p) => p.alive)).toBe(true);
   });
 });
