@@ -9,6 +9,7 @@ export interface RunningJob<P> {
   /** 1 on the first attempt of the job's life. */
   readonly attempt: number;
   readonly payload: P;
+  /** The job as claimed; its `payload` is the same value as `payload` above, parsed once. */
   readonly job: JobSnapshot<P>;
   /**
    * Aborts when the job is cancelled while running, its timeout passes, its lease is lost (another pool

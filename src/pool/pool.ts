@@ -15,7 +15,7 @@ import { LeaseReaper } from "./lease-reaper.js";
 import type { Handler, Pool as PoolApi, PoolTuning } from "./pool-api.js";
 import { poolConfig, type PoolConfig } from "./pool-config.js";
 import { RetentionSweeper, type RetentionConfig } from "./retention-sweeper.js";
-import { runAttempt } from "./run-attempt.js";
+import { parseAttemptPayload, runAttempt } from "./run-attempt.js";
 import { SettleBatcher } from "./settle-batcher.js";
 import { AttemptTracker } from "./attempt-tracker.js";
 import { ClaimAhead } from "./claim-ahead.js";
@@ -228,10 +228,12 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
     const type = record.header.t;
     const ref: AttemptRef = { id, attempt: record.header.a ?? 0, type };
     const abort = this.tracker.begin(ref);
-    const snapshot = toSnapshot(id, record);
+    // One parse: the handler's payload is the snapshot's (an unreadable one shows as its text).
+    const payload = parseAttemptPayload(record.payloadJson);
+    const snapshot = toSnapshot(id, record, "value" in payload ? payload.value : record.payloadJson);
     const startedAt = performance.now();
     this.emit("started", snapshot);
-    void runAttempt({ id, record, snapshot, jobType: this.deps.jobTypes[type]!, handler: this.deps.handlers[type]!, abort })
+    void runAttempt({ id, record, payload, snapshot, jobType: this.deps.jobTypes[type]!, handler: this.deps.handlers[type]!, abort })
       .then(async ({ settlement, error }) => {
         this.ahead.record(performance.now() - startedAt);
         this.tracker.handlerDone(ref);

@@ -10,9 +10,21 @@ import type { Handler } from "./pool-api.js";
 
 const MAX_STACK = 4000;
 
+/** The attempt's payload, parsed once for both the handler and the snapshot listeners see. */
+export type ParsedPayload = { readonly value: unknown } | { readonly error: unknown };
+
+export function parseAttemptPayload(payloadJson: string): ParsedPayload {
+  try {
+    return { value: parsePayload(payloadJson) };
+  } catch (error) {
+    return { error };
+  }
+}
+
 export interface AttemptContext {
   readonly id: string;
   readonly record: DecodedRecord;
+  readonly payload: ParsedPayload;
   readonly snapshot: JobSnapshot;
   readonly jobType: JobType<unknown>;
   readonly handler: Handler<unknown>;
@@ -57,13 +69,12 @@ function settlementOf(ctx: AttemptContext, outcome: Settlement["outcome"], error
 }
 
 function checkedPayload(ctx: AttemptContext): { value: unknown } | PayloadValidationError {
-  let value: unknown;
-  try {
-    value = parsePayload(ctx.record.payloadJson);
-  } catch (error) {
+  if ("error" in ctx.payload) {
+    const { error } = ctx.payload;
     const why = error instanceof SyntaxError ? "payload is not valid JSON" : `payload cannot be parsed: ${(error as Error).message}`;
     return new PayloadValidationError("pool.validate", ctx.jobType.name, [{ path: "", message: why }]);
   }
+  const { value } = ctx.payload;
   // A validator can throw too (a stack overflow on a payload nested thousands deep): the job is then
   // rejected like any other bad payload, instead of the attempt never settling.
   try {

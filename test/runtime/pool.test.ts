@@ -36,6 +36,29 @@ describe("pools (albrow pool_test.go)", () => {
     expect(ran).toBe(1);
   });
 
+  it("a handler's payload is its job snapshot's payload, and the one the started event carries: parsed once per attempt", async () => {
+    const { jobs, pool } = bundle<M>(types);
+    const job = await jobs.schedule("task", { n: 7 });
+    let same: boolean | undefined;
+    let handed: unknown;
+    const p = pool({
+      handlers: {
+        task: (payload, running) => {
+          handed = payload;
+          same = running.job.payload === payload;
+        },
+      },
+    });
+    const started: unknown[] = [];
+    p.on("started", (snapshot) => started.push(snapshot.payload));
+    await p.start();
+    await waitForStatus(job, "finished");
+    expect(handed).toEqual({ n: 7 });
+    expect(same).toBe(true);
+    expect(started).toEqual([handed]);
+    expect(started[0]).toBe(handed);
+  });
+
   it("TestJobsOnlyExecutedOnce: two pools racing for 20 jobs run each exactly once", async () => {
     const { jobs, pool } = bundle<M>(types);
     const created = await jobs.scheduleBulk("task", Array.from({ length: 20 }, (_, n) => ({ n })), { priority: 100 });
