@@ -19,6 +19,7 @@ import { parseAttemptPayload, runAttempt } from "./run-attempt.js";
 import { SettleBatcher } from "./settle-batcher.js";
 import { AttemptTracker } from "./attempt-tracker.js";
 import { ClaimAhead } from "./claim-ahead.js";
+import { HeldJobs } from "./held-jobs.js";
 
 export interface PoolDeps {
   readonly redis: string | RedisConnectionOptions | undefined;
@@ -31,11 +32,6 @@ export interface PoolDeps {
 
 const PROMOTE_LIMIT = 1000;
 const CLAIMS_IN_FLIGHT = 2;
-
-/** A claimed job not started yet: it waits for a free slot, at most holdLimitMs. */
-interface Unstarted extends ClaimedRecord {
-  readonly claimedAt: number;
-}
 
 /**
  * Claims jobs of its handlers' types and runs them, at most `concurrency` at once. It claims for its
@@ -54,8 +50,7 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
   private readonly batcher: SettleBatcher;
   private readonly tracker = new AttemptTracker();
   private readonly ahead: ClaimAhead;
-  private readonly unstarted: Unstarted[] = [];
-  private handBackTimer: NodeJS.Timeout | undefined;
+  private readonly held: HeldJobs;
   private readonly heartbeat: Heartbeat;
   private readonly reaper: LeaseReaper;
   private readonly sweeper: RetentionSweeper;
@@ -70,6 +65,7 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
     this.config = poolConfig(deps.tuning);
     this.id = this.config.id;
     this.ahead = new ClaimAhead(this.config.concurrency, this.config.claimAhead);
+    this.held = new HeldJobs(this.config.holdLimitMs, () => this.startHeld());
     this.types = Object.keys(deps.handlers).sort();
     for (const type of this.types) {
       if (!deps.jobTypes[type]) throw new UnknownJobTypeError("createPool", type, Object.keys(deps.jobTypes));
@@ -113,7 +109,7 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
     const loop = { reserved: 0, failures: 0, failed: false, justWoken: false, idle: undefined as ClaimResult | undefined };
     const inFlight = new Set<Promise<void>>();
     while (this.state === "running") {
-      this.startUnstarted();
+      this.startHeld();
       if (inFlight.size === 0 && loop.idle) {
         loop.justWoken = await this.waitForWork(loop.idle);
         loop.idle = undefined;
@@ -125,7 +121,7 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
         continue;
       }
       const ahead = this.ahead.allowance;
-      const free = this.config.concurrency + ahead - this.tracker.runningCount - this.unstarted.length - loop.reserved;
+      const free = this.config.concurrency + ahead - this.tracker.runningCount - this.held.length - loop.reserved;
       // Claiming ahead, the pool waits for room for half a claim: claims of a batch, two in flight,
       // not one per job as each finishes.
       const worthClaiming = ahead === 0 ? free > 0 : free >= Math.ceil((this.config.batchSize + ahead) / 2);
@@ -140,9 +136,8 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
           async (result) => {
             loop.failures = 0;
             if (this.state !== "running") return this.giveBack(result.jobs);
-            const claimedAt = performance.now();
-            for (const { id, raw } of result.jobs) this.unstarted.push({ id, raw, claimedAt });
-            this.startUnstarted();
+            this.held.add(result.jobs);
+            this.startHeld();
             // Drained: a claim as each job finishes would find nothing. The pool blocks on its wake
             // lists even while jobs run, so new work reaches it in two round trips, not three.
             // Claims are answered in the order Redis ran them: the last one says how things stand.
@@ -187,33 +182,14 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
     }
   }
 
-  /**
-   * Starts claimed jobs in the free slots, oldest first. One claimed longer ago than holdLimitMs is
-   * handed back instead (its lease may be near its end, and it was claimed for a pool that turned out
-   * slower than expected); a timer hands back those that wait that long for a slot.
-   */
-  private startUnstarted(): void {
+  /** Starts held jobs in the free slots; those held too long go back to the queue instead. */
+  private startHeld(): void {
     if (this.state !== "running") return; // close() hands them back
-    const now = performance.now();
-    const overdue: Unstarted[] = [];
-    while (this.unstarted.length > 0 && this.tracker.runningCount < this.config.concurrency) {
-      const job = this.unstarted.shift()!;
-      if (now - job.claimedAt > this.config.holdLimitMs) overdue.push(job);
-      else this.startAttempt(job.id, job.raw);
-    }
-    while (this.unstarted.length > 0 && now - this.unstarted[0]!.claimedAt > this.config.holdLimitMs) overdue.push(this.unstarted.shift()!);
+    const { start, overdue } = this.held.take(this.config.concurrency - this.tracker.runningCount);
+    for (const { id, raw } of start) this.startAttempt(id, raw);
     if (overdue.length > 0) {
       this.ahead.slowedDown();
       void this.giveBack(overdue);
-    }
-    // One timer at a time, for the oldest: if that one starts first, the timer finds nothing due and
-    // is set again for the next.
-    if (this.unstarted.length > 0 && !this.handBackTimer) {
-      const dueIn = this.unstarted[0]!.claimedAt + this.config.holdLimitMs - now;
-      this.handBackTimer = setTimeout(() => {
-        this.handBackTimer = undefined;
-        this.startUnstarted();
-      }, Math.max(1, Math.ceil(dueIn) + 1));
     }
   }
 
@@ -299,8 +275,7 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
     // its expired lease by another pool.
     const bounded = (work: Promise<unknown>) => withDeadline(work, this.config.closeGraceMs);
     await bounded(this.loopDone);
-    clearTimeout(this.handBackTimer);
-    await bounded(this.giveBack(this.unstarted.splice(0)));
+    await bounded(this.giveBack(this.held.drain()));
     await bounded(Promise.all([this.reaper.stop(), this.sweeper.stop()]));
     const finishedInTime = await this.tracker.waitForRunning(this.config.closeGraceMs);
     if (!finishedInTime) {
