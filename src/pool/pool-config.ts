@@ -42,13 +42,18 @@ export function poolConfig(tuning: PoolTuning): PoolConfig {
     closeGraceMs: toMilliseconds(tuning.closeGracePeriod ?? "10s", "closeGracePeriod", OP),
     reapMs: Math.max(10, toMilliseconds(tuning.reapInterval ?? Math.floor(leaseMs / 2), "reapInterval", OP)),
     maxLeaseRecoveries: nonNegativeInt(tuning.maxLeaseRecoveries ?? 5, "maxLeaseRecoveries"),
-    claimAhead: tuning.claimAhead ?? true,
+    claimAhead: flag(tuning.claimAhead ?? true, "claimAhead"),
     holdLimitMs: Math.min(HOLD_LIMIT_MS, Math.floor(leaseMs / 4)),
   };
 }
 
 function positiveInt(value: number, option: string): number {
   if (!Number.isInteger(value) || value < 1) throw new InvalidOptionError(OP, option, `must be a positive integer, got ${value}`);
+  return value;
+}
+
+function flag(value: boolean, option: string): boolean {
+  if (typeof value !== "boolean") throw new InvalidOptionError(OP, option, `must be true or false, got ${JSON.stringify(value)}`);
   return value;
 }
 

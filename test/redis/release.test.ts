@@ -50,6 +50,18 @@ describe("release.lua", () => {
     });
   });
 
+  it("a job cancelled while held unstarted ends cancelled with its claim undone too", async () => {
+    const s = scope(redis());
+    await seedExecuting(s, "alpha", "held", { a: 1, cx: true });
+    const { result, now } = await timed(() => release(s.runner, [{ id: "held", attempt: 1, type: "alpha", started: false }]));
+    expect(result).toEqual(["released"]);
+    const { st: _st, w: _w, a: _a, ...unclaimed } = executing("alpha");
+    expect(await readState(s)).toEqual({
+      jobs: { held: rec({ ...unclaimed, s: "cancelled", ft: now }) },
+      zsets: { "cancelled:alpha": { held: now } },
+    });
+  });
+
   it("puts several released priority-0 attempts back at the head in the order they were handed back", async () => {
     const s = scope(redis());
     await seedQueued(s, "alpha", "waiting");

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { InvalidOptionError } from "typed-jobs";
 import { AHEAD_WINDOW_MS, ClaimAhead } from "../../src/pool/claim-ahead.js";
 import { luaScripts } from "../../src/redis/lua.generated.js";
 import { anyPayload, jobType, useRedis } from "../support/setup.js";
@@ -67,6 +68,12 @@ async function watchScript(name: keyof typeof luaScripts): Promise<{ calls: stri
 }
 
 describe("a pool claiming ahead", () => {
+  it("takes claimAhead as true or false only, refusing anything else with an error naming it", () => {
+    const { pool } = bundle<M>(types);
+    expect(() => pool({ claimAhead: "no" as unknown as boolean, handlers: { task: () => undefined } })).toThrow(InvalidOptionError);
+    expect(() => pool({ claimAhead: 1 as unknown as boolean, handlers: { task: () => undefined } })).toThrow(/claimAhead/);
+  });
+
   it("at concurrency 1 with fast handlers, serves many jobs per claim and still runs one at a time, each exactly once", async () => {
     const { jobs, pool } = bundle<M>(types);
     const claims = await watchScript("claim");

@@ -29,15 +29,15 @@ for j = 0, n - 1 do
     results[#results + 1] = "stale"
   else
     redis.call("ZREM", tk.executing, id)
+    if not started then
+      header.st, header.w = nil, nil
+      header.a = attempt > 1 and attempt - 1 or nil
+    end
     if header.cx then
       header.s, header.ft, header.cx = "cancelled", now, nil
       redis.call("ZADD", tk.cancelled, exact(now), id)
     else
       header.s = "queued"
-      if not started then
-        header.st, header.w = nil, nil
-        header.a = attempt > 1 and attempt - 1 or nil
-      end
       enqueueReady(tk, id, header, front)
       wake(tk.wake)
     end
