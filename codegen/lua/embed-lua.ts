@@ -8,15 +8,10 @@
 import { readFileSync, readdirSync, writeFileSync, existsSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { GLOBAL_KEY_KINDS, TYPE_KEY_KINDS, type GlobalKeyKind, type TypeKeyKind } from "../../src/redis/keys.js";
 
 const INCLUDE = /^--\s*@include\s+([A-Za-z0-9_-]+)\s*$/;
 const KEYS_LINE = /^--\s*@keys\s+(.*)$/m;
-
-/** The namespace-wide keys and, after them, each job type's keys, in the order scripts.ts passes them. */
-export const GLOBAL_KEY_KINDS = ["jobs", "types", "pools"] as const;
-export const TYPE_KEY_KINDS = ["ready", "scheduled", "executing", "finished", "failed", "cancelled", "rejected", "wake", "queue"] as const;
-export type GlobalKeyKind = (typeof GLOBAL_KEY_KINDS)[number];
-export type TypeKeyKind = (typeof TYPE_KEY_KINDS)[number];
 
 export interface KeyLayout {
   readonly global: readonly GlobalKeyKind[];

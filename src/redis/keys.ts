@@ -1,18 +1,19 @@
 import { InvalidOptionError } from "../errors.js";
 
-/** The keys of one job type, in the order every Lua script expects them (includes/keys.lua). */
-export interface TypeKeys {
-  readonly ready: string;
-  readonly scheduled: string;
-  readonly executing: string;
-  readonly finished: string;
-  readonly failed: string;
-  readonly cancelled: string;
-  readonly rejected: string;
-  readonly wake: string;
-  /** Due jobs of priority 0, oldest first (a list: a few bytes per job, where a zset member costs 100+). */
-  readonly queue: string;
-}
+/**
+ * The namespace-wide keys, then each job type's keys, in the order a script is given those its
+ * `-- @keys` line names (codegen/lua/embed-lua.ts, includes/keys.lua). Per type: ready (zset of due
+ * jobs with a priority), scheduled, executing, finished, failed, cancelled, rejected (zsets), wake
+ * (list), queue (due jobs of priority 0, oldest first: a list costs a few bytes per job, where a zset
+ * member costs 100+).
+ */
+export const GLOBAL_KEY_KINDS = ["jobs", "types", "pools"] as const;
+export const TYPE_KEY_KINDS = ["ready", "scheduled", "executing", "finished", "failed", "cancelled", "rejected", "wake", "queue"] as const;
+export type GlobalKeyKind = (typeof GLOBAL_KEY_KINDS)[number];
+export type TypeKeyKind = (typeof TYPE_KEY_KINDS)[number];
+
+/** The keys of one job type, by kind. */
+export type TypeKeys = Readonly<Record<TypeKeyKind, string>>;
 
 const TYPE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const NAMESPACE = /^[^{}\s]+$/;
@@ -41,18 +42,7 @@ export class KeySpace {
     let keys = this.typeKeyCache.get(type);
     if (!keys) {
       assertTypeName(type, "keys");
-      const key = (kind: string) => `${this.base}${kind}:${type}`;
-      keys = {
-        ready: key("ready"),
-        scheduled: key("scheduled"),
-        executing: key("executing"),
-        finished: key("finished"),
-        failed: key("failed"),
-        cancelled: key("cancelled"),
-        rejected: key("rejected"),
-        wake: key("wake"),
-        queue: key("queue"),
-      };
+      keys = Object.fromEntries(TYPE_KEY_KINDS.map((kind) => [kind, `${this.base}${kind}:${type}`])) as TypeKeys;
       this.typeKeyCache.set(type, keys);
     }
     return keys;

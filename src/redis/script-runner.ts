@@ -34,7 +34,7 @@ export class ScriptRunner {
   }
 
   private keysOf(name: ScriptName, types: readonly string[]): string[] {
-    const cacheKey = types.length === 1 ? `${name} ${types[0]}` : `${name} ${types.join(" ")}`;
+    const cacheKey = `${name} ${types.join(" ")}`;
     let keys = this.layouts.get(cacheKey);
     if (!keys) {
       const layout = scriptKeys[name];
