@@ -1,6 +1,7 @@
 /**
  * Build step: inlines src/redis/lua/*.lua, with their `-- @include name` fragments from
- * src/redis/lua/includes/, into src/redis/lua.generated.ts, so the published ESM build needs no
+ * src/redis/lua/includes/ (only the definitions each script uses: shake-includes.ts), into
+ * src/redis/lua.generated.ts, so the published ESM build needs no
  * .lua files beside it and every script is loaded from one place.
  *
  * `tsx codegen/lua/embed-lua.ts --check` exits 1 when the generated file is stale.
@@ -9,6 +10,7 @@ import { readFileSync, readdirSync, writeFileSync, existsSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { GLOBAL_KEY_KINDS, TYPE_KEY_KINDS, type GlobalKeyKind, type TypeKeyKind } from "../../src/redis/keys.js";
+import { shakeIncludes } from "./shake-includes.js";
 
 const INCLUDE = /^--\s*@include\s+([A-Za-z0-9_-]+)\s*$/;
 const KEYS_LINE = /^--\s*@keys\s+(.*)$/m;
@@ -85,7 +87,7 @@ export function renderLuaModule(luaDir: string): string {
       const name = basename(file, ".lua");
       const source = readFileSync(join(luaDir, file), "utf8");
       const layout = parseKeyLayout(name, source);
-      const lua = expandIncludes(source.replace(KEYS_LINE, keyLayoutLua(layout)), readInclude, [name]);
+      const lua = shakeIncludes(expandIncludes(source.replace(KEYS_LINE, keyLayoutLua(layout)), readInclude, [name]));
       return { name, lua, layout };
     });
   return [

@@ -112,11 +112,12 @@ class JobsRuntime<M> implements Jobs<M> {
     const results = await schedule(this.connect().runner, entries);
     // A new job's handle comes from what was written; an existing id returns the job that holds it,
     // as it is now (the only case that reads back).
-    return Promise.all(results.map(({ id, created }, i) =>
+    const jobs = results.map(({ id, created }, i) =>
       created
         ? new Job<P>(this.ctx, newSnapshot(entries[i]!, payloads[i]!))
         : readSnapshot(this.ctx, id, op).then((snapshot) => new Job<P>(this.ctx, snapshot as JobSnapshot<P>)),
-    ));
+    );
+    return results.every((r) => r.created) ? (jobs as Job<P>[]) : Promise.all(jobs);
   }
 
   private jobType(type: string, op: string): JobType<unknown> {

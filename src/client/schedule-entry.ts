@@ -23,8 +23,33 @@ export function scheduleEntry(
 ): ScheduleEntry {
   if (!jobType.check(payload)) throw new PayloadValidationError(op, jobType.name, jobType.errors(payload));
   const payloadJson = encodePayload(op, jobType.name, payload);
-  const bytes = Buffer.byteLength(payloadJson);
-  if (bytes > maxPayloadBytes) throw new PayloadTooLargeError(op, jobType.name, bytes, maxPayloadBytes);
+  // A UTF-16 code unit is at most 3 bytes of UTF-8: most payloads need no count.
+  if (payloadJson.length * 3 > maxPayloadBytes) {
+    const bytes = Buffer.byteLength(payloadJson);
+    if (bytes > maxPayloadBytes) throw new PayloadTooLargeError(op, jobType.name, bytes, maxPayloadBytes);
+  }
+  const plain = options.priority === undefined && options.retries === undefined && options.backoff === undefined && options.timeout === undefined && recurrence === undefined;
+  const { priority, header, tailPrefix } = plain ? typeDefaults(jobType, op) : recordHeader(op, jobType, options, recurrence);
+  return {
+    id: options.id === undefined ? newJobId() : checkId(options.id, op),
+    type: jobType.name,
+    runAt: runAtOf(options, op),
+    delayMs: options.delay === undefined ? 0 : toMilliseconds(options.delay, "delay", op),
+    priority,
+    header,
+    recordTail: tailPrefix + payloadJson,
+  };
+}
+
+interface RecordHeading {
+  readonly priority: number;
+  readonly header: NewRecordHeader;
+  /** The record tail up to the payload (encodeRecordTail). */
+  readonly tailPrefix: string;
+}
+
+/** The job's header from its type's defaults and the call's options, each checked. */
+function recordHeader(op: string, jobType: JobType<unknown>, options: ScheduleOptions, recurrence?: RecurrenceFields): RecordHeading {
   const priority = checkPriority(options.priority ?? jobType.priority ?? 0, op);
   const retries = checkRetries(options.retries ?? jobType.retries ?? 0, op);
   const backoff = encodeBackoff(options.backoff ?? jobType.backoff, op);
@@ -35,15 +60,19 @@ export function scheduleEntry(
   if (backoff !== DEFAULT_BACKOFF) header.bo = backoff;
   if (timeout !== undefined) header.to = toMilliseconds(timeout, "timeout", op) || undefined;
   Object.assign(header, recurrence);
-  return {
-    id: options.id === undefined ? newJobId() : checkId(options.id, op),
-    type: jobType.name,
-    runAt: runAtOf(options, op),
-    delayMs: options.delay === undefined ? 0 : toMilliseconds(options.delay, "delay", op),
-    priority,
-    header,
-    recordTail: encodeRecordTail(header, payloadJson),
-  };
+  return { priority, header: Object.freeze(header), tailPrefix: encodeRecordTail(header, "") };
+}
+
+// Most calls pass none of the options a header holds: their header is the type's, made once.
+const defaultHeadings = new WeakMap<JobType<unknown>, RecordHeading>();
+
+function typeDefaults(jobType: JobType<unknown>, op: string): RecordHeading {
+  let heading = defaultHeadings.get(jobType);
+  if (!heading) {
+    heading = recordHeader(op, jobType, {});
+    defaultHeadings.set(jobType, heading);
+  }
+  return heading;
 }
 
 /** The payload as JSON; a value JSON cannot hold (undefined, a function, a BigInt) is a validation error, not a crash. */
@@ -63,18 +92,20 @@ export function newJobId(): string {
   return Date.now().toString(36) + randomId();
 }
 
-// Random bytes are drawn from the CSPRNG in blocks, 6 at a time: one system call per 1024 ids, not one each.
-const ID_RANDOM_BYTES = 6;
-const randomPool = Buffer.alloc(ID_RANDOM_BYTES * 1024);
-let randomOffset = randomPool.length;
+// Random bytes are drawn from the CSPRNG in blocks and kept as text, 6 bytes (8 characters) per id:
+// one system call and one encoding per 1024 ids, and an id's random part is a slice of that text.
+const ID_RANDOM_CHARS = 8;
+const randomBlock = Buffer.alloc((ID_RANDOM_CHARS / 4) * 3 * 1024);
+let randomText = "";
+let randomOffset = 0;
 
 function randomId(): string {
-  if (randomOffset === randomPool.length) {
-    randomFillSync(randomPool);
+  if (randomOffset === randomText.length) {
+    randomText = randomFillSync(randomBlock).toString("base64url");
     randomOffset = 0;
   }
-  const id = randomPool.toString("base64url", randomOffset, randomOffset + ID_RANDOM_BYTES);
-  randomOffset += ID_RANDOM_BYTES;
+  const id = randomText.slice(randomOffset, randomOffset + ID_RANDOM_CHARS);
+  randomOffset += ID_RANDOM_CHARS;
   return id;
 }
 

@@ -1,7 +1,7 @@
 import type { KeySpace } from "./keys.js";
 import type { RedisClient } from "./connection.js";
 import { luaScripts, scriptKeys, type ScriptName } from "./lua.generated.js";
-import { withRedis } from "./redis-error.js";
+import { toRedisError } from "./redis-error.js";
 
 const VERSION = "0_1_0";
 
@@ -18,7 +18,8 @@ const MAX_CACHED_LAYOUTS = 256;
  * script (NOSCRIPT).
  */
 export class ScriptRunner {
-  private readonly layouts = new Map<string, string[]>();
+  /** Per script and type list: the arguments before the script's own (key count, keys, type count, types). */
+  private readonly layouts = new Map<string, (string | number)[]>();
 
   constructor(private readonly redis: RedisClient, private readonly keys: KeySpace) {
     for (const [name, lua] of Object.entries(luaScripts)) {
@@ -28,25 +29,28 @@ export class ScriptRunner {
 
   /** Runs `name` for the given job types; `args` are the script's own ARGV, after the layout's. */
   run(name: ScriptName, op: string, types: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
-    const keys = this.keysOf(name, types);
     const call = (this.redis as unknown as Record<string, ScriptCaller>)[commandName(name)]!;
-    return withRedis(op, () => call.call(this.redis, keys.length, ...keys, types.length, ...types, ...args), this.redis);
+    // A promise's catch, not an async wrapper: every awaited schedule call goes through here.
+    return call.apply(this.redis, this.layoutOf(name, types).concat(args)).catch((error: unknown) => {
+      throw toRedisError(op, error, this.redis);
+    });
   }
 
-  private keysOf(name: ScriptName, types: readonly string[]): string[] {
-    const cacheKey = `${name} ${types.join(" ")}`;
-    let keys = this.layouts.get(cacheKey);
-    if (!keys) {
-      const layout = scriptKeys[name];
-      keys = layout.global.map((kind) => this.keys[kind]);
+  private layoutOf(name: ScriptName, types: readonly string[]): (string | number)[] {
+    const cacheKey = types.length === 1 ? `${name} ${types[0]}` : `${name} ${types.join(" ")}`;
+    let layout = this.layouts.get(cacheKey);
+    if (!layout) {
+      const { global, perType } = scriptKeys[name];
+      const keys: string[] = global.map((kind) => this.keys[kind]);
       for (const type of types) {
         const typeKeys = this.keys.forType(type);
-        for (const kind of layout.perType) keys.push(typeKeys[kind]);
+        for (const kind of perType) keys.push(typeKeys[kind]);
       }
+      layout = [keys.length, ...keys, types.length, ...types];
       if (this.layouts.size >= MAX_CACHED_LAYOUTS) this.layouts.clear();
-      this.layouts.set(cacheKey, keys);
+      this.layouts.set(cacheKey, layout);
     }
-    return keys;
+    return layout;
   }
 }
 

@@ -2,6 +2,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { expandIncludes, parseKeyLayout, renderLuaModule } from "../../codegen/lua/embed-lua.js";
+import { shakeIncludes } from "../../codegen/lua/shake-includes.js";
 import { luaScripts } from "../../src/redis/lua.generated.js";
 import { useRedis } from "../support/setup.js";
 import { useRedisClient } from "../support/redis-state.js";
@@ -122,6 +123,61 @@ describe("@keys: the keys a script is given", () => {
       expect(module).toContain('x: { global: ["jobs"], perType: ["ready"] },');
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("shakeIncludes: only the include definitions a script uses", () => {
+  const include = (body: string) => `-- begin include lib\n${body}\n-- end include lib`;
+  const lib = [
+    "-- About this file: stands alone.",
+    "",
+    "-- Doubles.",
+    "local function double(x) return x * 2 end",
+    "",
+    "-- Quadruples, through double.",
+    "local function quad(x) return double(double(x)) end",
+    "",
+    "local A, B = 1, 2",
+    "local T = {}",
+    "for i = 1, 3 do T[i] = i end",
+    "",
+    "local function unused() return T end",
+  ].join("\n");
+
+  it("keeps what the script names and what that needs in turn, with their comments, in the include's order", () => {
+    expect(shakeIncludes(`#!lua\n${include(lib)}\nreturn quad(B)`)).toBe(
+      [
+        "#!lua",
+        "-- begin include lib",
+        "-- About this file: stands alone.",
+        "",
+        "-- Doubles.",
+        "local function double(x) return x * 2 end",
+        "",
+        "-- Quadruples, through double.",
+        "local function quad(x) return double(double(x)) end",
+        "",
+        "local A, B = 1, 2",
+        "-- end include lib",
+        "return quad(B)",
+      ].join("\n"),
+    );
+  });
+
+  it("keeps a table with the statements that fill it, and leaves out a definition named only as a field", () => {
+    const shaken = shakeIncludes(`${include(lib)}\nreturn T[1] + x.unused`);
+    expect(shaken).toContain("local T = {}\nfor i = 1, 3 do T[i] = i end");
+    expect(shaken).not.toContain("double");
+    expect(shaken).not.toContain("local function unused");
+  });
+
+  it("every embedded script still defines each helper it calls (a missing one would fail only when its branch runs)", () => {
+    for (const [name, lua] of Object.entries(luaScripts)) {
+      const defined = new Set([...lua.matchAll(/^\s*local function (\w+)/gm)].map((m) => m[1]));
+      const called = new Set([...lua.matchAll(/(?<![\w.:])([a-z]\w*)\(/g)].map((m) => m[1]!));
+      const luaBuiltins = ["tonumber", "tostring", "type", "pcall", "error", "ipairs", "pairs", "unpack", "setmetatable", "select", "next", "function", "assert", "rawget"];
+      for (const fn of called) if (!luaBuiltins.includes(fn)) expect(defined.has(fn), `${name}.lua calls ${fn}`).toBe(true);
     }
   });
 });

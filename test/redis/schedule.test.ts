@@ -109,6 +109,19 @@ describe("schedule.lua", () => {
     });
   });
 
+  it("a single due job registers its type when it finds the queue empty, and only then (the push that filled the queue registered it); a batch registers its types", async () => {
+    const s = scope(redis());
+    await schedule(s.runner, [entry("alpha", "first")]);
+    await s.redis.del(s.key("types"));
+    await schedule(s.runner, [entry("alpha", "second")]);
+    expect((await readState(s)).sets).toBeUndefined();
+    await schedule(s.runner, [entry("alpha", "third"), entry("alpha", "fourth")]);
+    expect((await readState(s)).sets).toEqual({ types: ["alpha"] });
+    await s.redis.del(s.key("types"), s.key("queue:alpha"));
+    await schedule(s.runner, [entry("alpha", "fifth")]);
+    expect((await readState(s)).sets).toEqual({ types: ["alpha"] });
+  });
+
   it("a stored record leaves out the defaults: no status while queued, no creation time when it equals run-at", async () => {
     const s = scope(redis());
     await schedule(s.runner, [entry("alpha", "now"), entry("alpha", "later", { delayMs: 60_000 })]);
@@ -121,6 +134,10 @@ describe("schedule.lua", () => {
   it.each([
     { name: "many due jobs in one call leave one token", seed: async () => undefined, entries: () => [1, 2, 3, 4].map((n) => entry("alpha", `d${n}`, { runAt: T0 + n })), wake: ["1"] },
     { name: "a due job when a token is already waiting adds none", seed: (s: Scope) => seedWake(s, "alpha"), entries: () => [entry("alpha", "d", { runAt: T0 })], wake: ["1"] },
+    // A pool blocked on the wake list found the queue empty; the push that filled it rang already.
+    { name: "a due job onto a queue that already holds jobs wakes nobody", seed: (s: Scope) => seedQueued(s, "alpha", "waiting"), entries: () => [entry("alpha", "d")], wake: undefined },
+    { name: "due jobs in one call onto a queue that already holds jobs wake nobody", seed: (s: Scope) => seedQueued(s, "alpha", "waiting"), entries: () => [entry("alpha", "d1"), entry("alpha", "d2")], wake: undefined },
+    { name: "a due job with a priority wakes whatever the queue holds", seed: (s: Scope) => seedQueued(s, "alpha", "waiting"), entries: () => [entry("alpha", "p", { priority: 2 })], wake: ["1"] },
     { name: "a future job into an empty schedule wakes (a pool may sleep for idleWait)", seed: async () => undefined, entries: () => [entry("alpha", "f", { runAt: FUTURE })], wake: ["1"] },
     { name: "a future job earlier than the schedule's head wakes the pool sleeping until that head", seed: (s: Scope) => seedScheduled(s, "alpha", "head", { at: FUTURE + 1000 }), entries: () => [entry("alpha", "f", { runAt: FUTURE })], wake: ["1"] },
     { name: "a future job later than the schedule's head wakes nobody", seed: (s: Scope) => seedScheduled(s, "alpha", "head", { at: FUTURE - 1000 }), entries: () => [entry("alpha", "f", { runAt: FUTURE })], wake: undefined },

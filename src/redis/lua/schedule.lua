@@ -15,7 +15,7 @@
 --   record tail  the record without its opening '{': '"t":...}\n<payload>'; the script prepends
 --                '{"at":<run at>,' and, unless the job runs at once, '"c":<now>,', so run-at and
 --                the creation time come from Redis's own clock
--- Output: a flat array, 2 values per job: id, 1 when created or 0 when that id already existed
+-- Output: one character per job, in order: '1' when created, '0' when that id already existed
 -- (scheduling an existing id again changes nothing: the caller's id is the idempotency key).
 
 local now = nowMs()
@@ -34,33 +34,45 @@ local function addScheduled(tk, id, runAt)
   if earliest == nil or runAt < tonumber(earliest) then wake(tk.wake) end
 end
 
+-- Called when a push finds a type's queue empty. A push onto a queue that already held jobs wakes
+-- no pool and registers nothing: a pool that found its queues drained, and may be blocked on its
+-- wake list, found this one empty, so the push that filled it again woke one; and that push
+-- registered the type. Only the first job of a burst pays for either.
+local function queueRefilled(tk)
+  wake(tk.wake)
+  redis.call("SADD", TYPES, tk.name)
+end
+
 -- One job (every awaited schedule call): the batch path's bookkeeping tables cost more Lua time than
 -- the job's own writes, and this call's time is the caller's latency.
 if n == 1 then
   local id, typeIndex = ARGV[ARG0 + 1], tonumber(ARGV[ARG0 + 2])
   local runAt = tonumber(ARGV[ARG0 + 3]) or (now + tonumber(ARGV[ARG0 + 4]))
-  if redis.call("HSETNX", JOBS, id, newRecord(runAt, ARGV[ARG0 + 6])) == 0 then
-    return { id, 0 }
-  end
+  if redis.call("HSETNX", JOBS, id, newRecord(runAt, ARGV[ARG0 + 6])) == 0 then return "0" end
   local tk = typeKeys(typeIndex)
+  local priority = tonumber(ARGV[ARG0 + 5])
+  if runAt <= now and priority == 0 then
+    if redis.call("RPUSH", tk.queue, id) == 1 then queueRefilled(tk) end
+    return "1"
+  end
   if runAt <= now then
-    enqueueReady(tk, id, { at = runAt, pr = tonumber(ARGV[ARG0 + 5]) })
+    redis.call("ZADD", tk.ready, readyScore({ at = runAt, pr = priority }), id)
     wake(tk.wake)
   else
     addScheduled(tk, id, runAt)
   end
   redis.call("SADD", TYPES, tk.name)
-  return { id, 1 }
+  return "1"
 end
 
-local result = {}
+local created = {}
 local registered = {}
 -- Several jobs: one HMGET finds those that exist, and the new records, and the new ready entries
 -- per type, are written with one call each at the end.
 local ids = {}
 for j = 0, n - 1 do ids[j + 1] = ARGV[ARG0 + 1 + j * 6] end
 local existing = hmgetAll(JOBS, ids)
-local records, ready, queued, due, seen = {}, {}, {}, {}, {}
+local records, ready, queued, seen = {}, {}, {}, {}
 for j = 0, n - 1 do
   local at = ARG0 + 1 + j * 6
   local id, typeIndex = ARGV[at], tonumber(ARGV[at + 1])
@@ -74,21 +86,28 @@ for j = 0, n - 1 do
     local priority = tonumber(ARGV[at + 4])
     if runAt > now then
       addScheduled(tk, id, runAt)
+    elseif priority == 0 then
+      pushTo(queued, typeIndex, id)
     else
-      -- As enqueueReady, batched: priority 0 to the queue list, a priority to the ready zset.
-      if priority == 0 then pushTo(queued, typeIndex, id) else pushTo(ready, typeIndex, readyScore({ at = runAt, pr = priority }), id) end
-      due[typeIndex] = true
+      pushTo(ready, typeIndex, readyScore({ at = runAt, pr = priority }), id)
     end
     if not registered[typeIndex] then
       redis.call("SADD", TYPES, tk.name)
       registered[typeIndex] = true
     end
   end
-  result[#result + 1] = id
-  result[#result + 1] = isNew and 1 or 0
+  created[j + 1] = isNew and "1" or "0"
 end
 batchCall("HSET", JOBS, records)
-for typeIndex, members in pairs(ready) do batchCall("ZADD", typeKeys(typeIndex).ready, members) end
-for typeIndex, ids in pairs(queued) do batchCall("RPUSH", typeKeys(typeIndex).queue, ids) end
-for typeIndex in pairs(due) do wake(typeKeys(typeIndex).wake) end
-return result
+for typeIndex, members in pairs(ready) do
+  batchCall("ZADD", typeKeys(typeIndex).ready, members)
+  wake(typeKeys(typeIndex).wake)
+end
+for typeIndex, queuedIds in pairs(queued) do
+  local tk = typeKeys(typeIndex)
+  for i = 1, #queuedIds, BATCH_ARGS do
+    local last = math.min(i + BATCH_ARGS - 1, #queuedIds)
+    if redis.call("RPUSH", tk.queue, unpack(queuedIds, i, last)) == last - i + 1 then queueRefilled(tk) end
+  end
+end
+return table.concat(created)

@@ -22,13 +22,11 @@ export interface ScheduleResult {
 
 /** schedule.lua: writes all entries in one atomic call. */
 export async function schedule(runner: ScriptRunner, entries: readonly ScheduleEntry[]): Promise<ScheduleResult[]> {
-  const types = [...new Set(entries.map((e) => e.type))];
+  const types = entries.length === 1 ? [entries[0]!.type] : [...new Set(entries.map((e) => e.type))];
   const args: (string | number)[] = [entries.length];
   for (const e of entries) {
     args.push(e.id, types.indexOf(e.type) + 1, e.runAt ?? "", e.delayMs, e.priority, e.recordTail);
   }
-  const reply = (await runner.run("schedule", "redis.schedule", types, args)) as (string | number)[];
-  const results: ScheduleResult[] = [];
-  for (let i = 0; i < reply.length; i += 2) results.push({ id: String(reply[i]), created: reply[i + 1] === 1 });
-  return results;
+  const flags = String(await runner.run("schedule", "redis.schedule", types, args));
+  return entries.map((e, i) => ({ id: e.id, created: flags[i] === "1" }));
 }
