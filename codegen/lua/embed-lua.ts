@@ -24,8 +24,8 @@ export interface KeyLayout {
  * Reads a script's `-- @keys` line: the keys it is given, global ones first (in the order of
  * GLOBAL_KEY_KINDS, then TYPE_KEY_KINDS, whatever order the line names them in). A script is
  * passed only these: every key costs the caller and Redis time on each call. A key the script's own
- * text names but does not declare is an error here; one used only inside an include fails when
- * the script runs (includes/keys.lua).
+ * text names but does not declare is an error here; one used inside an include it keeps, once the
+ * includes are expanded (renderLuaModule).
  */
 export function parseKeyLayout(name: string, source: string): KeyLayout {
   const match = KEYS_LINE.exec(source);
@@ -40,24 +40,50 @@ export function parseKeyLayout(name: string, source: string): KeyLayout {
     global: GLOBAL_KEY_KINDS.filter((kind) => named.includes(kind)),
     perType: TYPE_KEY_KINDS.filter((kind) => named.includes(kind)),
   };
-  const body = source.replace(KEYS_LINE, "");
-  for (const kind of GLOBAL_KEY_KINDS) {
-    if (new RegExp(`\\b${kind.toUpperCase()}\\b`).test(body) && !layout.global.includes(kind)) throw new Error(`${name}.lua uses ${kind.toUpperCase()} but its @keys line does not name ${kind}`);
-  }
-  for (const kind of TYPE_KEY_KINDS) {
-    if (new RegExp(`\\.${kind}\\b`).test(body) && !layout.perType.includes(kind)) throw new Error(`${name}.lua uses .${kind} but its @keys line does not name it`);
-  }
+  checkKeyUse(name, source.replace(KEYS_LINE, ""), layout);
   return layout;
 }
 
-/** The @keys line as Lua: the tables includes/keys.lua reads the script's KEYS with. */
+/**
+ * The @keys line as Lua: locals for the global keys, and typeKeys(i) for job type i's. Generated per
+ * script, so a call builds no layout tables: only what the script reads (shakeIncludes drops the
+ * rest, as it does an include's).
+ */
 function keyLayoutLua(layout: KeyLayout): string {
-  const list = (kinds: readonly string[]) => `{ ${kinds.map((k) => JSON.stringify(k)).join(", ")} }`;
+  const globals = layout.global.map((kind, k) => [kind.toUpperCase(), `KEYS[${k + 1}]`]);
+  const perType = layout.perType.map((kind, k) => `${kind} = KEYS[base + ${k + 1}]`);
   return [
-    `-- @keys (expanded): the keys this script is given, in this order`,
-    `local GLOBAL_KEY_KINDS = ${list(layout.global)}`,
-    `local TYPE_KEY_KINDS = ${list(layout.perType)}`,
+    "-- begin include @keys",
+    "-- The @keys line, expanded by the build step: KEYS holds these, then each job type's.",
+    ...(globals.length > 0 ? [`local ${globals.map(([name]) => name).join(", ")} = ${globals.map(([, key]) => key).join(", ")}`] : []),
+    "local TYPE_COUNT = tonumber(ARGV[1])",
+    "local ARG0 = TYPE_COUNT + 2",
+    "",
+    "-- Job type i's name and keys, made once per type and call: the per-job loops ask for them per job.",
+    "local typeKeysCache = {}",
+    "local function typeKeys(i)",
+    "  local tk = typeKeysCache[i]",
+    "  if tk then return tk end",
+    `  local base = ${layout.global.length} + (i - 1) * ${layout.perType.length}`,
+    `  tk = { ${["name = ARGV[1 + i]", ...perType].join(", ")} }`,
+    "  typeKeysCache[i] = tk",
+    "  return tk",
+    "end",
+    "-- end include @keys",
   ].join("\n");
+}
+
+/**
+ * A key the script (with the include definitions it keeps) names but its @keys line does not: an
+ * error at build time, since the script would otherwise find nil where the key should be.
+ */
+export function checkKeyUse(name: string, text: string, layout: KeyLayout): void {
+  for (const kind of GLOBAL_KEY_KINDS) {
+    if (new RegExp(`\\b${kind.toUpperCase()}\\b`).test(text) && !layout.global.includes(kind)) throw new Error(`${name}.lua uses ${kind.toUpperCase()} but its @keys line does not name ${kind}`);
+  }
+  for (const kind of TYPE_KEY_KINDS) {
+    if (new RegExp(`\\.${kind}\\b`).test(text) && !layout.perType.includes(kind)) throw new Error(`${name}.lua uses .${kind} but its @keys line does not name it`);
+  }
 }
 
 /** Expands `-- @include name` lines; an include cycle or a missing include is an error. */
@@ -88,6 +114,8 @@ export function renderLuaModule(luaDir: string): string {
       const source = readFileSync(join(luaDir, file), "utf8");
       const layout = parseKeyLayout(name, source);
       const lua = shakeIncludes(expandIncludes(source.replace(KEYS_LINE, keyLayoutLua(layout)), readInclude, [name]));
+      // The includes' kept code counts too: no check is left for when the script runs.
+      checkKeyUse(name, lua, layout);
       return { name, lua, layout };
     });
   return [

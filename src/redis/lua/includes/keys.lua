@@ -1,7 +1,7 @@
 -- Every key a script touches is passed to it, and all share the namespace's hash tag. A script is
--- given only the keys its `-- @keys` line names (the build step turns that line into GLOBAL_KEY_KINDS
--- and TYPE_KEY_KINDS just above this include; ScriptRunner passes the same from scriptKeys): first
--- the global ones it names, of
+-- given only the keys its `-- @keys` line names (the build step turns that line into locals such as
+-- JOBS and a typeKeys(i) just above this include; ScriptRunner passes the same from scriptKeys):
+-- first the global ones it names, of
 --   jobs       hash  id -> record
 --   types      set of job type names that have ever been scheduled
 --   pools      zset  pool id -> last heartbeat ms
@@ -14,31 +14,6 @@
 --
 -- Every script's first line is '#!lua': Redis 7 then checks maxmemory before the script starts, so
 -- under OOM a script is refused whole instead of failing half-way through its writes.
-
-local GLOBAL_KEYS = {}
-for k, kind in ipairs(GLOBAL_KEY_KINDS) do GLOBAL_KEYS[kind] = KEYS[k] end
-local JOBS, TYPES, POOLS = GLOBAL_KEYS.jobs, GLOBAL_KEYS.types, GLOBAL_KEYS.pools
-local TYPE_COUNT = tonumber(ARGV[1])
-local ARG0 = TYPE_COUNT + 2
-
--- A key the script did not declare fails loudly here, not as a nil argument deep in a redis.call.
-local UNDECLARED = {
-  __index = function(_, kind) error("typed-jobs: this script uses the key '" .. tostring(kind) .. "' but its @keys line does not name it") end,
-}
-
--- Built once per type and script call: the per-job loops ask for them once per job. Read-only.
-local typeKeysCache = {}
-
-local function typeKeys(i)
-  local tk = typeKeysCache[i]
-  if tk then return tk end
-  local base = #GLOBAL_KEY_KINDS + (i - 1) * #TYPE_KEY_KINDS
-  tk = { name = ARGV[1 + i] }
-  for k, kind in ipairs(TYPE_KEY_KINDS) do tk[kind] = KEYS[base + k] end
-  setmetatable(tk, UNDECLARED)
-  typeKeysCache[i] = tk
-  return tk
-end
 
 -- LREM walks the queue list, so it runs only for a job that may be in it: a queued one, or one
 -- whose record could not be read (status unknown).
