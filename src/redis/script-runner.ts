@@ -1,42 +1,63 @@
+import { createHash } from "node:crypto";
 import type { KeySpace } from "./keys.js";
+import { ScriptCommand } from "./script-command.js";
 import type { RedisClient } from "./connection.js";
 import { luaScripts, scriptKeys, type ScriptName } from "./lua.generated.js";
 import { toRedisError } from "./redis-error.js";
 
-const VERSION = "0_1_0";
-
-type ScriptCaller = (...args: (string | number)[]) => Promise<unknown>;
+type Call = (...args: (string | number)[]) => Promise<unknown>;
 
 // Calls name few distinct type lists (a pool's types, one type per schedule); the bound only guards
 // against an application that settles every subset of many types.
 const MAX_CACHED_LAYOUTS = 256;
 
+const SHAS = Object.fromEntries(Object.entries(luaScripts).map(([name, lua]) => [name, createHash("sha1").update(lua).digest("hex")])) as Record<ScriptName, string>;
+
+/** A script's SHA and its arguments before its own (key count, keys, type count, types), and their protocol text. */
+interface Layout {
+  readonly head: (string | number)[];
+  readonly headText: string;
+}
+
 /**
- * Registers every Lua script once per client, under a name that carries the library version, and
- * calls it with the keys its @keys line names (includes/keys.lua): the global ones, then the
- * per-type ones for each job type. ioredis sends EVALSHA and falls back to EVAL when Redis lost the
- * script (NOSCRIPT).
+ * Calls the Lua scripts with the keys their @keys line names (includes/keys.lua): the global ones,
+ * then the per-type ones for each job type. The first call of a script is an EVAL with its text,
+ * which loads it; later ones are EVALSHA, and EVAL again when Redis lost the script (NOSCRIPT: a
+ * restarted server, SCRIPT FLUSH).
  */
 export class ScriptRunner {
-  /** Per script and type list: the arguments before the script's own (key count, keys, type count, types). */
-  private readonly layouts = new Map<string, (string | number)[]>();
+  private readonly layouts = new Map<string, Layout>();
+  /** Scripts this runner has seen Redis accept: it sends those by SHA. */
+  private readonly loaded = new Set<ScriptName>();
+  private readonly eval: Call;
 
   constructor(private readonly redis: RedisClient, private readonly keys: KeySpace) {
-    for (const [name, lua] of Object.entries(luaScripts)) {
-      if (!(commandName(name as ScriptName) in redis)) redis.defineCommand(commandName(name as ScriptName), { lua });
-    }
+    this.eval = redis.eval.bind(redis) as Call;
   }
 
   /** Runs `name` for the given job types; `args` are the script's own ARGV, after the layout's. */
   run(name: ScriptName, op: string, types: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
-    const call = (this.redis as unknown as Record<string, ScriptCaller>)[commandName(name)]!;
-    // A promise's catch, not an async wrapper: every awaited schedule call goes through here.
-    return call.apply(this.redis, this.layoutOf(name, types).concat(args)).catch((error: unknown) => {
+    const { head, headText } = this.layoutOf(name, types);
+    const typed = (error: unknown) => {
       throw toRedisError(op, error, this.redis);
+    };
+    if (!this.loaded.has(name)) return this.evalText(name, head, args).catch(typed);
+    const command = new ScriptCommand(head.concat(args), headText, head.length);
+    return (this.redis.sendCommand(command) as Promise<unknown>).catch((error: unknown) => {
+      if (!isNoScript(error)) typed(error);
+      this.loaded.delete(name);
+      return this.evalText(name, head, args).catch(typed);
     });
   }
 
-  private layoutOf(name: ScriptName, types: readonly string[]): (string | number)[] {
+  /** EVAL with the script's text, which also loads it: the first call, and any after Redis lost it. */
+  private async evalText(name: ScriptName, head: readonly (string | number)[], args: readonly (string | number)[]): Promise<unknown> {
+    const reply = await this.eval(luaScripts[name], ...head.slice(1), ...args);
+    this.loaded.add(name);
+    return reply;
+  }
+
+  private layoutOf(name: ScriptName, types: readonly string[]): Layout {
     const cacheKey = types.length === 1 ? `${name} ${types[0]}` : `${name} ${types.join(" ")}`;
     let layout = this.layouts.get(cacheKey);
     if (!layout) {
@@ -46,7 +67,8 @@ export class ScriptRunner {
         const typeKeys = this.keys.forType(type);
         for (const kind of perType) keys.push(typeKeys[kind]);
       }
-      layout = [keys.length, ...keys, types.length, ...types];
+      const head = [SHAS[name], keys.length, ...keys, types.length, ...types];
+      layout = { head, headText: ScriptCommand.encodeHead(head) };
       if (this.layouts.size >= MAX_CACHED_LAYOUTS) this.layouts.clear();
       this.layouts.set(cacheKey, layout);
     }
@@ -54,6 +76,6 @@ export class ScriptRunner {
   }
 }
 
-function commandName(name: ScriptName): string {
-  return `typedJobs_${VERSION}_${name}`;
+function isNoScript(error: unknown): boolean {
+  return error instanceof Error && error.message.startsWith("NOSCRIPT");
 }

@@ -56,7 +56,7 @@ async function watchScript(name: keyof typeof luaScripts): Promise<{ calls: stri
   const monitor = await redis().monitor();
   const calls: string[][] = [];
   monitor.on("monitor", (_time: string, args: string[]) => {
-    // ioredis sends a script's first call on a connection as EVAL with its text, then EVALSHA. MONITOR
+    // A script runner sends a script's first call as EVAL with its text, then EVALSHA. MONITOR
     // escapes the text's newlines, so the EVAL is known by its first comment line.
     const command = args[0]?.toLowerCase();
     if (!(command === "evalsha" && args[1] === sha) && !(command === "eval" && args[1]?.includes(summary))) return;

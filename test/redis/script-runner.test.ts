@@ -1,0 +1,63 @@
+import { describe, expect, it } from "vitest";
+import { RedisCommandError } from "../../src/errors.js";
+import { KeySpace } from "../../src/redis/keys.js";
+import { ScriptRunner } from "../../src/redis/script-runner.js";
+import { schedule } from "../../src/redis/scripts/schedule.js";
+import { encodeRecordTail } from "../../src/store/job-record.js";
+import { useRedis } from "../support/setup.js";
+import { useRedisClient } from "../support/redis-state.js";
+
+// ScriptRunner: scripts loaded by their first call, sent by SHA after that, loaded again when Redis
+// has lost them; each call's keys are encoded once per layout, the rest per call.
+
+const { server } = useRedis();
+const redis = useRedisClient(server);
+
+async function scriptCalls(): Promise<{ eval: number; evalsha: number }> {
+  const info = await redis().info("commandstats");
+  const calls = (name: string) => Number(new RegExp(`cmdstat_${name}:calls=(\\d+)`).exec(info)?.[1] ?? 0);
+  return { eval: calls("eval"), evalsha: calls("evalsha") };
+}
+
+const entry = (type: string, id: string, payload = '{"n":1}') => {
+  const header = { t: type, h: "h" };
+  return { id, type, runAt: undefined, delayMs: 0, priority: 0, header, recordTail: encodeRecordTail(header, payload) };
+};
+
+describe("ScriptRunner", () => {
+  it("loads a script with its first call (EVAL), sends it by SHA after that, and loads it again when Redis has lost it", async () => {
+    const runner = new ScriptRunner(redis(), new KeySpace("tj:", `runner-${process.pid}`));
+    await redis().config("RESETSTAT");
+    await schedule(runner, [entry("alpha", "a1")]);
+    await schedule(runner, [entry("alpha", "a2")]);
+    expect(await scriptCalls()).toEqual({ eval: 1, evalsha: 1 });
+    await redis().script("FLUSH");
+    await redis().config("RESETSTAT");
+    expect(await schedule(runner, [entry("alpha", "a3")])).toEqual([{ id: "a3", created: true }]);
+    await schedule(runner, [entry("alpha", "a4")]);
+    // The SHA that Redis no longer knew, the EVAL that loaded it again, then the SHA.
+    expect(await scriptCalls()).toEqual({ eval: 1, evalsha: 2 });
+    expect(await redis().lrange(`tj:{runner-${process.pid}}:queue:alpha`, 0, -1)).toEqual(["a1", "a2", "a3", "a4"]);
+  });
+
+  it("sends keys, types and arguments with multi-byte characters intact, on the first call and by SHA", async () => {
+    const ns = `ünï-${process.pid}-✓`;
+    const runner = new ScriptRunner(redis(), new KeySpace("tj:", ns));
+    const payload = JSON.stringify({ text: "😀 ñ 中文" });
+    await schedule(runner, [entry("alpha", "é1", payload)]);
+    await schedule(runner, [entry("alpha", "é2", payload)]);
+    const records = await redis().hmget(`tj:{${ns}}:jobs`, "é1", "é2");
+    for (const record of records) expect(record!.split("\n")[1]).toBe(payload);
+    expect(await redis().lrange(`tj:{${ns}}:queue:alpha`, 0, -1)).toEqual(["é1", "é2"]);
+  });
+
+  it("turns an error Redis replies with into a RedisCommandError naming the operation, by SHA as on the first call", async () => {
+    const runner = new ScriptRunner(redis(), new KeySpace("tj:", `runner-err-${process.pid}`));
+    await schedule(runner, [entry("alpha", "ok")]);
+    // The jobs hash made a string: HSETNX inside the script fails with WRONGTYPE.
+    await redis().set(`tj:{runner-err-${process.pid}}:jobs`, "not a hash");
+    const failed = schedule(runner, [entry("alpha", "x")]);
+    await expect(failed).rejects.toBeInstanceOf(RedisCommandError);
+    await expect(failed).rejects.toThrow(/redis\.schedule.*WRONGTYPE/s);
+  });
+});
