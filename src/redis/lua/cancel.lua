@@ -25,7 +25,7 @@ if header.s == "queued" then
     redis.call("LREM", tk.queue, 1, id)
   end
   header.s, header.ft = "cancelled", now
-  redis.call("ZADD", tk.cancelled, exact(now), id)
+  redis.call("ZADD", tk.cancelled, now, id)
   redis.call("HSET", JOBS, id, encodeRecord(header, payload))
   return { "cancelled", "cancelled" }
 end

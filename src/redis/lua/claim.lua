@@ -33,7 +33,7 @@ local justWoken = ARGV[ARG0 + 4] == "1"
 local promotedAll = true
 for i = 1, TYPE_COUNT do
   local tk = typeKeys(i)
-  local due = redis.call("ZRANGEBYSCORE", tk.scheduled, "-inf", exact(now), "LIMIT", 0, promoteLimit)
+  local due = redis.call("ZRANGEBYSCORE", tk.scheduled, "-inf", now, "LIMIT", 0, promoteLimit)
   if #due == promoteLimit then promotedAll = false end
   for _, id in ipairs(due) do
     redis.call("ZREM", tk.scheduled, id)
@@ -139,7 +139,7 @@ else
   for typeIndex, count in pairs(fromQueue) do redis.call("LPOP", typeKeys(typeIndex).queue, count) end
 end
 
-local deadline = exact(now + leaseMs)
+local deadline = now + leaseMs
 local result = { "0", "", deadline }
 local ids = {}
 for k, p in ipairs(picked) do ids[k] = p.id end

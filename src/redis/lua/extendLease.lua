@@ -16,7 +16,7 @@
 local now = nowMs()
 local leaseMs = tonumber(ARGV[ARG0])
 local n = tonumber(ARGV[ARG0 + 2])
-redis.call("ZADD", POOLS, exact(now), ARGV[ARG0 + 1])
+redis.call("ZADD", POOLS, now, ARGV[ARG0 + 1])
 local lost, cancelled = {}, {}
 for j = 0, n - 1 do
   local at = ARG0 + 3 + j * 3
@@ -24,7 +24,7 @@ for j = 0, n - 1 do
   local raw = redis.call("HGET", JOBS, id)
   local header = raw and decodeRecord(raw)
   if header and header.s == "executing" and header.a == attempt and redis.call("ZSCORE", tk.executing, id) then
-    redis.call("ZADD", tk.executing, exact(now + leaseMs), id)
+    redis.call("ZADD", tk.executing, now + leaseMs, id)
     if header.cx then cancelled[#cancelled + 1] = id end
   else
     lost[#lost + 1] = id

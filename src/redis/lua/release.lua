@@ -35,7 +35,7 @@ for j = 0, n - 1 do
     end
     if header.cx then
       header.s, header.ft, header.cx = "cancelled", now, nil
-      redis.call("ZADD", tk.cancelled, exact(now), id)
+      redis.call("ZADD", tk.cancelled, now, id)
     else
       header.s = "queued"
       enqueueReady(tk, id, header, front)

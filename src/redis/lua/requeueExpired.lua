@@ -18,12 +18,12 @@
 local now = nowMs()
 local limit = tonumber(ARGV[ARG0])
 local maxRecoveries = tonumber(ARGV[ARG0 + 1])
-redis.call("ZREMRANGEBYSCORE", POOLS, "-inf", exact(now - tonumber(ARGV[ARG0 + 2])))
+redis.call("ZREMRANGEBYSCORE", POOLS, "-inf", now - tonumber(ARGV[ARG0 + 2]))
 local result = {}
 local front = {}
 for i = 1, TYPE_COUNT do
   local tk = typeKeys(i)
-  local expired = redis.call("ZRANGEBYSCORE", tk.executing, "-inf", exact(now), "LIMIT", 0, limit)
+  local expired = redis.call("ZRANGEBYSCORE", tk.executing, "-inf", now, "LIMIT", 0, limit)
   for _, id in ipairs(expired) do
     redis.call("ZREM", tk.executing, id)
     local raw = redis.call("HGET", JOBS, id)
@@ -41,7 +41,7 @@ for i = 1, TYPE_COUNT do
         header.rc = (header.rc or 0) + 1
         if header.cx then
           header.s, header.ft, header.cx = "cancelled", now, nil
-          redis.call("ZADD", tk.cancelled, exact(now), id)
+          redis.call("ZADD", tk.cancelled, now, id)
           outcome = "cancelled"
         elseif header.rc > maxRecoveries then
           header.s, header.ft = "failed", now
@@ -50,7 +50,7 @@ for i = 1, TYPE_COUNT do
             message = "job " .. id .. " lost its lease " .. header.rc .. " times (pool " .. tostring(header.w)
               .. " stopped renewing it); giving up",
           }
-          redis.call("ZADD", tk.failed, exact(now), id)
+          redis.call("ZADD", tk.failed, now, id)
           outcome = "failed"
         else
           header.s = "queued"

@@ -30,7 +30,7 @@ end
 -- A pool asleep until the earliest scheduled job must hear of an earlier one.
 local function addScheduled(tk, id, runAt)
   local earliest = redis.call("ZRANGE", tk.scheduled, 0, 0, "WITHSCORES")[2]
-  redis.call("ZADD", tk.scheduled, exact(runAt), id)
+  redis.call("ZADD", tk.scheduled, runAt, id)
   if earliest == nil or runAt < tonumber(earliest) then wake(tk.wake) end
 end
 

@@ -38,11 +38,9 @@ end
 -- Written once at the end, one call per key: records (HSET), leases ended (ZREM per executing key),
 -- ended jobs (ZADD per finished/failed/... key).
 local records, unleased, ended = {}, {}, {}
-local nowText = exact(now)
-
 local function finish(header, id, key, status)
   header.s = status
-  pushTo(ended, key, nowText, id)
+  pushTo(ended, key, now, id)
 end
 
 local ids = {}

@@ -24,7 +24,7 @@ local function trim(key, keepCount, keepMs)
     ids = redis.call("ZRANGE", key, 0, math.min(excess, limit) - 1)
   end
   if #ids < limit then
-    local old = redis.call("ZRANGEBYSCORE", key, "-inf", exact(now - keepMs), "LIMIT", #ids, limit - #ids)
+    local old = redis.call("ZRANGEBYSCORE", key, "-inf", now - keepMs, "LIMIT", #ids, limit - #ids)
     for _, id in ipairs(old) do ids[#ids + 1] = id end
   end
   if #ids > 0 then

@@ -51,7 +51,10 @@ local function moveRunAt(header, at)
   header.at = at
 end
 
--- Lua turns large numbers into "1.2e+15" when it converts them to strings; Redis needs every digit.
+-- Lua turns large numbers into "1.2e+15" when it converts them to strings, so text we build (a
+-- record's JSON, a reply) is given every digit here. A number passed to redis.call needs no help:
+-- Redis 7 writes it with every digit itself, and a string made for it would be garbage for Lua's
+-- collector on every call.
 local function exact(n)
   return string.format("%.0f", n)
 end
@@ -71,7 +74,7 @@ local function readyScore(header)
   local sinceBase = (header.at or 0) - TIME_BASE_MS
   if sinceBase < 0 then sinceBase = 0 end
   if sinceBase >= TIME_SPAN_MS then sinceBase = TIME_SPAN_MS - 1 end
-  return exact((PRIORITY_MAX - (header.pr or 0)) * TIME_SPAN_MS + sinceBase)
+  return (PRIORITY_MAX - (header.pr or 0)) * TIME_SPAN_MS + sinceBase
 end
 
 -- Many fields or members per call instead of one call each: a script pays Redis's per-call cost once
@@ -134,7 +137,7 @@ local function enqueue(tk, id, header, now)
     enqueueReady(tk, id, header)
     return true
   end
-  redis.call("ZADD", tk.scheduled, exact(header.at), id)
+  redis.call("ZADD", tk.scheduled, header.at, id)
   return false
 end
 
@@ -153,5 +156,5 @@ local function quarantine(jobsKey, failedKey, id, typeName, raw, reason, now)
     e = { name = "CorruptJobRecordError", message = "job " .. id .. ": " .. reason },
   }
   redis.call("HSET", jobsKey, id, encodeRecord(header, cjson.encode(raw)))
-  redis.call("ZADD", failedKey, exact(now), id)
+  redis.call("ZADD", failedKey, now, id)
 end
