@@ -8,13 +8,20 @@ import { Command } from "ioredis";
  */
 export class ScriptCommand extends Command {
   constructor(args: (string | number)[], private readonly head: string, private readonly headCount: number) {
-    super("evalsha", args, { replyEncoding: "utf8" });
+    // The arguments are set after construction: Command copies them with Array.prototype.flat and
+    // converts each number, per call, and a bulk schedule or a settle of a batch has thousands. They
+    // are already flat, and toWritable converts numbers as it writes them. (ioredis reads `args`
+    // later only to find a Cluster command's keys, which are strings.)
+    super("evalsha", [], { replyEncoding: "utf8" });
+    this.args = args;
   }
 
   override toWritable(): string {
-    let text = `*${this.args.length + 1}\r\n${this.head}`;
-    for (let i = this.headCount; i < this.args.length; i++) {
-      const arg = this.args[i] as string;
+    const args = this.args as (string | number)[];
+    let text = `*${args.length + 1}\r\n${this.head}`;
+    for (let i = this.headCount; i < args.length; i++) {
+      const value = args[i]!;
+      const arg = typeof value === "string" ? value : String(value);
       text += `$${Buffer.byteLength(arg)}\r\n${arg}\r\n`;
     }
     return text;
