@@ -86,11 +86,20 @@ function checkedPayload(ctx: AttemptContext): { value: unknown } | PayloadValida
   }
 }
 
+/**
+ * Runs the handler; what it returns, if anything, is raced against the attempt being aborted, so a
+ * handler that ignores its signal still frees its slot. A handler that returns nothing is done when
+ * it returns: no promise is made for it.
+ */
 async function withTimeout(ctx: AttemptContext, run: () => unknown): Promise<void> {
   const timeoutMs = ctx.record.header.to;
   const timer = timeoutMs ? setTimeout(() => ctx.abort.abort(new JobTimeoutError("pool.run", ctx.id, timeoutMs)), timeoutMs) : undefined;
   try {
-    await Promise.race([Promise.resolve().then(run), ctx.abort.aborted]);
+    const result = run();
+    if (result !== undefined) await Promise.race([result, ctx.abort.aborted]);
+    // A handler that settles as its signal aborts (it listened) still ends the way the abort says.
+    const abortedBy = ctx.abort.abortedBy;
+    if (abortedBy) throw abortedBy;
   } finally {
     clearTimeout(timer);
   }
@@ -106,9 +115,10 @@ function unreadableRecurrence(id: string, header: DecodedRecord["header"]): Corr
 }
 
 function next(header: DecodedRecord["header"]): number | undefined {
+  if (!header.ev && !header.cr) return undefined;
   const fields: RecurrenceFields = { ev: header.ev, cr: header.cr, tz: header.tz };
   // A retried run's run-at moved by its backoff; its slot (sl) keeps the interval aligned.
-  return fields.ev || fields.cr ? nextRunAt(fields, header.sl ?? header.at, Date.now()) : undefined;
+  return nextRunAt(fields, header.sl ?? header.at, Date.now());
 }
 
 // Whatever a handler throws must become a failed attempt. Reading it must not throw in turn: that
