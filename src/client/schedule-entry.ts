@@ -63,16 +63,22 @@ function recordHeader(op: string, jobType: JobType<unknown>, options: ScheduleOp
   return { priority, header: Object.freeze(header), tailPrefix: encodeRecordTail(header, "") };
 }
 
-// Most calls pass none of the options a header holds: their header is the type's, made once.
-const defaultHeadings = new WeakMap<JobType<unknown>, RecordHeading>();
+// Most calls pass none of the options a header holds: their header is the type's, made once, and
+// made again if the type's defaults were changed since (a job type is a plain object).
+type TypeDefaults = Pick<JobType<unknown>, "name" | "schemaHash" | "priority" | "retries" | "backoff" | "timeout">;
+const defaultHeadings = new WeakMap<JobType<unknown>, { readonly from: TypeDefaults; readonly heading: RecordHeading }>();
 
 function typeDefaults(jobType: JobType<unknown>, op: string): RecordHeading {
-  let heading = defaultHeadings.get(jobType);
-  if (!heading) {
-    heading = recordHeader(op, jobType, {});
-    defaultHeadings.set(jobType, heading);
-  }
+  const cached = defaultHeadings.get(jobType);
+  if (cached && sameDefaults(cached.from, jobType)) return cached.heading;
+  const heading = recordHeader(op, jobType, {});
+  const { name, schemaHash, priority, retries, backoff, timeout } = jobType;
+  defaultHeadings.set(jobType, { from: { name, schemaHash, priority, retries, backoff, timeout }, heading });
   return heading;
+}
+
+function sameDefaults(a: TypeDefaults, b: TypeDefaults): boolean {
+  return a.name === b.name && a.schemaHash === b.schemaHash && a.priority === b.priority && a.retries === b.retries && a.backoff === b.backoff && a.timeout === b.timeout;
 }
 
 /** The payload as JSON; a value JSON cannot hold (undefined, a function, a BigInt) is a validation error, not a crash. */

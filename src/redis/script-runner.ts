@@ -13,9 +13,12 @@ const MAX_CACHED_LAYOUTS = 256;
 
 const SHAS = Object.fromEntries(Object.entries(luaScripts).map(([name, lua]) => [name, createHash("sha1").update(lua).digest("hex")])) as Record<ScriptName, string>;
 
-/** A script's SHA and its arguments before its own (key count, keys, type count, types), and their protocol text. */
+/** A script's SHA and its arguments before its own (key count, keys, type count, types). */
 interface Layout {
+  /** As given to ioredis' own commands, which add the client's keyPrefix to the keys themselves. */
   readonly head: (string | number)[];
+  /** As sent: the keys with the client's keyPrefix, and their protocol text. */
+  readonly sentHead: (string | number)[];
   readonly headText: string;
 }
 
@@ -37,12 +40,12 @@ export class ScriptRunner {
 
   /** Runs `name` for the given job types; `args` are the script's own ARGV, after the layout's. */
   run(name: ScriptName, op: string, types: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
-    const { head, headText } = this.layoutOf(name, types);
-    const typed = (error: unknown) => {
+    const { head, sentHead, headText } = this.layoutOf(name, types);
+    const typed = (error: unknown): never => {
       throw toRedisError(op, error, this.redis);
     };
     if (!this.loaded.has(name)) return this.evalText(name, head, args).catch(typed);
-    const command = new ScriptCommand(head.concat(args), headText, head.length);
+    const command = new ScriptCommand(sentHead.concat(args), headText, sentHead.length);
     return (this.redis.sendCommand(command) as Promise<unknown>).catch((error: unknown) => {
       if (!isNoScript(error)) typed(error);
       this.loaded.delete(name);
@@ -68,7 +71,9 @@ export class ScriptRunner {
         for (const kind of perType) keys.push(typeKeys[kind]);
       }
       const head = [SHAS[name], keys.length, ...keys, types.length, ...types];
-      layout = { head, headText: ScriptCommand.encodeHead(head) };
+      const keyPrefix = this.redis.options.keyPrefix ?? "";
+      const sentHead = [SHAS[name], keys.length, ...keys.map((key) => keyPrefix + key), types.length, ...types];
+      layout = { head, sentHead, headText: ScriptCommand.encodeHead(sentHead) };
       if (this.layouts.size >= MAX_CACHED_LAYOUTS) this.layouts.clear();
       this.layouts.set(cacheKey, layout);
     }

@@ -1,3 +1,4 @@
+import { Redis } from "ioredis";
 import { describe, expect, it } from "vitest";
 import { RedisCommandError } from "../../src/errors.js";
 import { KeySpace } from "../../src/redis/keys.js";
@@ -49,6 +50,21 @@ describe("ScriptRunner", () => {
     const records = await redis().hmget(`tj:{${ns}}:jobs`, "é1", "é2");
     for (const record of records) expect(record!.split("\n")[1]).toBe(payload);
     expect(await redis().lrange(`tj:{${ns}}:queue:alpha`, 0, -1)).toEqual(["é1", "é2"]);
+  });
+
+  it("honours the client's ioredis keyPrefix the same on the first call (EVAL) and by SHA, as ioredis' own commands do", async () => {
+    const ns = `runner-prefix-${process.pid}`;
+    const prefixed = new Redis({ port: server().port, host: "127.0.0.1", keyPrefix: "app:" });
+    try {
+      const runner = new ScriptRunner(prefixed, new KeySpace("tj:", ns));
+      await schedule(runner, [entry("alpha", "p1")]);
+      await schedule(runner, [entry("alpha", "p2")]);
+      expect(await redis().lrange(`app:tj:{${ns}}:queue:alpha`, 0, -1)).toEqual(["p1", "p2"]);
+      expect(await prefixed.hkeys(`tj:{${ns}}:jobs`)).toEqual(["p1", "p2"]);
+      expect(await redis().exists(`tj:{${ns}}:queue:alpha`)).toBe(0);
+    } finally {
+      prefixed.disconnect();
+    }
   });
 
   it("turns an error Redis replies with into a RedisCommandError naming the operation, by SHA as on the first call", async () => {

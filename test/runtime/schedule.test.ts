@@ -37,6 +37,16 @@ describe("job types (albrow job_type_test.go)", () => {
     expect(() => pool({ handlers: { nope: () => undefined } } as never)).toThrow(UnknownJobTypeError);
   });
 
+  it("a type's defaults changed after its first schedule apply from the next one on, and an invalid one is refused then", async () => {
+    const mutable = { ...jobType<Person>("person", isPerson), retries: 1 };
+    const { jobs } = bundle<{ person: Person }>({ person: mutable });
+    expect(await jobs.schedule("person", { name: "a", age: 1 })).toMatchObject({ retries: 1, priority: 0 });
+    Object.assign(mutable, { retries: 4, priority: 2 });
+    expect(await jobs.schedule("person", { name: "b", age: 2 })).toMatchObject({ retries: 4, priority: 2 });
+    Object.assign(mutable, { retries: -1 });
+    await expect(jobs.schedule("person", { name: "c", age: 3 })).rejects.toBeInstanceOf(InvalidOptionError);
+  });
+
   it("TestTypeSchedule: a valid payload is written queued; an invalid one throws PayloadValidationError and writes nothing", async () => {
     const { jobs, namespace } = bundle<M>(types);
     const before = Date.now();
