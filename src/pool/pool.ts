@@ -1,7 +1,7 @@
 import { EventEmitter } from "node:events";
 import type { JobType } from "../contract/job-type.js";
 import { ClosedError, JobsError, UnknownJobTypeError } from "../errors.js";
-import type { PoolEvents } from "../interfaces.js";
+import type { JobSnapshot, PoolEvents } from "../interfaces.js";
 import { createRedisClient, type RedisClient, type RedisConnectionOptions } from "../redis/connection.js";
 import type { KeySpace } from "../redis/keys.js";
 import { toRedisError } from "../redis/redis-error.js";
@@ -206,9 +206,12 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
     const abort = this.tracker.begin(ref);
     // One parse: the handler's payload is the snapshot's (an unreadable one shows as its text).
     const payload = parseAttemptPayload(record.payloadJson);
-    const snapshot = toSnapshot(id, record, "value" in payload ? payload.value : record.payloadJson);
+    // The snapshot is made when first wanted (a listener, the handler reading `job`), not on the way
+    // from the claim's reply to the handler, where every µs is the job's latency.
+    let made: JobSnapshot | undefined;
+    const snapshot = () => (made ??= toSnapshot(id, record, "value" in payload ? payload.value : record.payloadJson));
     const startedAt = performance.now();
-    this.emit("started", snapshot);
+    if (this.listenerCount("started") > 0) this.emit("started", snapshot());
     void runAttempt({ id, record, payload, snapshot, jobType: this.deps.jobTypes[type]!, handler: this.deps.handlers[type]!, abort })
       .then(async ({ settlement, error }) => {
         this.ahead.record(performance.now() - startedAt);
@@ -241,13 +244,14 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
     }
   }
 
-  private emitOutcome(outcome: string, snapshot: ReturnType<typeof toSnapshot>, error: Error | undefined): void {
-    const durationMs = snapshot.startedAt ? Date.now() - snapshot.startedAt.getTime() : 0;
-    if (outcome === "finished" || (outcome === "rescheduled" && !error)) this.emit("finished", snapshot, durationMs);
-    else if (outcome === "retried") this.emit("retried", snapshot, error!);
-    else if (outcome === "failed" || outcome === "rescheduled") this.emit("failed", snapshot, error!);
-    else if (outcome === "rejected") this.emit("rejected", snapshot, error as JobsError);
-    else if (outcome === "cancelled") this.emit("cancelled", snapshot);
+  private emitOutcome(outcome: string, snapshotOf: () => JobSnapshot, error: Error | undefined): void {
+    const event = outcomeEvent(outcome, error);
+    if (!event || this.listenerCount(event) === 0) return;
+    const snapshot = snapshotOf();
+    if (event === "finished") this.emit("finished", snapshot, snapshot.startedAt ? Date.now() - snapshot.startedAt.getTime() : 0);
+    else if (event === "cancelled") this.emit("cancelled", snapshot);
+    else if (event === "rejected") this.emit("rejected", snapshot, error as JobsError);
+    else this.emit(event, snapshot, error!);
   }
 
   private async giveBack(jobs: readonly ClaimedRecord[]): Promise<void> {
@@ -310,4 +314,14 @@ function withDeadline<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** The event an attempt's settled outcome is told by, if any ("stale", "gone" and "corrupt" are not). */
+function outcomeEvent(outcome: string, error: Error | undefined): "finished" | "retried" | "failed" | "rejected" | "cancelled" | undefined {
+  if (outcome === "finished" || (outcome === "rescheduled" && !error)) return "finished";
+  if (outcome === "retried") return "retried";
+  if (outcome === "failed" || outcome === "rescheduled") return "failed";
+  if (outcome === "rejected") return "rejected";
+  if (outcome === "cancelled") return "cancelled";
+  return undefined;
 }

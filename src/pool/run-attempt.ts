@@ -25,7 +25,8 @@ export interface AttemptContext {
   readonly id: string;
   readonly record: DecodedRecord;
   readonly payload: ParsedPayload;
-  readonly snapshot: JobSnapshot;
+  /** The job as claimed, made on first use (the handler's `job`). */
+  readonly snapshot: () => JobSnapshot;
   readonly jobType: JobType<unknown>;
   readonly handler: Handler<unknown>;
   readonly abort: AttemptAbort;
@@ -53,7 +54,7 @@ export async function runAttempt(ctx: AttemptContext): Promise<AttemptResult> {
   const unreadable = unreadableRecurrence(ctx.id, header);
   if (unreadable) return { settlement: settlementOf(ctx, "reject", errorInfo(unreadable)), error: unreadable };
   try {
-    await withTimeout(ctx, () => ctx.handler(payload.value, { id: ctx.id, type: header.t, attempt: header.a ?? 0, payload: payload.value, job: ctx.snapshot, get signal() { return ctx.abort.signal; } }));
+    await withTimeout(ctx, () => ctx.handler(payload.value, { id: ctx.id, type: header.t, attempt: header.a ?? 0, payload: payload.value, get job() { return ctx.snapshot(); }, get signal() { return ctx.abort.signal; } }));
     return { settlement: settlementOf(ctx, "ok", undefined, 0, next(header)), error: undefined };
   } catch (thrown) {
     const error = isError(thrown) ? thrown : nonError(thrown);

@@ -1,6 +1,6 @@
 import { setTimeout as delay } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
-import { ClosedError } from "typed-jobs";
+import { ClosedError, type JobSnapshot } from "typed-jobs";
 import { anyPayload, jobType, useRedis } from "../support/setup.js";
 import { eventsOf, expectJobState, gate, recordEvents, setsHolding, useRedisClient, waitForStatus } from "../support/redis-state.js";
 import { waitUntil } from "../support/redis-server.js";
@@ -57,6 +57,31 @@ describe("pools (albrow pool_test.go)", () => {
     expect(same).toBe(true);
     expect(started).toEqual([handed]);
     expect(started[0]).toBe(handed);
+  });
+
+  it("the started and finished events and the handler's job are one snapshot of the job as claimed, made whether or not anyone listens", async () => {
+    const { jobs, pool } = bundle<M>(types);
+    const quiet = await jobs.schedule("task", { n: 1 });
+    const seen = new Map<number, JobSnapshot>();
+    const p = pool({ concurrency: 1, handlers: { task: ({ n }, running) => void seen.set(n, running.job) } });
+    await p.start();
+    await waitForStatus(quiet, "finished");
+    // Nobody listened to the first: the handler's job is complete all the same.
+    expect(seen.get(1)).toMatchObject({ id: quiet.id, type: "task", status: "executing", attempts: 1, payload: { n: 1 } });
+    expect(seen.get(1)!.startedAt).toBeInstanceOf(Date);
+    await p.close();
+    const heard = await jobs.schedule("task", { n: 2 });
+    const started: JobSnapshot[] = [];
+    const finished: JobSnapshot[] = [];
+    const listened = pool({ concurrency: 1, handlers: { task: ({ n }, running) => void seen.set(n, running.job) } });
+    listened.on("started", (snapshot) => started.push(snapshot));
+    listened.on("finished", (snapshot) => finished.push(snapshot));
+    await listened.start();
+    await waitForStatus(heard, "finished");
+    await waitUntil(() => finished.length === 1);
+    expect(started[0]).toBe(seen.get(2));
+    expect(finished[0]).toBe(seen.get(2));
+    expect(started[0]).toMatchObject({ id: heard.id, status: "executing", attempts: 1 });
   });
 
   it("TestJobsOnlyExecutedOnce: two pools racing for 20 jobs run each exactly once", async () => {
