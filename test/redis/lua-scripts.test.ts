@@ -17,6 +17,20 @@ const redis = useRedisClient(server);
 const luaDir = fileURLToPath(new URL("../../src/redis/lua/", import.meta.url));
 const generatedFile = fileURLToPath(new URL("../../src/redis/lua.generated.ts", import.meta.url));
 
+/** A throwaway folder of .lua files and includes for renderLuaModule, removed afterwards. */
+async function withLuaDir(use: (dir: string, write: (path: string, text: string) => void) => Promise<void> | void): Promise<void> {
+  const { mkdtempSync, writeFileSync, mkdirSync, rmSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
+  const dir = mkdtempSync(join(tmpdir(), "typed-jobs-lua-"));
+  try {
+    mkdirSync(join(dir, "includes"));
+    await use(dir, (path, text) => writeFileSync(join(dir, path), text));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 describe("the Lua scripts", () => {
   it("every .lua file is embedded, under its own name", () => {
     const files = readdirSync(luaDir).filter((f) => f.endsWith(".lua")).map((f) => f.slice(0, -4)).sort();
@@ -77,21 +91,15 @@ describe("expandIncludes", () => {
   });
 
   it("renderLuaModule reports a missing include file with its path", async () => {
-    const { mkdtempSync, writeFileSync, mkdirSync, rmSync } = await import("node:fs");
-    const { tmpdir } = await import("node:os");
-    const { join } = await import("node:path");
-    const dir = mkdtempSync(join(tmpdir(), "typed-jobs-lua-"));
-    try {
-      mkdirSync(join(dir, "includes"));
-      writeFileSync(join(dir, "x.lua"), "-- @keys jobs\n-- @include missing\n");
+    await withLuaDir(async (dir, write) => {
+      const { join } = await import("node:path");
+      write("x.lua", "-- @keys jobs\n-- @include missing\n");
       expect(() => renderLuaModule(dir)).toThrow(`Lua include not found: ${join(dir, "includes", "missing.lua")}`);
-      writeFileSync(join(dir, "x.lua"), "-- @keys jobs\n-- @include one\n");
-      writeFileSync(join(dir, "includes", "one.lua"), "-- @include two\n");
-      writeFileSync(join(dir, "includes", "two.lua"), "-- @include one\n");
+      write("x.lua", "-- @keys jobs\n-- @include one\n");
+      write("includes/one.lua", "-- @include two\n");
+      write("includes/two.lua", "-- @include one\n");
       expect(() => renderLuaModule(dir)).toThrow("Lua include cycle: x -> one -> two -> one");
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
 
@@ -108,24 +116,17 @@ describe("@keys: the keys a script is given", () => {
   });
 
   it("a key used undeclared inside an include the script keeps fails the build, naming it; one in a definition it leaves out does not", async () => {
-    const { mkdtempSync, writeFileSync, mkdirSync, rmSync } = await import("node:fs");
-    const { tmpdir } = await import("node:os");
-    const { join } = await import("node:path");
-    const dir = mkdtempSync(join(tmpdir(), "typed-jobs-lua-"));
-    try {
-      mkdirSync(join(dir, "includes"));
-      writeFileSync(join(dir, "includes", "uses.lua"), "local function finishedKey(tk) return tk.finished end\n\nlocal function readyKey(tk) return tk.ready end\n");
-      writeFileSync(join(dir, "x.lua"), "-- @keys jobs ready\n-- @include uses\nreturn { readyKey(typeKeys(1)), finishedKey(typeKeys(1)) }\n");
+    await withLuaDir(async (dir, write) => {
+      write("includes/uses.lua", "local function finishedKey(tk) return tk.finished end\n\nlocal function readyKey(tk) return tk.ready end\n");
+      write("x.lua", "-- @keys jobs ready\n-- @include uses\nreturn { readyKey(typeKeys(1)), finishedKey(typeKeys(1)) }\n");
       expect(() => renderLuaModule(dir)).toThrow("x.lua uses .finished but its @keys line does not name it");
-      writeFileSync(join(dir, "x.lua"), "-- @keys jobs ready\n-- @include uses\nreturn { readyKey(typeKeys(1)), JOBS }\n");
+      write("x.lua", "-- @keys jobs ready\n-- @include uses\nreturn { readyKey(typeKeys(1)), JOBS }\n");
       const module = renderLuaModule(dir);
       const lua = JSON.parse(/x: (".*"),\n/.exec(module)![1]!) as string;
       expect(lua).not.toContain("finishedKey");
       expect(await redis().eval(lua, 2, "jobs", "ready:T", 1, "T")).toEqual(["ready:T", "jobs"]);
       expect(module).toContain('x: { global: ["jobs"], perType: ["ready"] },');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
 

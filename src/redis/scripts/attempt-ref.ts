@@ -5,7 +5,8 @@ export interface AttemptRef {
   readonly type: string;
 }
 
-/** The distinct types of some attempts, in first-seen order, for the key layout. */
-export function typesOf(attempts: readonly { readonly type: string }[]): string[] {
-  return [...new Set(attempts.map((a) => a.type))];
+/** The distinct types of some attempts or jobs, in first-seen order, for the key layout. */
+export function typesOf(items: readonly { readonly type: string }[]): string[] {
+  // One item (every awaited schedule) needs no set.
+  return items.length === 1 ? [items[0]!.type] : [...new Set(items.map((item) => item.type))];
 }

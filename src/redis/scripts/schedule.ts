@@ -1,5 +1,6 @@
 import type { NewRecordHeader } from "../../store/job-record.js";
 import type { ScriptRunner } from "../script-runner.js";
+import { typesOf } from "./attempt-ref.js";
 
 export interface ScheduleEntry {
   readonly id: string;
@@ -22,7 +23,7 @@ export interface ScheduleResult {
 
 /** schedule.lua: writes all entries in one atomic call. */
 export async function schedule(runner: ScriptRunner, entries: readonly ScheduleEntry[]): Promise<ScheduleResult[]> {
-  const types = entries.length === 1 ? [entries[0]!.type] : [...new Set(entries.map((e) => e.type))];
+  const types = typesOf(entries);
   const args: (string | number)[] = [entries.length];
   for (const e of entries) {
     args.push(e.id, types.indexOf(e.type) + 1, e.runAt ?? "", e.delayMs, e.priority, e.recordTail);
