@@ -112,9 +112,9 @@ class JobsRuntime<M> implements Jobs<M> {
     const results = await schedule(this.connect().runner, entries);
     // A new job's handle comes from what was written; an existing id returns the job that holds it,
     // as it is now (the only case that reads back).
-    const jobs = results.map(({ id, created }, i) =>
+    const jobs = results.map(({ id, created, handedTo }, i) =>
       created
-        ? new Job<P>(this.ctx, newSnapshot(entries[i]!, payloads[i]!))
+        ? new Job<P>(this.ctx, newSnapshot(entries[i]!, payloads[i]!, handedTo))
         : readSnapshot(this.ctx, id, op).then((snapshot) => new Job<P>(this.ctx, snapshot as JobSnapshot<P>)),
     );
     return results.every((r) => r.created) ? (jobs as Job<P>[]) : Promise.all(jobs);
@@ -140,12 +140,16 @@ class JobsRuntime<M> implements Jobs<M> {
   }
 }
 
-/** The snapshot of a job just created, without reading it back (times estimated from the local clock). */
-function newSnapshot<P>(entry: ScheduleEntry, payload: P): JobSnapshot<P> {
+/**
+ * The snapshot of a job just created, without reading it back (times estimated from the local
+ * clock): queued, or executing when it was handed straight to an idle pool.
+ */
+function newSnapshot<P>(entry: ScheduleEntry, payload: P, handedTo: string | undefined): JobSnapshot<P> {
   const now = Date.now();
   // Object.assign, not `{ ...entry.header, at, s, c }`: on Node 20 a spread followed by fields costs
   // about 1 µs per field (measured), and this runs for every job scheduled.
   const header: RecordHeader = Object.assign({ at: entry.runAt ?? now + entry.delayMs, s: "queued" as const, c: now }, entry.header);
+  if (handedTo !== undefined) Object.assign(header, { s: "executing", a: 1, st: now, w: handedTo });
   return toSnapshot(entry.id, { header, payloadJson: "" }, payload);
 }
 

@@ -20,6 +20,7 @@ import { SettleBatcher } from "./settle-batcher.js";
 import { AttemptTracker } from "./attempt-tracker.js";
 import { ClaimAhead } from "./claim-ahead.js";
 import { HeldJobs } from "./held-jobs.js";
+import { IdleWait, type WaitOutcome } from "./idle-wait.js";
 
 export interface PoolDeps {
   readonly redis: string | RedisConnectionOptions | undefined;
@@ -51,6 +52,7 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
   private readonly tracker = new AttemptTracker();
   private readonly ahead: ClaimAhead;
   private readonly held: HeldJobs;
+  private readonly idle: IdleWait;
   private readonly heartbeat: Heartbeat;
   private readonly reaper: LeaseReaper;
   private readonly sweeper: RetentionSweeper;
@@ -58,7 +60,6 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
   private loopDone: Promise<void> = Promise.resolve();
   private closed: Promise<void> | undefined;
   private slotFreed: (() => void) | undefined;
-  private stopWaiting: (() => void) | undefined;
 
   constructor(private readonly deps: PoolDeps) {
     super();
@@ -74,6 +75,7 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
     this.blocking = createRedisClient(deps.redis, { blocking: true });
     for (const client of [this.redis, this.blocking]) client.on("error", () => undefined);
     this.runner = new ScriptRunner(this.redis, deps.keys);
+    this.idle = new IdleWait(this.blocking, this.redis, deps.keys, this.types, this.config.leaseMs, this.id);
     this.batcher = new SettleBatcher(this.runner);
     const report = (error: JobsError) => this.report(error);
     this.heartbeat = new Heartbeat(this.runner, this.config, this.tracker, report);
@@ -104,15 +106,24 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
    * the allowance to claim ahead), so Redis already serves the next claim while this process starts the
    * jobs of the last one. Slots a claim asked for stay reserved until it answers: the pool never holds
    * more jobs than it can run or expects to start within ClaimAhead's window.
+   *
+   * A claim that finds the queues drained registers the pool idle (with room, so it can take a job
+   * handed over) until its wait ends. After a job handed over it waits again while it has room, with
+   * no claim between; otherwise its next claim withdraws the registration: one is sent after every
+   * wait, with nothing to claim if need be, so the pool is never registered while it has no room.
    */
   private async claimLoop(): Promise<void> {
-    const loop = { reserved: 0, failures: 0, failed: false, justWoken: false, idle: undefined as ClaimResult | undefined };
+    const loop = { reserved: 0, failures: 0, failed: false, justWoken: false, registered: false, idle: undefined as { until: number } | undefined };
     const inFlight = new Set<Promise<void>>();
     while (this.state === "running") {
       this.startHeld();
       if (inFlight.size === 0 && loop.idle) {
-        loop.justWoken = await this.waitForWork(loop.idle);
-        loop.idle = undefined;
+        const outcome = await this.waitForWork(loop.idle.until - performance.now());
+        // Even when closing: a job handed over is held, and given back with the others.
+        if (outcome.kind === "handoff") this.held.add([outcome.job]);
+        if (outcome.kind === "woken" && this.state !== "running") this.passOnWakeUp(outcome.key);
+        loop.justWoken = outcome.kind === "woken";
+        if (outcome.kind !== "handoff" || !this.hasRoom()) loop.idle = undefined;
         continue;
       }
       if (inFlight.size === 0 && loop.failed) {
@@ -125,23 +136,26 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
       // Claiming ahead, the pool waits for room for half a claim: claims of a batch, two in flight,
       // not one per job as each finishes.
       const worthClaiming = ahead === 0 ? free > 0 : free >= Math.ceil((this.config.batchSize + ahead) / 2);
-      if (!worthClaiming || inFlight.size >= CLAIMS_IN_FLIGHT || loop.idle || loop.failed) {
+      const mustWithdraw = loop.registered && inFlight.size === 0;
+      if ((!worthClaiming && !mustWithdraw) || inFlight.size >= CLAIMS_IN_FLIGHT || loop.idle || loop.failed) {
         await new Promise<void>((resolve) => (this.slotFreed = resolve));
         continue;
       }
-      const count = Math.min(free, this.config.batchSize + ahead);
+      const count = Math.max(0, Math.min(free, this.config.batchSize + ahead));
+      const idleWaitMs = this.hasRoom() ? this.config.idleWaitMs : 0;
       loop.reserved += count;
-      const sent: Promise<void> = claim(this.runner, { types: this.types, count, leaseMs: this.config.leaseMs, poolId: this.id, promoteLimit: PROMOTE_LIMIT, justWoken: loop.justWoken })
+      const sent: Promise<void> = claim(this.runner, { types: this.types, count, leaseMs: this.config.leaseMs, poolId: this.id, promoteLimit: PROMOTE_LIMIT, justWoken: loop.justWoken, withdraw: loop.registered, idleWaitMs })
         .then(
           async (result) => {
             loop.failures = 0;
+            if (result.drained && idleWaitMs > 0) loop.registered = true;
             if (this.state !== "running") return this.giveBack(result.jobs);
             this.held.add(result.jobs);
             this.startHeld();
             // Drained: a claim as each job finishes would find nothing. The pool blocks on its wake
             // lists even while jobs run, so new work reaches it in two round trips, not three.
             // Claims are answered in the order Redis ran them: the last one says how things stand.
-            loop.idle = result.drained ? result : undefined;
+            loop.idle = result.drained ? { until: performance.now() + this.waitMsAfter(result) } : undefined;
           },
           (error: unknown) => {
             if (this.state !== "running") return;
@@ -156,30 +170,40 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
         });
       inFlight.add(sent);
       loop.justWoken = false;
+      loop.registered = false;
     }
     await Promise.all(inFlight);
   }
 
-  /** Blocks on the types' wake lists until work arrives, the next scheduled job is due, or idleWait passes. */
-  private async waitForWork(result: ClaimResult): Promise<boolean> {
+  /** Free slots beyond the jobs running and held: room for a job handed over. */
+  private hasRoom(): boolean {
+    return this.config.concurrency > this.tracker.runningCount + this.held.length;
+  }
+
+  /** How long a pool whose claim found the queues drained waits: idleWait, or until the next job is due. */
+  private waitMsAfter(result: ClaimResult): number {
     const redisNow = result.leaseDeadline - this.config.leaseMs;
     const untilDue = result.nextDueAt === undefined ? Infinity : result.nextDueAt - redisNow;
-    const waitMs = Math.min(untilDue, this.config.idleWaitMs);
-    if (waitMs <= 0) return false;
-    const wakeKeys = this.types.map((type) => this.deps.keys.forType(type).wake);
+    return Math.min(untilDue, this.config.idleWaitMs);
+  }
+
+  /** Blocks until a job is handed over, work arrives, or `waitMs` pass. */
+  private async waitForWork(waitMs: number): Promise<WaitOutcome> {
+    if (waitMs <= 0) return { kind: "ended" };
     try {
-      // close() ends the wait itself: ioredis never settles a command pending on a client that is
-      // disconnected while it is reconnecting (Redis away), so a close would otherwise hang for ever.
-      const stopped = new Promise<null>((resolve) => (this.stopWaiting = () => resolve(null)));
-      const woken = await Promise.race([this.blocking.blpop(...wakeKeys, Math.max(waitMs, 1) / 1000), stopped]);
-      return woken !== null;
+      return await this.idle.wait(waitMs);
     } catch (error) {
       if (this.state === "running") {
         this.report(toRedisError("pool.wait", error));
         await sleep(100);
       }
-      return false;
+      return { kind: "ended" };
     }
+  }
+
+  /** A wake-up that reached this pool as it closed is meant for a pool that will claim. */
+  private passOnWakeUp(key: string): void {
+    this.redis.rpush(key, "1").catch((error: unknown) => this.report(toRedisError("pool.close", error)));
   }
 
   /** Starts held jobs in the free slots; those held too long go back to the queue instead. */
@@ -272,12 +296,13 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
     if (this.state === "closed") return this.disconnect();
     this.state = "closing";
     this.slotFreed?.();
-    this.stopWaiting?.();
-    this.blocking.disconnect();
     // Every wait on Redis below is bounded: a command sent just before Redis went away stays pending
     // until it comes back, and a deploy must not hang on it. What is left unsettled is recovered from
     // its expired lease by another pool.
     const bounded = (work: Promise<unknown>) => withDeadline(work, this.config.closeGraceMs);
+    await bounded(this.idle.interrupt().catch((error: unknown) => this.report(toRedisError("pool.close", error))));
+    this.idle.end();
+    this.blocking.disconnect();
     await bounded(this.loopDone);
     await bounded(this.giveBack(this.held.drain()));
     await bounded(Promise.all([this.reaper.stop(), this.sweeper.stop()]));

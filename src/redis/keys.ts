@@ -5,10 +5,11 @@ import { InvalidOptionError } from "../errors.js";
  * `-- @keys` line names (codegen/lua/embed-lua.ts, includes/keys.lua). Per type: ready (zset of due
  * jobs with a priority), scheduled, executing, finished, failed, cancelled, rejected (zsets), wake
  * (list), queue (due jobs of priority 0, oldest first: a list costs a few bytes per job, where a zset
- * member costs 100+).
+ * member costs 100+), idle (zset of pools waiting for a hand-off) and handoff (list of jobs handed
+ * to them).
  */
 export const GLOBAL_KEY_KINDS = ["jobs", "types", "pools"] as const;
-export const TYPE_KEY_KINDS = ["ready", "scheduled", "executing", "finished", "failed", "cancelled", "rejected", "wake", "queue"] as const;
+export const TYPE_KEY_KINDS = ["ready", "scheduled", "executing", "finished", "failed", "cancelled", "rejected", "wake", "queue", "idle", "handoff"] as const;
 export type GlobalKeyKind = (typeof GLOBAL_KEY_KINDS)[number];
 export type TypeKeyKind = (typeof TYPE_KEY_KINDS)[number];
 

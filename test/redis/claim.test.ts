@@ -17,7 +17,7 @@ const redis = useRedisClient(server);
 const LEASE = 30_000;
 
 function run(s: Scope, o: Partial<ClaimArgs> = {}) {
-  return claim(s.runner, { types: ["alpha"], count: 10, leaseMs: LEASE, poolId: "pool-1", promoteLimit: 100, justWoken: false, ...o });
+  return claim(s.runner, { types: ["alpha"], count: 10, leaseMs: LEASE, poolId: "pool-1", promoteLimit: 100, justWoken: false, withdraw: false, idleWaitMs: 0, ...o });
 }
 
 /** A queued header as seedQueued writes it, turned executing by a claim at `now`. */

@@ -19,6 +19,8 @@ export const MINIMAL_ACL = [
   "on", ">jobs-acl-pw", "resetkeys", "~tj:*", "resetchannels", "-@all",
   // sent by the runtime and by ioredis on connect
   "+info", "+evalsha", "+eval", "+hget", "+hmget", "+smembers", "+zcard", "+zrange", "+zrem", "+blpop", "+multi", "+exec",
+  // a closing pool unblocks its own wait, so a job handed to it meanwhile is given back
+  "+client|id", "+client|unblock",
   // called inside the Lua scripts
   "+time", "+hset", "+hsetnx", "+hdel", "+zadd", "+zpopmin", "+zrangebyscore", "+zremrangebyscore", "+zscore", "+sadd", "+llen", "+rpush", "+lpush", "+lpop", "+lrange", "+lrem",
 ];

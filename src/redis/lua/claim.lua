@@ -1,8 +1,9 @@
 #!lua
 -- Claims up to n jobs of the given types for one pool, best first, and leases them to it.
--- @keys jobs ready scheduled executing failed wake queue
+-- @keys jobs ready scheduled executing failed wake queue idle handoff
 -- @include keys
 -- @include record
+-- @include handoff
 --
 -- Input (after the key layout of includes/keys.lua; the types are the pool's handler types):
 -- ARGV[ARG0]     n, the most jobs to claim
@@ -11,11 +12,18 @@
 -- ARGV[ARG0+3]   the most scheduled jobs per type to promote to ready in this call
 -- ARGV[ARG0+4]   '1' when the pool was just woken from idle: it then passes the wake-up on if work
 --                remains after a full batch, so a bulk schedule wakes every idle pool in turn
+-- ARGV[ARG0+5]   '1' when the pool may still be registered idle (a claim of its found the queues
+--                drained): its entries in idle:<T> are withdrawn first
+-- ARGV[ARG0+6]   how long the pool will wait for work if this claim finds the queues drained, ms; it
+--                is then registered idle until that wait (or the next due run-at) ends, for a
+--                schedule to hand it a job (includes/handoff.lua). 0: it will not wait, or has no room
 -- Output: { drained, next due ms or '', lease deadline ms, id1, record1, id2, record2, ... }
 --   Each record is as stored after the claim (status executing, attempt counted). Drained is '1'
 --   when fewer than n jobs were due and every due scheduled job was promoted: the queues are empty,
 --   and until the next due run-at (given then: the earliest scheduled one among the types) only a
 --   wake-up can bring work, so the pool may block instead of claiming again as its jobs finish.
+--   Jobs handed to an idle pool that no pool popped from handoff:<T> come first, leased anew to this
+--   pool (their attempt was counted when they were handed over).
 --
 -- Cost: O(log N) per type for promotion and selection (O(1) from the queue list), plus O(1) per
 -- claimed job; the claimed jobs' records are read and written with one HMGET and one HSET, their
@@ -28,6 +36,25 @@ local leaseMs = tonumber(ARGV[ARG0 + 1])
 local poolId = ARGV[ARG0 + 2]
 local promoteLimit = tonumber(ARGV[ARG0 + 3])
 local justWoken = ARGV[ARG0 + 4] == "1"
+local idleEntry = idleMember(ARGV[ARG0 + 1], poolId)
+local waitMs = tonumber(ARGV[ARG0 + 6])
+
+-- Awake now: no schedule may hand this pool a job until it registers again (below, when drained).
+if ARGV[ARG0 + 5] == "1" then
+  for i = 1, TYPE_COUNT do redis.call("ZREM", typeKeys(i).idle, idleEntry) end
+end
+
+-- Jobs handed to an idle pool that nobody popped: the pool stopped waiting (or died) as the job was
+-- handed over. They were leased and counted then, and were due before anything queued since.
+local handed = {}
+for i = 1, TYPE_COUNT do
+  if #handed >= wanted then break end
+  local entries = redis.call("LPOP", typeKeys(i).handoff, wanted - #handed)
+  if entries then
+    for _, entry in ipairs(entries) do handed[#handed + 1] = { id = handoffId(entry), typeIndex = i, handed = true } end
+  end
+end
+wanted = wanted - #handed
 
 -- Promote due scheduled jobs (delayed, retry backoff, recurring) into their ready queues.
 local promotedAll = true
@@ -141,17 +168,22 @@ end
 
 local deadline = now + leaseMs
 local result = { "0", "", deadline }
+local taken = handed
+for _, p in ipairs(picked) do taken[#taken + 1] = p end
 local ids = {}
-for k, p in ipairs(picked) do ids[k] = p.id end
+for k, p in ipairs(taken) do ids[k] = p.id end
 local raws = hmgetAll(JOBS, ids)
 local records, leases = {}, {}
-for k, p in ipairs(picked) do
+for k, p in ipairs(taken) do
   local raw = raws[k]
   if raw then
     local header, payloadOrReason = decodeRecord(raw, typeKeys(p.typeIndex).name)
-    if header then
+    if header and p.handed and (header.s ~= "executing" or header.a ~= 1) then
+      -- No longer the first attempt it was handed over as: recovered (its lease ran out while nobody
+      -- popped it), then perhaps claimed or settled. Nothing is left to take.
+    elseif header then
+      if not p.handed then header.a = (header.a or 0) + 1 end
       header.s, header.st, header.ft, header.w = "executing", now, nil, poolId
-      header.a = (header.a or 0) + 1
       local record = encodeRecord(header, payloadOrReason)
       records[#records + 1] = p.id
       records[#records + 1] = record
@@ -174,6 +206,15 @@ if #picked < wanted and promotedAll then
     if head and (earliest == nil or tonumber(head) < earliest) then earliest = tonumber(head) end
   end
   if earliest then result[2] = exact(earliest) end
+  local waitEnds = earliest and math.min(earliest, now + waitMs) or now + waitMs
+  if waitMs > 0 and waitEnds > now then
+    for i = 1, TYPE_COUNT do
+      local idle = typeKeys(i).idle
+      -- Entries whose wait has ended, a dead pool's among them, go as the pool registers.
+      redis.call("ZREMRANGEBYSCORE", idle, "-inf", now)
+      redis.call("ZADD", idle, waitEnds, idleEntry)
+    end
+  end
 elseif justWoken and #picked == wanted then
   -- This pool took a full batch; more may be waiting, so let the next idle pool look too.
   for i = 1, TYPE_COUNT do

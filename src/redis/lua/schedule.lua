@@ -1,8 +1,9 @@
 #!lua
 -- Schedules a batch of new jobs in one round trip.
--- @keys jobs types ready scheduled wake queue
+-- @keys jobs types ready scheduled executing wake queue idle handoff
 -- @include keys
 -- @include record
+-- @include handoff
 --
 -- Input (after the key layout of includes/keys.lua):
 -- ARGV[ARG0]    n, the number of jobs
@@ -16,15 +17,21 @@
 --                '{"at":<run at>,' and, unless the job runs at once, '"c":<now>,', so run-at and
 --                the creation time come from Redis's own clock
 -- Output: one character per job, in order: '1' when created, '0' when that id already existed
--- (scheduling an existing id again changes nothing: the caller's id is the idempotency key).
+-- (scheduling an existing id again changes nothing: the caller's id is the idempotency key); for one
+-- job handed to an idle pool (below), '2' followed by that pool's id.
+--
+-- One due job onto a type whose queues are empty, while a pool waits idle for that type, is handed
+-- to the pool (includes/handoff.lua): leased to it here, as its claim would, and pushed to
+-- handoff:<T>. A batch takes the usual path; its first job wakes an idle pool, which claims.
 
 local now = nowMs()
 local n = tonumber(ARGV[ARG0])
 
--- Run-at and, unless the job runs at once, the creation time come from Redis's clock.
-local function newRecord(runAt, tail)
+-- Run-at and, unless the job runs at once, the creation time come from Redis's clock. `leased` is
+-- the header fields of a job leased as it is created (handOff), or nil.
+local function newRecord(runAt, tail, leased)
   local created = runAt == now and "" or '"c":' .. exact(now) .. ","
-  return '{"at":' .. exact(runAt) .. ',' .. created .. tail
+  return '{"at":' .. exact(runAt) .. ',' .. created .. (leased or "") .. tail
 end
 
 -- A pool asleep until the earliest scheduled job must hear of an earlier one.
@@ -43,13 +50,40 @@ local function queueRefilled(tk)
   redis.call("SADD", TYPES, tk.name)
 end
 
+-- The idle pool of this type whose wait ends first (most often the one that has waited longest), if
+-- a due job may skip the queues: only when they are empty, so no job waiting there is overtaken, and
+-- when the last job handed over has been popped, so at most one per type waits unstarted with its
+-- lease running. A pool whose wait has ended (or that died waiting) is handed nothing.
+local function idlePoolFor(tk)
+  local pool = redis.call("ZRANGEBYSCORE", tk.idle, now + 1, "+inf", "LIMIT", 0, 1)[1]
+  if pool and redis.call("LLEN", tk.handoff) == 0 and redis.call("LLEN", tk.queue) == 0 and redis.call("ZCARD", tk.ready) == 0 then
+    return pool
+  end
+  return nil
+end
+
+-- The job's first attempt, leased to the idle pool as claim.lua would lease it. The pool stays
+-- registered: with room left it pops the next job handed over without claiming in between, and
+-- its next claim withdraws it.
+local function handOff(tk, id, runAt, tail, pool)
+  local leaseMs, poolId = idleMemberParts(pool)
+  local record = newRecord(runAt, tail, '"s":"executing","st":' .. exact(now) .. ',"a":1,"w":' .. cjson.encode(poolId) .. ',')
+  if redis.call("HSETNX", JOBS, id, record) == 0 then return "0" end
+  redis.call("ZADD", tk.executing, now + leaseMs, id)
+  redis.call("RPUSH", tk.handoff, handoffEntry(id, record))
+  redis.call("SADD", TYPES, tk.name)
+  return "2" .. poolId
+end
+
 -- One job (every awaited schedule call): the batch path's bookkeeping tables cost more Lua time than
 -- the job's own writes, and this call's time is the caller's latency.
 if n == 1 then
   local id, typeIndex = ARGV[ARG0 + 1], tonumber(ARGV[ARG0 + 2])
   local runAt = tonumber(ARGV[ARG0 + 3]) or (now + tonumber(ARGV[ARG0 + 4]))
-  if redis.call("HSETNX", JOBS, id, newRecord(runAt, ARGV[ARG0 + 6])) == 0 then return "0" end
   local tk = typeKeys(typeIndex)
+  local pool = runAt <= now and idlePoolFor(tk)
+  if pool then return handOff(tk, id, runAt, ARGV[ARG0 + 6], pool) end
+  if redis.call("HSETNX", JOBS, id, newRecord(runAt, ARGV[ARG0 + 6])) == 0 then return "0" end
   local priority = tonumber(ARGV[ARG0 + 5])
   if runAt <= now and priority == 0 then
     if redis.call("RPUSH", tk.queue, id) == 1 then queueRefilled(tk) end

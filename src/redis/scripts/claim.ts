@@ -7,6 +7,10 @@ export interface ClaimArgs {
   readonly poolId: string;
   readonly promoteLimit: number;
   readonly justWoken: boolean;
+  /** The pool may still be registered idle from an earlier claim: withdraw that first. */
+  readonly withdraw: boolean;
+  /** How long the pool waits if this claim finds the queues drained (it is then registered idle); 0: it will not. */
+  readonly idleWaitMs: number;
 }
 
 export interface ClaimedRecord {
@@ -29,7 +33,7 @@ export interface ClaimResult {
 
 /** claim.lua: promotes due jobs and leases the best `count` to the pool. */
 export async function claim(runner: ScriptRunner, a: ClaimArgs): Promise<ClaimResult> {
-  const reply = (await runner.run("claim", "redis.claim", a.types, [a.count, a.leaseMs, a.poolId, a.promoteLimit, a.justWoken ? "1" : "0"])) as string[];
+  const reply = (await runner.run("claim", "redis.claim", a.types, [a.count, a.leaseMs, a.poolId, a.promoteLimit, a.justWoken ? "1" : "0", a.withdraw ? "1" : "0", a.idleWaitMs])) as string[];
   const jobs: ClaimedRecord[] = [];
   for (let i = 3; i < reply.length; i += 2) jobs.push({ id: reply[i]!, raw: reply[i + 1]! });
   return { jobs, drained: reply[0] === "1", nextDueAt: reply[1] ? Number(reply[1]) : undefined, leaseDeadline: Number(reply[2]) };

@@ -19,6 +19,8 @@ export interface ScheduleResult {
   readonly id: string;
   /** False when a job with this id already existed: nothing was written for it. */
   readonly created: boolean;
+  /** The idle pool the job was handed to, leased and executing, if it was (schedule.lua). */
+  readonly handedTo?: string;
 }
 
 /** schedule.lua: writes all entries in one atomic call. */
@@ -29,5 +31,6 @@ export async function schedule(runner: ScriptRunner, entries: readonly ScheduleE
     args.push(e.id, types.indexOf(e.type) + 1, e.runAt ?? "", e.delayMs, e.priority, e.recordTail);
   }
   const flags = String(await runner.run("schedule", "redis.schedule", types, args));
+  if (flags[0] === "2") return [{ id: entries[0]!.id, created: true, handedTo: flags.slice(1) }];
   return entries.map((e, i) => ({ id: e.id, created: flags[i] === "1" }));
 }

@@ -1,0 +1,80 @@
+import { Redis } from "ioredis";
+import type { RedisClient } from "../redis/connection.js";
+import type { KeySpace } from "../redis/keys.js";
+import type { ClaimedRecord } from "../redis/scripts/claim.js";
+import { idleMember, parseHandoffEntry } from "../redis/scripts/handoff.js";
+
+/** What ended a wait: a job handed over, a wake-up (from the wake list of `key`), or neither. */
+export type WaitOutcome = { readonly kind: "handoff"; readonly job: ClaimedRecord } | { readonly kind: "woken"; readonly key: string } | { readonly kind: "ended" };
+
+const ENDED: WaitOutcome = { kind: "ended" };
+
+/**
+ * A pool's wait for work once a claim found its queues drained: one BLPOP on its types' hand-off
+ * lists (a schedule leased a job to it: includes/handoff.lua) and wake lists (work arrived that it
+ * must claim), on a connection of its own. The claim that found the queues drained registered the
+ * pool in idle:<T>; its next claim withdraws that, as does `interrupt`.
+ */
+export class IdleWait {
+  private readonly waitKeys: string[];
+  private readonly handoffKeys: Set<string>;
+  private readonly idleKeys: string[];
+  private readonly member: string;
+  /** The blocking connection's CLIENT ID, so that the other connection can unblock it; asked once per connection. */
+  private clientId: Promise<number | undefined> | undefined;
+  private pending: Promise<WaitOutcome> | undefined;
+  private stop: (() => void) | undefined;
+
+  constructor(private readonly blocking: RedisClient, private readonly redis: RedisClient, keys: KeySpace, types: readonly string[], leaseMs: number, poolId: string) {
+    const typeKeys = types.map((type) => keys.forType(type));
+    this.waitKeys = [...typeKeys.map((k) => k.handoff), ...typeKeys.map((k) => k.wake)];
+    // BLPOP names the key it popped as sent, with the client's ioredis keyPrefix.
+    const keyPrefix = blocking.options.keyPrefix ?? "";
+    this.handoffKeys = new Set(typeKeys.map((k) => keyPrefix + k.handoff));
+    this.idleKeys = typeKeys.map((k) => k.idle);
+    this.member = idleMember(leaseMs, poolId);
+    // A new connection has a new id: asked again before the next wait.
+    blocking.on("close", () => (this.clientId = undefined));
+  }
+
+  /** Waits up to `ms` (at least 1). A job handed over arrives leased to this pool, attempt counted. */
+  wait(ms: number): Promise<WaitOutcome> {
+    if (this.clientId === undefined && this.blocking instanceof Redis) {
+      // Sent ahead of the BLPOP on the same connection: its reply comes back at once.
+      this.clientId = this.blocking.client("ID").catch(() => undefined);
+    }
+    // The race lets a close end the wait itself: ioredis never settles a command pending on a client
+    // that is disconnected while it is reconnecting (Redis away), so a close would otherwise hang.
+    const stopped = new Promise<null>((resolve) => (this.stop = () => resolve(null)));
+    const popped = this.blocking.blpop(...this.waitKeys, Math.max(ms, 1) / 1000);
+    this.pending = Promise.race([popped, stopped]).then((reply): WaitOutcome => {
+      if (!reply) return ENDED;
+      const [key, value] = reply;
+      return this.handoffKeys.has(key) ? { kind: "handoff", job: parseHandoffEntry(value) } : { kind: "woken", key };
+    });
+    return this.pending.finally(() => (this.pending = undefined));
+  }
+
+  /**
+   * Stops waiting, for a closing pool. A schedule can hand this pool a job until it is withdrawn
+   * from idle:<T>, and BLPOP takes one from a hand-off list until it is unblocked, so it withdraws,
+   * then unblocks the BLPOP (CLIENT UNBLOCK from the other connection) and lets its reply arrive:
+   * the job handed over meanwhile, if any, comes back as the wait's outcome, for the pool to give
+   * back, instead of being lost with the connection until its lease runs out. Where that cannot be
+   * done (Redis away, a Cluster client) `end` ends the wait.
+   */
+  async interrupt(): Promise<void> {
+    if (this.redis.status !== "ready") return;
+    await Promise.all(this.idleKeys.map((key) => this.redis.zrem(key, this.member)));
+    const pending = this.pending;
+    const clientId = await this.clientId;
+    if (!pending || clientId === undefined) return;
+    await this.redis.client("UNBLOCK", clientId);
+    await pending;
+  }
+
+  /** Ends the wait at once, whatever its BLPOP does. */
+  end(): void {
+    this.stop?.();
+  }
+}

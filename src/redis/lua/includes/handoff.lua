@@ -1,0 +1,24 @@
+-- The direct hand-off: a pool whose claim found its queues drained registers in idle:<T> and blocks
+-- on handoff:<T>; a schedule of one due job onto an empty queue then leases the job to it and pushes
+-- the record there, so the job reaches a handler in one hop, with no wake-up and no claim between.
+
+-- An idle pool's entry: what a schedule needs to lease a job to it.
+local function idleMember(leaseMs, poolId)
+  return leaseMs .. ":" .. poolId
+end
+
+local function idleMemberParts(member)
+  local colon = string.find(member, ":", 1, true)
+  return tonumber(string.sub(member, 1, colon - 1)), string.sub(member, colon + 1)
+end
+
+-- A hand-off entry carries the id before the record, prefixed by its length: ids may hold any text.
+local function handoffEntry(id, record)
+  return #id .. ":" .. id .. record
+end
+
+local function handoffId(entry)
+  local colon = string.find(entry, ":", 1, true)
+  local length = tonumber(string.sub(entry, 1, colon - 1))
+  return string.sub(entry, colon + 1, colon + length)
+end

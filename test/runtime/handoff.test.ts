@@ -1,0 +1,106 @@
+import { describe, expect, it } from "vitest";
+import { anyPayload, jobType, useRedis } from "../support/setup.js";
+import { expectJobState, gate, keyOf, useRedisClient } from "../support/redis-state.js";
+import { waitUntil } from "../support/redis-server.js";
+
+// The direct hand-off through the public API: an idle pool is handed a job scheduled one by one
+// (leased by the schedule itself, no claim between), never while it has no room, and a closing or
+// dead pool loses none that were handed to it.
+
+type M = { alpha: { n: number }; beta: { n: number } };
+const types = { alpha: jobType<{ n: number }>("alpha", anyPayload), beta: jobType<{ n: number }>("beta", anyPayload) };
+
+const { server, bundle } = useRedis();
+const redis = useRedisClient(server);
+
+const idleKey = (namespace: string, type: string) => keyOf(namespace, "queue", type).replace(":queue:", ":idle:");
+
+/** The pools registered idle for a type, by id. */
+async function idlePools(namespace: string, type: string): Promise<string[]> {
+  const members = await redis().zrange(idleKey(namespace, type), "0", "-1");
+  return members.map((member) => member.slice(member.indexOf(":") + 1));
+}
+
+describe("hand-off to an idle pool", () => {
+  it("a job scheduled while a pool waits idle is handed to it: the schedule returns it executing, leased to that pool, and the pool runs it", async () => {
+    const { jobs, namespace, pool } = bundle<M>(types);
+    const ran: string[] = [];
+    const p = pool({ handlers: { alpha: async (_payload, job) => void ran.push(job.id), beta: async () => undefined } });
+    await p.start();
+    await waitUntil(async () => (await idlePools(namespace, "beta")).includes(p.id));
+    const job = await jobs.schedule("beta", { n: 1 });
+    expect(job).toMatchObject({ status: "executing", attempts: 1, poolId: p.id });
+    await waitUntil(async () => (await jobs.findJob(job.id)).status === "finished");
+    expect(await jobs.findJob(job.id)).toMatchObject({ attempts: 1, poolId: p.id });
+    // Several in a row reach it the same way, and it stays registered between them.
+    for (let n = 0; n < 5; n++) {
+      await waitUntil(async () => (await idlePools(namespace, "alpha")).includes(p.id));
+      expect((await jobs.schedule("alpha", { n })).status).toBe("executing");
+    }
+    await waitUntil(() => ran.length === 5);
+  });
+
+  it("a pool with no room left withdraws: the next job waits in the queue until a slot frees", async () => {
+    const { jobs, namespace, pool } = bundle<M>(types);
+    const release = gate();
+    const started: string[] = [];
+    const p = pool({ handlers: { alpha: async (_payload, job) => (started.push(job.id), release.promise), beta: async () => undefined }, concurrency: 1 });
+    await p.start();
+    await waitUntil(async () => (await idlePools(namespace, "alpha")).includes(p.id));
+    const first = await jobs.schedule("alpha", { n: 1 });
+    expect(first.status).toBe("executing");
+    await waitUntil(async () => started.length === 1 && (await idlePools(namespace, "alpha")).length === 0 && (await idlePools(namespace, "beta")).length === 0);
+    const second = await jobs.schedule("alpha", { n: 2 });
+    expect(second.status).toBe("queued");
+    await expectJobState(jobs, redis(), namespace, second.id, "queued");
+    release.open();
+    await waitUntil(async () => (await jobs.findJob(second.id)).status === "finished");
+    expect(started).toEqual([first.id, second.id]);
+  });
+
+  it("a closing pool withdraws from idle: a job scheduled after it closed waits in the queue", async () => {
+    const { jobs, namespace, pool } = bundle<M>(types);
+    const p = pool({ handlers: { alpha: async () => undefined, beta: async () => undefined } });
+    await p.start();
+    await waitUntil(async () => (await idlePools(namespace, "alpha")).includes(p.id));
+    await p.close();
+    expect(await idlePools(namespace, "alpha")).toEqual([]);
+    expect(await idlePools(namespace, "beta")).toEqual([]);
+    const job = await jobs.schedule("alpha", { n: 1 });
+    expect(job.status).toBe("queued");
+    await expectJobState(jobs, redis(), namespace, job.id, "queued");
+  });
+
+  it("a job handed over as its pool closes is run or given back, never left leased to the closed pool", async () => {
+    for (let round = 0; round < 15; round++) {
+      const { jobs, namespace, pool } = bundle<M>(types);
+      const p = pool({ handlers: { alpha: async () => undefined, beta: async () => undefined } });
+      await p.start();
+      await waitUntil(async () => (await idlePools(namespace, "alpha")).includes(p.id));
+      await jobs.counts(); // connected: the schedule goes out at once
+      // The schedule goes out from just before the close to a little after, so that the hand-off
+      // lands before, during and after the close's withdrawal.
+      const closeFirst = round % 2 === 1;
+      const closed = closeFirst ? p.close() : undefined;
+      const scheduled = jobs.schedule("alpha", { n: round });
+      for (let spin = performance.now(); performance.now() - spin < (round % 4) * 0.05; );
+      await (closed ?? p.close());
+      const job = await scheduled;
+      const now = await jobs.findJob(job.id);
+      if (now.status === "queued") expect(now.attempts).toBe(0);
+      else expect(now.status).toBe("finished");
+      await expectJobState(jobs, redis(), namespace, job.id, now.status);
+    }
+  });
+
+  it("a job handed to a pool that died waiting is taken by the next pool's claim, leased anew", async () => {
+    const { jobs, namespace, pool } = bundle<M>(types);
+    await redis().zadd(idleKey(namespace, "alpha"), Date.now() + 60_000, "30000:dead-pool");
+    const job = await jobs.schedule("alpha", { n: 1 });
+    expect(job).toMatchObject({ status: "executing", poolId: "dead-pool" });
+    const p = pool({ handlers: { alpha: async () => undefined, beta: async () => undefined } });
+    await p.start();
+    await waitUntil(async () => (await jobs.findJob(job.id)).status === "finished");
+    expect(await jobs.findJob(job.id)).toMatchObject({ attempts: 1, poolId: p.id });
+  });
+});
