@@ -53,6 +53,17 @@ describe("hand-off: schedule.lua", () => {
     expect(header.st).toBe(header.at);
   });
 
+  it("a due job with a priority is handed over the same way when the queues are empty", async () => {
+    const s = scope(redis());
+    await seedIdle(s, Date.now() + 5000);
+    const [result] = await schedule(s.runner, [entry("p1", { priority: 4 })]);
+    expect(result!.handedTo).toBe("pool-1");
+    const state = await readState(s);
+    expect(state.jobs!.p1).toMatchObject({ header: { s: "executing", a: 1, pr: 4, w: "pool-1" } });
+    expect(Object.keys(state.zsets!)).toEqual(["executing:alpha", "idle:alpha"]);
+    expect(Object.keys(state.lists!)).toEqual(["handoff:alpha"]);
+  });
+
   it("the entry gives back the id and the record as stored, whatever the id holds", async () => {
     const s = scope(redis());
     await seedIdle(s, Date.now() + 5000);

@@ -50,25 +50,22 @@ local function queueRefilled(tk)
   redis.call("SADD", TYPES, tk.name)
 end
 
--- The idle pool of this type whose wait ends first (most often the one that has waited longest), if
--- a due job may skip the queues: only when they are empty, so no job waiting there is overtaken, and
--- when the last job handed over has been popped, so at most one per type waits unstarted with its
--- lease running. A pool whose wait has ended (or that died waiting) is handed nothing.
+-- An idle pool of this type to hand a due job to, if the type's queues hold no other job (so none
+-- waiting there is overtaken) and the last job handed over has been popped (so at most one per type
+-- waits unstarted with its lease running): the pool whose wait ends first, most often the one that
+-- has waited longest. A pool whose wait has ended (or that died waiting) is handed nothing.
 local function idlePoolFor(tk)
-  local pool = redis.call("ZRANGEBYSCORE", tk.idle, now + 1, "+inf", "LIMIT", 0, 1)[1]
-  if pool and redis.call("LLEN", tk.handoff) == 0 and redis.call("LLEN", tk.queue) == 0 and redis.call("ZCARD", tk.ready) == 0 then
-    return pool
-  end
-  return nil
+  if redis.call("ZCARD", tk.ready) > 0 or redis.call("LLEN", tk.handoff) > 0 then return nil end
+  return redis.call("ZRANGEBYSCORE", tk.idle, now + 1, "+inf", "LIMIT", 0, 1)[1]
 end
 
--- The job's first attempt, leased to the idle pool as claim.lua would lease it. The pool stays
--- registered: with room left it pops the next job handed over without claiming in between, and
--- its next claim withdraws it.
+-- The job's first attempt, leased to the idle pool as claim.lua would lease it: its record, written
+-- queued (which kept the id unique), is written again leased. The pool stays registered: with room
+-- left it pops the next job handed over without claiming in between; its next claim withdraws it.
 local function handOff(tk, id, runAt, tail, pool)
   local leaseMs, poolId = idleMemberParts(pool)
   local record = newRecord(runAt, tail, '"s":"executing","st":' .. exact(now) .. ',"a":1,"w":' .. cjson.encode(poolId) .. ',')
-  if redis.call("HSETNX", JOBS, id, record) == 0 then return "0" end
+  redis.call("HSET", JOBS, id, record)
   redis.call("ZADD", tk.executing, now + leaseMs, id)
   redis.call("RPUSH", tk.handoff, handoffEntry(id, record))
   redis.call("SADD", TYPES, tk.name)
@@ -76,20 +73,28 @@ local function handOff(tk, id, runAt, tail, pool)
 end
 
 -- One job (every awaited schedule call): the batch path's bookkeeping tables cost more Lua time than
--- the job's own writes, and this call's time is the caller's latency.
+-- the job's own writes, and this call's time is the caller's latency. Its shortest path, a due job
+-- onto a queue that holds jobs (a busy system), looks for no idle pool: none waits while jobs queue.
 if n == 1 then
   local id, typeIndex = ARGV[ARG0 + 1], tonumber(ARGV[ARG0 + 2])
   local runAt = tonumber(ARGV[ARG0 + 3]) or (now + tonumber(ARGV[ARG0 + 4]))
+  local tail = ARGV[ARG0 + 6]
+  if redis.call("HSETNX", JOBS, id, newRecord(runAt, tail)) == 0 then return "0" end
   local tk = typeKeys(typeIndex)
-  local pool = runAt <= now and idlePoolFor(tk)
-  if pool then return handOff(tk, id, runAt, ARGV[ARG0 + 6], pool) end
-  if redis.call("HSETNX", JOBS, id, newRecord(runAt, ARGV[ARG0 + 6])) == 0 then return "0" end
   local priority = tonumber(ARGV[ARG0 + 5])
   if runAt <= now and priority == 0 then
-    if redis.call("RPUSH", tk.queue, id) == 1 then queueRefilled(tk) end
+    if redis.call("RPUSH", tk.queue, id) > 1 then return "1" end
+    local pool = idlePoolFor(tk)
+    if pool then
+      redis.call("RPOP", tk.queue)
+      return handOff(tk, id, runAt, tail, pool)
+    end
+    queueRefilled(tk)
     return "1"
   end
   if runAt <= now then
+    local pool = redis.call("LLEN", tk.queue) == 0 and idlePoolFor(tk)
+    if pool then return handOff(tk, id, runAt, tail, pool) end
     redis.call("ZADD", tk.ready, readyScore({ at = runAt, pr = priority }), id)
     wake(tk.wake)
   else
