@@ -76,7 +76,7 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
     for (const client of [this.redis, this.blocking]) client.on("error", () => undefined);
     this.runner = new ScriptRunner(this.redis, deps.keys);
     this.idle = new IdleWait(this.blocking, this.redis, deps.keys, this.types, this.config.leaseMs, this.id);
-    this.batcher = new SettleBatcher(this.runner);
+    this.batcher = new SettleBatcher(this.runner, this.id);
     const report = (error: JobsError) => this.report(error);
     this.heartbeat = new Heartbeat(this.runner, this.config, this.tracker, report);
     this.reaper = new LeaseReaper(this.runner, this.config, this.types, (ids) => this.emit("recovered", ids), report);
@@ -225,6 +225,9 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
       this.report(error as JobsError);
       return;
     }
+    // A job handed to an idle pool is leased to the pool it was handed to, which another pool waiting
+    // on the same list may have popped it for: the attempt is this pool's (settle writes that back).
+    record.header.w = this.id;
     const type = record.header.t;
     const ref: AttemptRef = { id, attempt: record.header.a ?? 0, type };
     const abort = this.tracker.begin(ref);

@@ -16,7 +16,7 @@ export class SettleBatcher {
   private pending: Pending[] = [];
   private inFlight = new Set<Promise<void>>();
 
-  constructor(private readonly runner: ScriptRunner, private readonly maxBatch = 500) {}
+  constructor(private readonly runner: ScriptRunner, private readonly poolId: string, private readonly maxBatch = 500) {}
 
   add(settlement: Settlement): Promise<SettleOutcome> {
     return new Promise((resolve, reject) => {
@@ -33,7 +33,7 @@ export class SettleBatcher {
   private flush(): void {
     while (this.pending.length > 0) {
       const batch = this.pending.splice(0, this.maxBatch);
-      const sent = settle(this.runner, batch.map((p) => p.settlement)).then(
+      const sent = settle(this.runner, this.poolId, batch.map((p) => p.settlement)).then(
         (outcomes) => batch.forEach((p, i) => p.resolve(outcomes[i] ?? "stale")),
         (error: unknown) => batch.forEach((p) => p.reject(error)),
       );

@@ -37,7 +37,7 @@ describe("destroy.lua", () => {
     await seedExecuting(s, "alpha", "j");
     expect(await destroy(s.runner, "alpha", "j")).toBe(true);
     expect(await extendLease(s.runner, "pool-a", 10_000, [{ id: "j", attempt: 1, type: "alpha" }])).toEqual({ lost: ["j"], cancelRequested: [] });
-    expect(await settle(s.runner, [{ id: "j", attempt: 1, type: "alpha", outcome: "ok", retryDelayMs: 0, nextRunAt: undefined }])).toEqual(["gone"]);
+    expect(await settle(s.runner, "pool-a", [{ id: "j", attempt: 1, type: "alpha", outcome: "ok", retryDelayMs: 0, nextRunAt: undefined }])).toEqual(["gone"]);
     expect(await readState(s)).toEqual({ zsets: { pools: { "pool-a": expect.any(Number) } } });
   });
 

@@ -36,6 +36,15 @@ describe("extendLease.lua", () => {
     });
   });
 
+  it("a record that names another pool (a job handed over, popped by this one) is made to name this pool", async () => {
+    const s = scope(redis());
+    await seedExecuting(s, "alpha", "a1", { w: "pool-b" }, T0);
+    const { lo, hi } = await timed(() => extendLease(s.runner, "pool-a", LEASE, [ref("a1")]));
+    const state = await readState(s);
+    expect(state.jobs).toEqual({ a1: executing("alpha", { w: "pool-a" }) });
+    expect(state.zsets!["executing:alpha"]).toEqual({ a1: within(lo + LEASE, hi + LEASE) });
+  });
+
   it("with no attempts held, only records the heartbeat", async () => {
     const s = scope(redis());
     const { result, now } = await timed(() => extendLease(s.runner, "pool-a", LEASE, []));

@@ -175,7 +175,7 @@ describe("settle.lua", () => {
     await seedExecuting(s, "alpha", "j", seed);
     if (earlier) await seedScheduled(s, "alpha", "early", { at: T0 + 5_000 });
     if (waiting) await seedQueued(s, "alpha", "waiting");
-    const { result, now, lo, hi } = await timed(() => settle(s.runner, [settlement(o)]));
+    const { result, now, lo, hi } = await timed(() => settle(s.runner, "pool-a", [settlement(o)]));
     expect(result).toEqual([outcome]);
     expect(await readState(s)).toEqual(want(now, lo, hi));
   });
@@ -188,14 +188,14 @@ describe("settle.lua", () => {
     const s = scope(redis());
     await seed(s);
     const before = await readState(s);
-    expect(await settle(s.runner, [settlement({ outcome: "error", error: BOOM })])).toEqual(["stale"]);
+    expect(await settle(s.runner, "pool-a", [settlement({ outcome: "error", error: BOOM })])).toEqual(["stale"]);
     expect(await readState(s)).toEqual(before);
   });
 
   it("gone: a job destroyed while it ran writes nothing back", async () => {
     const s = scope(redis());
     await s.redis.zadd(s.key("executing:alpha"), String(FUTURE), "j");
-    expect(await settle(s.runner, [settlement()])).toEqual(["gone"]);
+    expect(await settle(s.runner, "pool-a", [settlement()])).toEqual(["gone"]);
     // The leftover executing entry is not settle's to judge; nothing was written for the job.
     expect(await readState(s)).toEqual({ zsets: { "executing:alpha": { j: FUTURE } } });
   });
@@ -203,9 +203,16 @@ describe("settle.lua", () => {
   it.each(CORRUPT_RECORDS)("corrupt: a record that cannot be read ($name) is quarantined as failed, bytes kept", async ({ raw, reason }) => {
     const s = scope(redis());
     await seedRaw(s, "alpha", "j", raw, "executing", FUTURE);
-    const { result, now } = await timed(() => settle(s.runner, [settlement()]));
+    const { result, now } = await timed(() => settle(s.runner, "pool-a", [settlement()]));
     expect(result).toEqual(["corrupt"]);
     expect(await readState(s)).toEqual({ jobs: { j: quarantined("alpha", "j", raw, reason, now) }, zsets: { "failed:alpha": { j: now } } });
+  });
+
+  it("the record names the settling pool, whichever pool the job was leased to (a job handed over, popped by another)", async () => {
+    const s = scope(redis());
+    await seedExecuting(s, "alpha", "j", { w: "pool-b" });
+    const { now } = await timed(() => settle(s.runner, "pool-a", [settlement()]));
+    expect((await readState(s)).jobs).toEqual({ j: rec(base({ s: "finished", ft: now, w: "pool-a" })) });
   });
 
   it("settles a batch of several types in one call, each outcome in order", async () => {
@@ -213,7 +220,7 @@ describe("settle.lua", () => {
     await seedExecuting(s, "alpha", "a1");
     await seedExecuting(s, "beta", "b1", { t: "beta", h: "test-beta", r: 1 });
     await seedExecuting(s, "alpha", "a2", { a: 3 });
-    const { result, now } = await timed(() => settle(s.runner, [
+    const { result, now } = await timed(() => settle(s.runner, "pool-a", [
       settlement({ id: "a1" }),
       settlement({ id: "b1", type: "beta", outcome: "error", error: BOOM, retryDelayMs: 0 }),
       settlement({ id: "a2", attempt: 2, outcome: "ok" }),
@@ -237,16 +244,16 @@ describe("settle.lua", () => {
   it("a second settle of the same attempt (a resent call after a lost reply) is stale and changes nothing", async () => {
     const s = scope(redis());
     await seedExecuting(s, "alpha", "j", { r: 1 });
-    expect(await settle(s.runner, [settlement({ outcome: "error", error: BOOM, retryDelayMs: 0 })])).toEqual(["retried"]);
+    expect(await settle(s.runner, "pool-a", [settlement({ outcome: "error", error: BOOM, retryDelayMs: 0 })])).toEqual(["retried"]);
     const after = await readState(s);
-    expect(await settle(s.runner, [settlement({ outcome: "error", error: BOOM, retryDelayMs: 0 })])).toEqual(["stale"]);
+    expect(await settle(s.runner, "pool-a", [settlement({ outcome: "error", error: BOOM, retryDelayMs: 0 })])).toEqual(["stale"]);
     expect(await readState(s)).toEqual(after);
   });
 
   it("the same attempt twice in one batch settles once; the second is stale", async () => {
     const s = scope(redis());
     await seedExecuting(s, "alpha", "j", { r: 1 });
-    const { result, now } = await timed(() => settle(s.runner, [settlement({ outcome: "error", error: BOOM, retryDelayMs: 0 }), settlement({ outcome: "ok" })]));
+    const { result, now } = await timed(() => settle(s.runner, "pool-a", [settlement({ outcome: "error", error: BOOM, retryDelayMs: 0 }), settlement({ outcome: "ok" })]));
     expect(result).toEqual(["retried", "stale"]);
     expect(await readState(s)).toEqual({
       jobs: { j: rec(base({ r: 1, f: 1, s: "queued", at: now, ft: now, e: BOOM })) },

@@ -40,6 +40,27 @@ describe("hand-off to an idle pool", () => {
     await waitUntil(() => ran.length === 5);
   });
 
+  it("with two pools waiting, every job is handed over and its record names the pool that ran it", async () => {
+    const { jobs, namespace, pool } = bundle<M>(types);
+    const ranBy = new Map<string, string>();
+    const pools = [0, 1].map(() => {
+      const p = pool({ handlers: { alpha: async (_payload, job) => void ranBy.set(job.id, p.id), beta: async () => undefined } });
+      return p;
+    });
+    for (const p of pools) await p.start();
+    const ids: string[] = [];
+    for (let n = 0; n < 20; n++) {
+      await waitUntil(async () => (await idlePools(namespace, "alpha")).length === 2 && ranBy.size === n);
+      const job = await jobs.schedule("alpha", { n });
+      expect(job.status).toBe("executing");
+      ids.push(job.id);
+    }
+    await waitUntil(async () => (await Promise.all(ids.map((id) => jobs.findJob(id)))).every((job) => job.status === "finished"));
+    for (const id of ids) expect((await jobs.findJob(id)).poolId).toBe(ranBy.get(id));
+    // The handler's view of its job names the pool that runs it too.
+    expect(new Set(ranBy.values())).toEqual(new Set(pools.map((p) => p.id)));
+  });
+
   it("a pool with no room left withdraws: the next job waits in the queue until a slot frees", async () => {
     const { jobs, namespace, pool } = bundle<M>(types);
     const release = gate();

@@ -22,7 +22,7 @@ export const MINIMAL_ACL = [
   // a closing pool unblocks its own wait, so a job handed to it meanwhile is given back
   "+client|id", "+client|unblock",
   // called inside the Lua scripts
-  "+time", "+hset", "+hsetnx", "+hdel", "+zadd", "+zpopmin", "+zrangebyscore", "+zremrangebyscore", "+zscore", "+sadd", "+llen", "+rpush", "+lpush", "+lpop", "+lrange", "+lrem",
+  "+time", "+hset", "+hsetnx", "+hdel", "+zadd", "+zpopmin", "+zrangebyscore", "+zremrangebyscore", "+zscore", "+sadd", "+llen", "+rpush", "+lpush", "+lpop", "+rpop", "+lrange", "+lrem",
 ];
 
 describe("a Redis user with only the commands and keys typed-jobs needs", () => {

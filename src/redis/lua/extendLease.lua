@@ -1,6 +1,7 @@
 #!lua
 -- Renews the leases of the attempts a pool is running, and tells it which it no longer holds and
--- which were cancelled while they ran.
+-- which were cancelled while they ran. A record that names another pool (a job handed to an idle
+-- pool and popped by another) is made to name this one.
 -- @keys jobs pools executing
 -- @include keys
 -- @include record
@@ -15,16 +16,22 @@
 
 local now = nowMs()
 local leaseMs = tonumber(ARGV[ARG0])
+local poolId = ARGV[ARG0 + 1]
 local n = tonumber(ARGV[ARG0 + 2])
-redis.call("ZADD", POOLS, now, ARGV[ARG0 + 1])
+redis.call("ZADD", POOLS, now, poolId)
 local lost, cancelled = {}, {}
 for j = 0, n - 1 do
   local at = ARG0 + 3 + j * 3
   local id, attempt, tk = ARGV[at], tonumber(ARGV[at + 1]), typeKeys(tonumber(ARGV[at + 2]))
   local raw = redis.call("HGET", JOBS, id)
-  local header = raw and decodeRecord(raw)
+  local header, payload
+  if raw then header, payload = decodeRecord(raw) end
   if header and header.s == "executing" and header.a == attempt and redis.call("ZSCORE", tk.executing, id) then
     redis.call("ZADD", tk.executing, now + leaseMs, id)
+    if header.w ~= poolId then
+      header.w = poolId
+      redis.call("HSET", JOBS, id, encodeRecord(header, payload))
+    end
     if header.cx then cancelled[#cancelled + 1] = id end
   else
     lost[#lost + 1] = id

@@ -6,6 +6,8 @@
 --
 -- Input (after the key layout of includes/keys.lua; the types of the jobs in the batch):
 -- ARGV[ARG0]   n, the number of attempts
+-- ARGV[ARG0+1] the settling pool's id, which the record keeps (a job handed to an idle pool may have
+--              been popped by another pool than the one it was leased to)
 -- then 7 values per attempt:
 --   id
 --   attempt      the attempt number the pool claimed (a); a settle for any other attempt is stale
@@ -24,6 +26,7 @@
 
 local now = nowMs()
 local n = tonumber(ARGV[ARG0])
+local poolId = ARGV[ARG0 + 1]
 local results = {}
 
 -- Queues a retry or a recurring job's next run, and wakes an idle pool when the job is due now or is
@@ -44,12 +47,12 @@ local function finish(header, id, key, status)
 end
 
 local ids = {}
-for j = 0, n - 1 do ids[j + 1] = ARGV[ARG0 + 1 + j * 7] end
+for j = 0, n - 1 do ids[j + 1] = ARGV[ARG0 + 2 + j * 7] end
 local raws = hmgetAll(JOBS, ids)
 local seen = {}
 
 for j = 0, n - 1 do
-  local at = ARG0 + 1 + j * 7
+  local at = ARG0 + 2 + j * 7
   local id, attempt, tk = ARGV[at], tonumber(ARGV[at + 1]), typeKeys(tonumber(ARGV[at + 2]))
   local outcome, errorJson = ARGV[at + 3], ARGV[at + 4]
   local retryDelay, nextRunAt = tonumber(ARGV[at + 5]), tonumber(ARGV[at + 6])
@@ -69,7 +72,7 @@ for j = 0, n - 1 do
     results[#results + 1] = "stale"
   else
     pushTo(unleased, tk.executing, id)
-    header.ft = now
+    header.ft, header.w = now, poolId
     if errorJson ~= "" then header.e = cjson.decode(errorJson) end
     local result
     if outcome == "reject" then

@@ -13,10 +13,10 @@ export interface Settlement extends AttemptRef {
 
 export type SettleOutcome = "finished" | "retried" | "failed" | "rejected" | "cancelled" | "rescheduled" | "stale" | "gone" | "corrupt";
 
-/** settle.lua: records how a batch of attempts ended, in one call. */
-export async function settle(runner: ScriptRunner, settlements: readonly Settlement[]): Promise<SettleOutcome[]> {
+/** settle.lua: records how a batch of `poolId`'s attempts ended, in one call. */
+export async function settle(runner: ScriptRunner, poolId: string, settlements: readonly Settlement[]): Promise<SettleOutcome[]> {
   const types = typesOf(settlements);
-  const args: (string | number)[] = [settlements.length];
+  const args: (string | number)[] = [settlements.length, poolId];
   for (const s of settlements) {
     args.push(s.id, s.attempt, types.indexOf(s.type) + 1, s.outcome, s.error ? JSON.stringify(s.error) : "", s.retryDelayMs, s.nextRunAt ?? "");
   }
