@@ -43,16 +43,25 @@ export class IdleWait {
       // Sent ahead of the BLPOP on the same connection: its reply comes back at once.
       this.clientId = this.blocking.client("ID").catch(() => undefined);
     }
-    // The race lets a close end the wait itself: ioredis never settles a command pending on a client
-    // that is disconnected while it is reconnecting (Redis away), so a close would otherwise hang.
-    const stopped = new Promise<null>((resolve) => (this.stop = () => resolve(null)));
     const popped = this.blocking.blpop(...this.waitKeys, Math.max(ms, 1) / 1000);
-    this.pending = Promise.race([popped, stopped]).then((reply): WaitOutcome => {
-      if (!reply) return ENDED;
-      const [key, value] = reply;
-      return this.handoffKeys.has(key) ? { kind: "handoff", job: parseHandoffEntry(value) } : { kind: "woken", key };
+    // `stop` lets a close end the wait itself: ioredis never settles a command pending on a client
+    // that is disconnected while it is reconnecting (Redis away), so a close would otherwise hang.
+    const pending = new Promise<WaitOutcome>((resolve, reject) => {
+      this.stop = () => resolve(ENDED);
+      popped.then((reply) => {
+        this.pending = undefined;
+        resolve(reply ? this.outcomeOf(reply[0], reply[1]) : ENDED);
+      }, (error: unknown) => {
+        this.pending = undefined;
+        reject(error);
+      });
     });
-    return this.pending.finally(() => (this.pending = undefined));
+    this.pending = pending;
+    return pending;
+  }
+
+  private outcomeOf(key: string, value: string): WaitOutcome {
+    return this.handoffKeys.has(key) ? { kind: "handoff", job: parseHandoffEntry(value) } : { kind: "woken", key };
   }
 
   /**

@@ -119,8 +119,8 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
       this.startHeld();
       if (inFlight.size === 0 && loop.idle) {
         const outcome = await this.waitForWork(loop.idle.until - performance.now());
-        // Even when closing: a job handed over is held, and given back with the others.
-        if (outcome.kind === "handoff") this.held.add([outcome.job]);
+        // Started at once when it can be; otherwise (closing, or no room) held, and given back with the others.
+        if (outcome.kind === "handoff") this.startHandedOver(outcome.job);
         if (outcome.kind === "woken" && this.state !== "running") this.passOnWakeUp(outcome.key);
         loop.justWoken = outcome.kind === "woken";
         if (outcome.kind !== "handoff" || !this.hasRoom()) loop.idle = undefined;
@@ -204,6 +204,11 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
   /** A wake-up that reached this pool as it closed is meant for a pool that will claim. */
   private passOnWakeUp(key: string): void {
     this.redis.rpush(key, "1").catch((error: unknown) => this.report(toRedisError("pool.close", error)));
+  }
+
+  private startHandedOver(job: ClaimedRecord): void {
+    if (this.state === "running" && this.held.length === 0 && this.hasRoom()) this.startAttempt(job.id, job.raw);
+    else this.held.add([job]);
   }
 
   /** Starts held jobs in the free slots; those held too long go back to the queue instead. */
