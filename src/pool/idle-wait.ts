@@ -78,7 +78,11 @@ export class IdleWait {
     const pending = this.pending;
     const clientId = await this.clientId;
     if (!pending || clientId === undefined) return;
-    await this.redis.client("UNBLOCK", clientId);
+    // UNBLOCK finds the BLPOP blocked, or answered already (its reply is on the way), or not arrived
+    // yet (sent on the other connection just before): it is asked again once that has had time to.
+    for (let tries = 0; tries < 3 && this.pending === pending; tries++) {
+      if ((await this.redis.client("UNBLOCK", clientId)) === 1) break;
+    }
     await pending;
   }
 

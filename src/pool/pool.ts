@@ -201,7 +201,10 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
     }
   }
 
-  /** A wake-up that reached this pool as it closed is meant for a pool that will claim. */
+  /**
+   * A wake-up that reached this pool as it closed is meant for a pool that will claim. Pushed without
+   * looking: should another token be there already, a pool claims once more and finds nothing.
+   */
   private passOnWakeUp(key: string): void {
     this.redis.rpush(key, "1").catch((error: unknown) => this.report(toRedisError("pool.close", error)));
   }

@@ -92,6 +92,21 @@ describe("hand-off to an idle pool", () => {
     await expectJobState(jobs, redis(), namespace, job.id, "queued");
   });
 
+  it("a wake-up that reaches a pool as it closes is passed on, not lost with it", async () => {
+    const { jobs, namespace, pool } = bundle<M>(types);
+    const p = pool({ handlers: { alpha: async () => undefined, beta: async () => undefined } });
+    await p.start();
+    await waitUntil(async () => (await idlePools(namespace, "alpha")).includes(p.id));
+    await jobs.counts(); // connected
+    const wakeKey = keyOf(namespace, "queue", "alpha").replace(":queue:", ":wake:");
+    const closed = p.close();
+    // Sent before the close unblocks the pool's wait (that waits for its withdrawal's reply): the
+    // closing pool's BLPOP pops the token.
+    await redis().rpush(wakeKey, "1");
+    await closed;
+    expect(await redis().lrange(wakeKey, 0, -1)).toEqual(["1"]);
+  });
+
   it("a job handed over as its pool closes is run or given back, never left leased to the closed pool", async () => {
     for (let round = 0; round < 15; round++) {
       const { jobs, namespace, pool } = bundle<M>(types);
