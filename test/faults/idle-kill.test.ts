@@ -18,7 +18,7 @@ const { children, open } = h;
 describe("a pool killed while it waits idle", () => {
   it(`its registration outlives it, yet all ${JOBS} jobs handed over after the kill run once, on the survivor`, async () => {
     const namespace = "idle-kill";
-    const idleKey = `tj:{${namespace}}:idle:work`;
+    const idleKey = `tj:{${namespace}}:idle:work`; // written out, as the fault suite's audit writes its keys
     const jobs = createJobs<FaultJobs>(faultTypes, { redis: h.server.url, namespace });
     open.push(jobs);
     // The survivor runs one job at a time, so jobs handed to the dead pool also wait in the list

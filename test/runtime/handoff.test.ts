@@ -13,11 +13,9 @@ const types = { alpha: jobType<{ n: number }>("alpha", anyPayload), beta: jobTyp
 const { server, bundle } = useRedis();
 const redis = useRedisClient(server);
 
-const idleKey = (namespace: string, type: string) => keyOf(namespace, "queue", type).replace(":queue:", ":idle:");
-
 /** The pools registered idle for a type, by id. */
 async function idlePools(namespace: string, type: string): Promise<string[]> {
-  const members = await redis().zrange(idleKey(namespace, type), "0", "-1");
+  const members = await redis().zrange(keyOf(namespace, "idle", type), "0", "-1");
   return members.map((member) => member.slice(member.indexOf(":") + 1));
 }
 
@@ -98,7 +96,7 @@ describe("hand-off to an idle pool", () => {
     await p.start();
     await waitUntil(async () => (await idlePools(namespace, "alpha")).includes(p.id));
     await jobs.counts(); // connected
-    const wakeKey = keyOf(namespace, "queue", "alpha").replace(":queue:", ":wake:");
+    const wakeKey = keyOf(namespace, "wake", "alpha");
     const closed = p.close();
     // Sent before the close unblocks the pool's wait (that waits for its withdrawal's reply): the
     // closing pool's BLPOP pops the token.
@@ -131,7 +129,7 @@ describe("hand-off to an idle pool", () => {
 
   it("a job handed to a pool that died waiting is taken by the next pool's claim, leased anew", async () => {
     const { jobs, namespace, pool } = bundle<M>(types);
-    await redis().zadd(idleKey(namespace, "alpha"), Date.now() + 60_000, "30000:dead-pool");
+    await redis().zadd(keyOf(namespace, "idle", "alpha"), Date.now() + 60_000, "30000:dead-pool");
     const job = await jobs.schedule("alpha", { n: 1 });
     expect(job).toMatchObject({ status: "executing", poolId: "dead-pool" });
     const p = pool({ handlers: { alpha: async () => undefined, beta: async () => undefined } });
