@@ -1,4 +1,4 @@
-import { Redis } from "ioredis";
+import { Command, Redis } from "ioredis";
 import type { RedisClient } from "../redis/connection.js";
 import type { KeySpace } from "../redis/keys.js";
 import type { ClaimedRecord } from "../redis/scripts/claim.js";
@@ -20,8 +20,8 @@ export class IdleWait {
   private readonly handoffKeys: Set<string>;
   private readonly idleKeys: string[];
   private readonly member: string;
-  /** The blocking connection's CLIENT ID, so that the other connection can unblock it; asked once per connection. */
-  private clientId: Promise<number | undefined> | undefined;
+  /** The blocking connection and its CLIENT ID, so that the other client can unblock it; asked once per connection. */
+  private blocked: { readonly connection: Redis; readonly id: Promise<number | undefined> } | undefined;
   private pending: Promise<WaitOutcome> | undefined;
   private stop: (() => void) | undefined;
 
@@ -33,15 +33,19 @@ export class IdleWait {
     this.handoffKeys = new Set(typeKeys.map((k) => keyPrefix + k.handoff));
     this.idleKeys = typeKeys.map((k) => k.idle);
     this.member = idleMember(leaseMs, poolId);
-    // A new connection has a new id: asked again before the next wait.
-    blocking.on("close", () => (this.clientId = undefined));
   }
 
   /** Waits up to `ms` (at least 1). A job handed over arrives leased to this pool, attempt counted. */
   wait(ms: number): Promise<WaitOutcome> {
-    if (this.clientId === undefined && this.blocking instanceof Redis) {
+    const connection = connectionFor(this.blocking, this.waitKeys[0]!);
+    if (connection && this.blocked?.connection !== connection) {
       // Sent ahead of the BLPOP on the same connection: its reply comes back at once.
-      this.clientId = this.blocking.client("ID").catch(() => undefined);
+      const blocked = { connection, id: connection.client("ID").catch(() => undefined) };
+      this.blocked = blocked;
+      // A new connection has a new id: asked again before the next wait.
+      connection.once("close", () => {
+        if (this.blocked === blocked) this.blocked = undefined;
+      });
     }
     const popped = this.blocking.blpop(...this.waitKeys, Math.max(ms, 1) / 1000);
     // `stop` lets a close end the wait itself: ioredis never settles a command pending on a client
@@ -69,19 +73,22 @@ export class IdleWait {
    * from idle:<T>, and BLPOP takes one from a hand-off list until it is unblocked, so it withdraws,
    * then unblocks the BLPOP (CLIENT UNBLOCK from the other connection) and lets its reply arrive:
    * the job handed over meanwhile, if any, comes back as the wait's outcome, for the pool to give
-   * back, instead of being lost with the connection until its lease runs out. Where that cannot be
-   * done (Redis away, a Cluster client) `end` ends the wait.
+   * back, instead of being lost with the connection until its lease runs out. On Cluster the UNBLOCK
+   * goes to the node that serves the namespace. Where it cannot be sent (Redis away, the node that
+   * serves the slot changed since the wait began) `end` ends the wait.
    */
   async interrupt(): Promise<void> {
     if (this.redis.status !== "ready") return;
     await Promise.all(this.idleKeys.map((key) => this.redis.zrem(key, this.member)));
     const pending = this.pending;
-    const clientId = await this.clientId;
-    if (!pending || clientId === undefined) return;
+    const blocked = this.blocked;
+    const clientId = await blocked?.id;
+    const unblocker = connectionFor(this.redis, this.waitKeys[0]!);
+    if (!pending || clientId === undefined || !unblocker || nodeOf(unblocker) !== nodeOf(blocked!.connection)) return;
     // UNBLOCK finds the BLPOP blocked, or answered already (its reply is on the way), or not arrived
     // yet (sent on the other connection just before): it is asked again once that has had time to.
     for (let tries = 0; tries < 3 && this.pending === pending; tries++) {
-      if ((await this.redis.client("UNBLOCK", clientId)) === 1) break;
+      if ((await unblocker.client("UNBLOCK", clientId)) === 1) break;
     }
     await pending;
   }
@@ -90,4 +97,18 @@ export class IdleWait {
   end(): void {
     this.stop?.();
   }
+}
+
+/**
+ * The connection a client sends commands for `key` on: the client itself, or on Cluster the
+ * connection to the master that serves the key's slot, while the client knows the slot map.
+ */
+function connectionFor(client: RedisClient, key: string): Redis | undefined {
+  if (client instanceof Redis) return client;
+  const master = client.slots[new Command("get", [key]).getSlot()]?.[0];
+  return master === undefined ? undefined : client.nodes("master").find((node) => nodeOf(node) === master);
+}
+
+function nodeOf(connection: Redis): string {
+  return `${connection.options.host}:${connection.options.port}`;
 }
