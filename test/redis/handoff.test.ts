@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { claim, type ClaimArgs } from "../../src/redis/scripts/claim.js";
+import { cancel } from "../../src/redis/scripts/job-commands.js";
 import { parseHandoffEntry } from "../../src/redis/scripts/handoff.js";
 import { schedule, type ScheduleEntry } from "../../src/redis/scripts/schedule.js";
 import { encodeRecordTail } from "../../src/store/job-record.js";
@@ -155,6 +156,20 @@ describe("hand-off: claim.lua", () => {
     const state = await readState(s);
     expect(state.jobs!.handed).toEqual(rec({ at: expect.any(Number), c: expect.any(Number), t: "alpha", h: "test-alpha", s: "executing", st: now, a: 1, w: "pool-2" }));
     expect(state.zsets!["executing:alpha"]).toEqual({ handed: within(lo + LEASE, hi + LEASE), queued: within(lo + LEASE, hi + LEASE) });
+    expect(state.lists).toBeUndefined();
+  });
+
+  it("a job handed over and cancelled before any pool popped it ends cancelled, never started", async () => {
+    const s = scope(redis());
+    await seedIdle(s, Date.now() + 5000, "30000:gone-pool");
+    await schedule(s.runner, [entry("handed")]);
+    expect(await cancel(s.runner, "alpha", "handed")).toMatchObject({ code: "requested" });
+    const { result, now } = await timed(() => runClaim(s));
+    expect(result.jobs).toEqual([]);
+    const state = await readState(s);
+    expect(state.jobs!.handed).toEqual(rec({ at: expect.any(Number), c: expect.any(Number), t: "alpha", h: "test-alpha", s: "cancelled", ft: now }));
+    expect(state.zsets).toMatchObject({ "cancelled:alpha": { handed: now } });
+    expect(state.zsets!["executing:alpha"]).toBeUndefined();
     expect(state.lists).toBeUndefined();
   });
 

@@ -1,6 +1,6 @@
 #!lua
 -- Claims up to n jobs of the given types for one pool, best first, and leases them to it.
--- @keys jobs ready scheduled executing failed wake queue idle handoff
+-- @keys jobs ready scheduled executing failed cancelled wake queue idle handoff
 -- @include keys
 -- @include record
 -- @include handoff
@@ -23,7 +23,8 @@
 --   and until the next due run-at (given then: the earliest scheduled one among the types) only a
 --   wake-up can bring work, so the pool may block instead of claiming again as its jobs finish.
 --   Jobs handed to an idle pool that no pool popped from handoff:<T> come first, leased anew to this
---   pool (their attempt was counted when they were handed over).
+--   pool (their attempt was counted when they were handed over); one cancelled meanwhile ends
+--   cancelled here, never started.
 --
 -- Cost: O(log N) per type for promotion and selection (O(1) from the queue list), plus O(1) per
 -- claimed job; the claimed jobs' records are read and written with one HMGET and one HSET, their
@@ -181,6 +182,14 @@ for k, p in ipairs(taken) do
     if header and p.handed and (header.s ~= "executing" or header.a ~= 1) then
       -- No longer the first attempt it was handed over as: recovered (its lease ran out while nobody
       -- popped it), then perhaps claimed or settled. Nothing is left to take.
+    elseif header and p.handed and header.cx then
+      -- Cancelled before any pool popped it: it ends here, its attempt undone, as it never started.
+      local tk = typeKeys(p.typeIndex)
+      header.s, header.ft, header.cx, header.a, header.st, header.w = "cancelled", now, nil, nil, nil, nil
+      redis.call("ZREM", tk.executing, p.id)
+      redis.call("ZADD", tk.cancelled, now, p.id)
+      records[#records + 1] = p.id
+      records[#records + 1] = encodeRecord(header, payloadOrReason)
     elseif header then
       if not p.handed then header.a = (header.a or 0) + 1 end
       header.s, header.st, header.ft, header.w = "executing", now, nil, poolId
