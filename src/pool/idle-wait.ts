@@ -20,6 +20,8 @@ export class IdleWait {
   private readonly handoffKeys: Set<string>;
   private readonly idleKeys: string[];
   private readonly member: string;
+  /** The hash slot of the namespace's keys, for finding the Cluster node that serves them. */
+  private readonly slot: number;
   /** The blocking connection and its CLIENT ID, so that the other client can unblock it; asked once per connection. */
   private blocked: { readonly connection: Redis; readonly id: Promise<number | undefined> } | undefined;
   private pending: Promise<WaitOutcome> | undefined;
@@ -33,11 +35,12 @@ export class IdleWait {
     this.handoffKeys = new Set(typeKeys.map((k) => keyPrefix + k.handoff));
     this.idleKeys = typeKeys.map((k) => k.idle);
     this.member = idleMember(leaseMs, poolId);
+    this.slot = new Command("get", [this.waitKeys[0]!]).getSlot();
   }
 
   /** Waits up to `ms` (at least 1). A job handed over arrives leased to this pool, attempt counted. */
   wait(ms: number): Promise<WaitOutcome> {
-    const connection = connectionFor(this.blocking, this.waitKeys[0]!);
+    const connection = connectionFor(this.blocking, this.slot);
     if (connection && this.blocked?.connection !== connection) {
       // Sent ahead of the BLPOP on the same connection: its reply comes back at once.
       const blocked = { connection, id: connection.client("ID").catch(() => undefined) };
@@ -83,7 +86,7 @@ export class IdleWait {
     const pending = this.pending;
     const blocked = this.blocked;
     const clientId = await blocked?.id;
-    const unblocker = connectionFor(this.redis, this.waitKeys[0]!);
+    const unblocker = connectionFor(this.redis, this.slot);
     if (!pending || clientId === undefined || !unblocker || nodeOf(unblocker) !== nodeOf(blocked!.connection)) return;
     // UNBLOCK finds the BLPOP blocked, or answered already (its reply is on the way), or not arrived
     // yet (sent on the other connection just before): it is asked again once that has had time to.
@@ -100,12 +103,12 @@ export class IdleWait {
 }
 
 /**
- * The connection a client sends commands for `key` on: the client itself, or on Cluster the
- * connection to the master that serves the key's slot, while the client knows the slot map.
+ * The connection a client sends commands for keys of `slot` on: the client itself, or on Cluster the
+ * connection to the master that serves the slot, while the client knows the slot map.
  */
-function connectionFor(client: RedisClient, key: string): Redis | undefined {
+function connectionFor(client: RedisClient, slot: number): Redis | undefined {
   if (client instanceof Redis) return client;
-  const master = client.slots[new Command("get", [key]).getSlot()]?.[0];
+  const master = client.slots[slot]?.[0];
   return master === undefined ? undefined : client.nodes("master").find((node) => nodeOf(node) === master);
 }
 

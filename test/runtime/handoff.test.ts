@@ -30,7 +30,7 @@ describe("hand-off to an idle pool", () => {
     expect(job).toMatchObject({ status: "executing", attempts: 1, poolId: p.id });
     await waitUntil(async () => (await jobs.findJob(job.id)).status === "finished");
     expect(await jobs.findJob(job.id)).toMatchObject({ attempts: 1, poolId: p.id });
-    // Several in a row reach it the same way, and it stays registered between them.
+    // Several in a row reach it the same way.
     for (let n = 0; n < 5; n++) {
       await waitUntil(async () => (await idlePools(namespace, "alpha")).includes(p.id));
       expect((await jobs.schedule("alpha", { n })).status).toBe("executing");

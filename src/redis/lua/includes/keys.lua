@@ -9,9 +9,9 @@
 --   ready:<T> (zset, readyScore: due jobs with a priority), scheduled:<T> (zset, run-at ms),
 --   executing:<T> (zset, lease deadline ms), finished:<T>, failed:<T>, cancelled:<T>, rejected:<T>
 --   (zsets, finished ms), wake:<T> (list), queue:<T> (list: due jobs of priority 0, oldest first),
---   idle:<T> (zset '<lease ms>:<pool id>' -> when its wait ends: pools blocked on handoff:<T>, each
---   to be handed one job), handoff:<T> (list of '<id length>:<id><record>': jobs a schedule leased
---   to an idle pool, for it to pop)
+--   idle:<T> (zset '<lease ms>:<pool id>' -> when its wait ends: pools with room, blocked on
+--   handoff:<T>), handoff:<T> (list of '<id length>:<id><record>': jobs a schedule leased to an idle
+--   pool, for it to pop)
 -- ARGV[1] is the number of job types m, ARGV[2..m+1] their names, in the same order as their keys;
 -- a script's own arguments start at ARGV[ARG0].
 --
