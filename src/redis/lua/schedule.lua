@@ -28,10 +28,10 @@ local now = nowMs()
 local n = tonumber(ARGV[ARG0])
 
 -- Run-at and, unless the job runs at once, the creation time come from Redis's clock. `leased` is
--- the header fields of a job leased as it is created (handOff), or nil.
+-- the opening of the header of a job leased as it is created (handOff), or nil.
 local function newRecord(runAt, tail, leased)
   local created = runAt == now and "" or '"c":' .. exact(now) .. ","
-  return '{"at":' .. exact(runAt) .. ',' .. created .. (leased or "") .. tail
+  return (leased or "{") .. '"at":' .. exact(runAt) .. ',' .. created .. tail
 end
 
 -- A pool asleep until the earliest scheduled job must hear of an earlier one.
@@ -64,7 +64,10 @@ end
 -- left it pops the next job handed over without claiming in between; its next claim withdraws it.
 local function handOff(tk, id, runAt, tail, pool)
   local leaseMs, poolId = idleMemberParts(pool)
-  local record = newRecord(runAt, tail, '"s":"executing","st":' .. exact(now) .. ',"a":1,"w":' .. cjson.encode(poolId) .. ',')
+  -- As a claim leases it (includes/record.lua, leasedPrefix), so its settle is as cheap.
+  local leased = isPlainText(poolId) and leasedPrefix("1", exact(now), poolId)
+    or '{"s":"executing","a":1,"st":' .. exact(now) .. ',"w":' .. cjson.encode(poolId) .. ','
+  local record = newRecord(runAt, tail, leased)
   redis.call("HSET", JOBS, id, record)
   redis.call("ZADD", tk.executing, now + leaseMs, id)
   redis.call("RPUSH", tk.handoff, handoffEntry(id, record))
