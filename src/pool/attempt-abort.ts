@@ -1,25 +1,24 @@
 /**
  * How one attempt is stopped early (timeout, cancel, lost lease). The handler's AbortSignal is made
  * only when the handler reads it: making one costs several µs per attempt on Node 20, most
- * handlers never look at it, and the pool itself waits on `aborted` instead (made only when a
- * handler returns a promise, too).
+ * handlers never look at it, and the pool itself waits on `race` instead (only for a handler that
+ * returns something).
  */
 export class AttemptAbort {
   private controller: AbortController | undefined;
   private reason: Error | undefined;
-  private rejectAborted: ((reason: Error) => void) | undefined;
-  private abortedPromise: Promise<never> | undefined;
+  private rejectRace: ((reason: Error) => void) | undefined;
 
   /**
-   * Rejects with the reason once the attempt is aborted; never resolves. Made when first asked for:
-   * only a handler that returns a promise is raced against it.
+   * Settles as `result` does, or rejects with the reason once the attempt is aborted, whichever comes
+   * first. One promise per attempt, where Promise.race with a standing "aborted" promise made five.
    */
-  get aborted(): Promise<never> {
-    if (!this.abortedPromise) {
-      this.abortedPromise = this.reason ? Promise.reject(this.reason) : new Promise<never>((_, reject) => (this.rejectAborted = reject));
-      this.abortedPromise.catch(() => undefined);
-    }
-    return this.abortedPromise;
+  race(result: unknown): Promise<unknown> {
+    if (this.reason) return Promise.reject(this.reason);
+    return new Promise((resolve, reject) => {
+      this.rejectRace = reject;
+      Promise.resolve(result).then(resolve, reject);
+    });
   }
 
   /** Why the attempt was aborted, once it was. */
@@ -40,6 +39,6 @@ export class AttemptAbort {
     if (this.reason) return;
     this.reason = reason;
     this.controller?.abort(reason);
-    this.rejectAborted?.(reason);
+    this.rejectRace?.(reason);
   }
 }

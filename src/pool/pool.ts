@@ -76,7 +76,7 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
     for (const client of [this.redis, this.blocking]) client.on("error", () => undefined);
     this.runner = new ScriptRunner(this.redis, deps.keys);
     this.idle = new IdleWait(this.blocking, this.redis, deps.keys, this.types, this.config.leaseMs, this.id);
-    this.batcher = new SettleBatcher(this.runner, this.id);
+    this.batcher = new SettleBatcher(this.runner, this.id, (error) => this.report(error instanceof JobsError ? error : toRedisError("pool.settle", error)));
     const report = (error: JobsError) => this.report(error);
     this.heartbeat = new Heartbeat(this.runner, this.config, this.tracker, report);
     this.reaper = new LeaseReaper(this.runner, this.config, this.types, (ids) => this.emit("recovered", ids), report);
@@ -246,42 +246,39 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
     const snapshot = snapshotOnce(id, record, payload);
     const startedAt = performance.now();
     if (this.listenerCount("started") > 0) this.emit("started", snapshot());
-    void runAttempt({ id, record, payload, snapshot, jobType: this.deps.jobTypes[type]!, handler: this.deps.handlers[type]!, abort })
-      .then(async ({ settlement, error }) => {
+    runAttempt({ id, record, payload, snapshot, jobType: this.deps.jobTypes[type]!, handler: this.deps.handlers[type]!, abort }).then(
+      ({ settlement, error }) => {
         this.ahead.record(performance.now() - startedAt);
         this.tracker.handlerDone(ref);
         this.slotFreed?.();
         if (this.tracker.isAbandoned(ref)) return;
-        const outcome = await this.settleWithRetry(settlement);
-        this.tracker.settled(ref);
-        this.emitOutcome(outcome, snapshot, error);
-      })
-      .catch((error: unknown) => {
-        // Nothing above should throw; if it does (a listener of ours), the pool must not die of it.
-        // The attempt is let go unsettled: its lease expires and another attempt runs the job.
+        this.batcher.add(settlement, (outcome) => {
+          this.tracker.settled(ref);
+          this.emitOutcome(outcome, snapshot, error);
+        });
+      },
+      (error: unknown) => {
+        // runAttempt turns every throw into a failed attempt; should it fail itself, the pool must
+        // not die of it. The attempt is let go unsettled: its lease expires and another attempt runs the job.
         this.tracker.abandon(ref, error instanceof Error ? error : new Error(String(error)));
         this.slotFreed?.();
         this.report(new JobsError("JOB_STATE", "pool.run", `job ${id}: attempt ${ref.attempt} could not be settled: ${error instanceof Error ? error.message : String(error)}`, { cause: error }));
-      });
+      },
+    );
   }
 
-  /** A settle that fails because Redis is away is tried again until it lands or the pool closes. */
-  private async settleWithRetry(settlement: Parameters<SettleBatcher["add"]>[0]) {
-    for (let failures = 0; ; failures++) {
-      try {
-        return await this.batcher.add(settlement);
-      } catch (error) {
-        this.report(toRedisError("pool.settle", error));
-        if (this.state === "closed") return "stale" as const;
-        await sleep(Math.min(100 * 2 ** failures, 2000));
-      }
-    }
-  }
-
+  /** A listener of the outcome that throws is reported; the attempt is settled already. */
   private emitOutcome(outcome: string, snapshotOf: () => JobSnapshot, error: Error | undefined): void {
     const event = outcomeEvent(outcome, error);
     if (!event || this.listenerCount(event) === 0) return;
-    const snapshot = snapshotOf();
+    try {
+      this.emitEvent(event, snapshotOf(), error);
+    } catch (thrown) {
+      this.report(new JobsError("JOB_STATE", "pool.run", `a '${event}' listener threw: ${thrown instanceof Error ? thrown.message : String(thrown)}`, { cause: thrown }));
+    }
+  }
+
+  private emitEvent(event: NonNullable<ReturnType<typeof outcomeEvent>>, snapshot: JobSnapshot, error: Error | undefined): void {
     if (event === "finished") this.emit("finished", snapshot, snapshot.startedAt ? Date.now() - snapshot.startedAt.getTime() : 0);
     else if (event === "cancelled") this.emit("cancelled", snapshot);
     else if (event === "rejected") this.emit("rejected", snapshot, error as JobsError);
@@ -323,6 +320,8 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
     }
     await bounded(this.batcher.drain());
     await this.tracker.waitForSettled(this.config.closeGraceMs);
+    // What has not landed by now (Redis away) is left to lease expiry: another pool recovers it.
+    this.batcher.stop();
     await bounded(this.heartbeat.stop());
     await bounded(this.redis.zrem(this.deps.keys.pools, this.id).catch(() => undefined));
     this.state = "closed";

@@ -16,15 +16,13 @@ export class ScriptCommand extends Command {
     this.args = args;
   }
 
+  // Joined once, not appended to: a settle or a bulk schedule has thousands of arguments, and each
+  // `+=` left a rope node to be flattened again when the socket wrote it.
   override toWritable(): string {
     const args = this.args as (string | number)[];
-    let text = `*${args.length + 1}\r\n${this.head}`;
-    for (let i = this.headCount; i < args.length; i++) {
-      const value = args[i]!;
-      const arg = typeof value === "string" ? value : String(value);
-      text += `$${Buffer.byteLength(arg)}\r\n${arg}\r\n`;
-    }
-    return text;
+    const parts: string[] = [`*${args.length + 1}\r\n`, this.head];
+    for (let i = this.headCount; i < args.length; i++) parts.push(encodeArg(args[i]!));
+    return parts.join("");
   }
 
   /** The protocol text of the command name and these arguments, as toWritable writes them. */
@@ -33,4 +31,18 @@ export class ScriptCommand extends Command {
     for (const arg of args) text += `$${Buffer.byteLength(String(arg))}\r\n${arg}\r\n`;
     return text;
   }
+}
+
+// Small counts, type indexes and flags are most of a settle's arguments: encoded once.
+const SMALL_INTS = Array.from({ length: 1024 }, (_, n) => `$${String(n).length}\r\n${n}\r\n`);
+const EMPTY = "$0\r\n\r\n";
+
+function encodeArg(value: string | number): string {
+  if (typeof value === "number") {
+    if (value >= 0 && value < SMALL_INTS.length && Number.isInteger(value)) return SMALL_INTS[value]!;
+    const text = String(value);
+    return `$${text.length}\r\n${text}\r\n`;
+  }
+  if (value === "") return EMPTY;
+  return `$${Buffer.byteLength(value)}\r\n${value}\r\n`;
 }

@@ -105,6 +105,25 @@ describe("pools (albrow pool_test.go)", () => {
     expect(await jobs.running()).toBe(0);
   });
 
+  it("a 'finished' listener that throws is reported as a pool error; every job still ends finished, each once", async () => {
+    const { jobs, pool } = bundle<M>(types);
+    await jobs.scheduleBulk("task", Array.from({ length: 20 }, (_, n) => ({ n })));
+    const p = pool({ handlers: { task: () => undefined }, concurrency: 5 });
+    const errors: Error[] = [];
+    let told = 0;
+    p.on("error", (e) => errors.push(e));
+    p.on("finished", () => {
+      told++;
+      throw new Error("listener failed");
+    });
+    await p.start();
+    await waitUntil(async () => (await jobs.counts()).total.finished === 20);
+    await waitUntil(() => errors.length === 20);
+    expect(told).toBe(20);
+    expect(errors[0]!.message).toMatch(/a 'finished' listener threw: listener failed/);
+    expect(await jobs.running()).toBe(0);
+  });
+
   it("TestJobsAreNotExecutedUntilTime: jobs delayed 200 ms do not start before their run-at", async () => {
     const { jobs, pool } = bundle<M>(types);
     const scheduledAt = Date.now();
