@@ -95,7 +95,20 @@ function encodePayload(op: string, jobType: string, payload: unknown): string {
 
 /** Time-ordered and random: unique across machines, and a resent schedule call reuses the same id. */
 export function newJobId(): string {
-  return Date.now().toString(36) + randomId();
+  return timePart() + randomId();
+}
+
+// Number#toString(36) takes ~0.3 µs; the time part changes once a millisecond, however many ids are made in it.
+let lastMs = -1;
+let lastTimePart = "";
+
+function timePart(): string {
+  const now = Date.now();
+  if (now !== lastMs) {
+    lastMs = now;
+    lastTimePart = now.toString(36);
+  }
+  return lastTimePart;
 }
 
 // Random bytes are drawn from the CSPRNG in blocks and kept as text, 6 bytes (8 characters) per id:

@@ -23,14 +23,20 @@ export interface ScheduleResult {
   readonly handedTo?: string;
 }
 
-/** schedule.lua: writes all entries in one atomic call. */
+/** scheduleOne.lua for one entry (it may hand the job to an idle pool), else schedule.lua: all entries in one atomic call. */
 export async function schedule(runner: ScriptRunner, entries: readonly ScheduleEntry[]): Promise<ScheduleResult[]> {
+  if (entries.length === 1) return [await scheduleOne(runner, entries[0]!)];
   const types = typesOf(entries);
   const args: (string | number)[] = [entries.length];
   for (const e of entries) {
     args.push(e.id, types.indexOf(e.type) + 1, e.runAt ?? "", e.delayMs, e.priority, e.recordTail);
   }
   const flags = String(await runner.run("schedule", "redis.schedule", types, args));
-  if (flags[0] === "2") return [{ id: entries[0]!.id, created: true, handedTo: flags.slice(1) }];
   return entries.map((e, i) => ({ id: e.id, created: flags[i] === "1" }));
+}
+
+async function scheduleOne(runner: ScriptRunner, e: ScheduleEntry): Promise<ScheduleResult> {
+  const reply = String(await runner.run("scheduleOne", "redis.schedule", [e.type], [e.id, e.runAt ?? "", e.delayMs, e.priority, e.recordTail]));
+  if (reply[0] === "2") return { id: e.id, created: true, handedTo: reply.slice(1) };
+  return { id: e.id, created: reply === "1" };
 }

@@ -1,0 +1,82 @@
+#!lua
+-- Schedules one job: every awaited schedule call, and a bulk of one. Kept apart from schedule.lua
+-- (the batch) so that its commonest case, a due job onto a queue that already holds jobs (a busy
+-- system), is done before any helper is defined: Redis runs a script's whole top level on every
+-- call, and each helper an include defines is a closure made anew. This call's time is the
+-- caller's latency.
+-- @keys jobs types ready scheduled executing wake queue idle handoff
+--
+-- Input (after the key layout of includes/keys.lua; one job type):
+-- ARGV[ARG0]     id
+-- ARGV[ARG0+1]   run at, absolute ms, or '' to run after the delay
+-- ARGV[ARG0+2]   delay, ms after Redis's clock
+-- ARGV[ARG0+3]   priority
+-- ARGV[ARG0+4]   record tail, as schedule.lua takes it
+-- Output: '1' when created, '0' when that id already existed, or '2' followed by the pool's id when
+-- the job was handed to an idle pool (includes/handoff.lua): one due job onto a type whose queues
+-- are empty, while a pool waits idle for it, is leased to the pool here, as its claim would, and
+-- pushed to handoff:<T>.
+
+local time = redis.call("TIME")
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local id, tail = ARGV[ARG0], ARGV[ARG0 + 4]
+local runAt = tonumber(ARGV[ARG0 + 1]) or (now + tonumber(ARGV[ARG0 + 2]))
+local priority = tonumber(ARGV[ARG0 + 3])
+-- As includes/new-jobs.lua's newRecord writes it, spelled out: the helper is not made yet.
+local created = runAt == now and "" or '"c":' .. string.format("%.0f", now) .. ","
+local header = '"at":' .. string.format("%.0f", runAt) .. "," .. created
+if redis.call("HSETNX", JOBS, id, "{" .. header .. tail) == 0 then return "0" end
+local tk = typeKeys(1)
+-- A push onto a queue that already held jobs is all: no pool waits idle while jobs queue, and the
+-- push that filled the queue woke one and registered the type.
+if runAt <= now and priority == 0 and redis.call("RPUSH", tk.queue, id) > 1 then return "1" end
+
+-- @include record
+-- @include handoff
+-- @include new-jobs
+
+-- An idle pool of this type to hand a due job to, if the type's queues hold no other job (so none
+-- waiting there is overtaken) and the last job handed over has been popped (so at most one per type
+-- waits unstarted with its lease running): the pool whose wait ends first, most often the one that
+-- has waited longest. A pool whose wait has ended (or that died waiting) is handed nothing.
+local function idlePoolFor()
+  if redis.call("ZCARD", tk.ready) > 0 or redis.call("LLEN", tk.handoff) > 0 then return nil end
+  return redis.call("ZRANGEBYSCORE", tk.idle, now + 1, "+inf", "LIMIT", 0, 1)[1]
+end
+
+-- The job's first attempt, leased to the idle pool as claim.lua would lease it: its record, written
+-- queued (which kept the id unique), is written again leased. The pool stays registered: with room
+-- left it pops the next job handed over without claiming in between; its next claim withdraws it.
+local function handOff(pool)
+  local leaseMs, poolId = idleMemberParts(pool)
+  -- As a claim leases it (includes/record.lua, leasedPrefix), so its settle is as cheap.
+  local leased = isPlainText(poolId) and leasedPrefix("1", exact(now), poolId)
+    or '{"s":"executing","a":1,"st":' .. exact(now) .. ',"w":' .. cjson.encode(poolId) .. ','
+  local record = newRecord(now, runAt, tail, leased)
+  redis.call("HSET", JOBS, id, record)
+  redis.call("ZADD", tk.executing, now + leaseMs, id)
+  redis.call("RPUSH", tk.handoff, handoffEntry(id, record))
+  redis.call("SADD", TYPES, tk.name)
+  return "2" .. poolId
+end
+
+if runAt <= now and priority == 0 then
+  -- The push above found the queue empty.
+  local pool = idlePoolFor()
+  if pool then
+    redis.call("RPOP", tk.queue)
+    return handOff(pool)
+  end
+  queueRefilled(tk, TYPES)
+  return "1"
+end
+if runAt <= now then
+  local pool = redis.call("LLEN", tk.queue) == 0 and idlePoolFor()
+  if pool then return handOff(pool) end
+  redis.call("ZADD", tk.ready, readyScore({ at = runAt, pr = priority }), id)
+  wake(tk.wake)
+else
+  addScheduled(tk, id, runAt)
+end
+redis.call("SADD", TYPES, tk.name)
+return "1"
