@@ -35,8 +35,11 @@ export async function schedule(runner: ScriptRunner, entries: readonly ScheduleE
   return entries.map((e, i) => ({ id: e.id, created: flags[i] === "1" }));
 }
 
-async function scheduleOne(runner: ScriptRunner, e: ScheduleEntry): Promise<ScheduleResult> {
-  const reply = String(await runner.run("scheduleOne", "redis.schedule", [e.type], [e.id, e.runAt ?? "", e.delayMs, e.priority, e.recordTail]));
-  if (reply[0] === "2") return { id: e.id, created: true, handedTo: reply.slice(1) };
-  return { id: e.id, created: reply === "1" };
+/** scheduleOne.lua. Without async: each awaited layer is a promise and a tick more on every awaited schedule. */
+export function scheduleOne(runner: ScriptRunner, e: ScheduleEntry): Promise<ScheduleResult> {
+  return runner.run("scheduleOne", "redis.schedule", [e.type], [e.id, e.runAt ?? "", e.delayMs, e.priority, e.recordTail]).then((reply) => {
+    const text = String(reply);
+    if (text[0] === "2") return { id: e.id, created: true, handedTo: text.slice(1) };
+    return { id: e.id, created: text === "1" };
+  });
 }
