@@ -248,23 +248,32 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
     if (this.listenerCount("started") > 0) this.emit("started", snapshot());
     runAttempt({ id, record, payload, snapshot, jobType: this.deps.jobTypes[type]!, handler: this.deps.handlers[type]!, abort }).then(
       ({ settlement, error }) => {
-        this.ahead.record(performance.now() - startedAt);
-        this.tracker.handlerDone(ref);
-        this.slotFreed?.();
-        if (this.tracker.isAbandoned(ref)) return;
-        this.batcher.add(settlement, (outcome) => {
-          this.tracker.settled(ref);
-          this.emitOutcome(outcome, snapshot, error);
-        });
+        try {
+          this.ahead.record(performance.now() - startedAt);
+          this.tracker.handlerDone(ref);
+          this.slotFreed?.();
+          if (this.tracker.isAbandoned(ref)) return;
+          this.batcher.add(settlement, (outcome) => {
+            this.tracker.settled(ref);
+            this.emitOutcome(outcome, snapshot, error);
+          });
+        } catch (thrown) {
+          this.attemptLost(ref, thrown);
+        }
       },
-      (error: unknown) => {
-        // runAttempt turns every throw into a failed attempt; should it fail itself, the pool must
-        // not die of it. The attempt is let go unsettled: its lease expires and another attempt runs the job.
-        this.tracker.abandon(ref, error instanceof Error ? error : new Error(String(error)));
-        this.slotFreed?.();
-        this.report(new JobsError("JOB_STATE", "pool.run", `job ${id}: attempt ${ref.attempt} could not be settled: ${error instanceof Error ? error.message : String(error)}`, { cause: error }));
-      },
+      (thrown: unknown) => this.attemptLost(ref, thrown),
     );
+  }
+
+  /**
+   * runAttempt turns every throw into a failed attempt, and what follows it should not throw; if
+   * either does, the pool must not die of it. The attempt is let go unsettled: its lease expires and
+   * another attempt runs the job.
+   */
+  private attemptLost(ref: AttemptRef, thrown: unknown): void {
+    this.tracker.abandon(ref, thrown instanceof Error ? thrown : new Error(String(thrown)));
+    this.slotFreed?.();
+    this.report(new JobsError("JOB_STATE", "pool.run", `job ${ref.id}: attempt ${ref.attempt} could not be settled: ${thrown instanceof Error ? thrown.message : String(thrown)}`, { cause: thrown }));
   }
 
   /** A listener of the outcome that throws is reported; the attempt is settled already. */

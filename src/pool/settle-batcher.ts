@@ -1,3 +1,4 @@
+import { JobsError } from "../errors.js";
 import { settle, type Settlement, type SettleOutcome } from "../redis/scripts/settle.js";
 import type { ScriptRunner } from "../redis/script-runner.js";
 
@@ -32,6 +33,7 @@ export class SettleBatcher {
   constructor(
     private readonly runner: ScriptRunner,
     private readonly poolId: string,
+    /** A settle Redis refused (it is sent again), or a callback that threw (a JobsError). */
     private readonly onError: (error: unknown) => void,
     private readonly maxBatch = 500,
   ) {}
@@ -100,7 +102,7 @@ export class SettleBatcher {
     try {
       p.settled(outcome);
     } catch (error) {
-      this.onError(error);
+      this.onError(new JobsError("JOB_STATE", "pool.settle", `job ${p.settlement.id}: what follows its settle threw: ${error instanceof Error ? error.message : String(error)}`, { cause: error }));
     }
   }
 

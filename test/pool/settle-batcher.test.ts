@@ -89,7 +89,8 @@ describe("SettleBatcher", () => {
     });
     add("b");
     await batcher.drain();
-    expect(errors.map(String)).toEqual(["Error: listener failed"]);
+    expect(errors).toHaveLength(1);
+    expect((errors[0] as Error).message).toMatch(/job a: what follows its settle threw: listener failed/);
     expect(Object.fromEntries(outcomes)).toEqual({ b: ["finished"] });
   });
 });
