@@ -90,19 +90,22 @@ class RunningAttempt implements RunningJob<unknown> {
   readonly id: string;
   readonly type: string;
   readonly attempt: number;
+  // A private field, so a handler that logs or spreads its job sees only the fields above.
+  readonly #ctx: AttemptContext;
 
-  constructor(private readonly ctx: AttemptContext, readonly payload: unknown) {
+  constructor(ctx: AttemptContext, readonly payload: unknown) {
+    this.#ctx = ctx;
     this.id = ctx.id;
     this.type = ctx.record.header.t;
     this.attempt = ctx.record.header.a ?? 0;
   }
 
   get job(): JobSnapshot {
-    return this.ctx.snapshot();
+    return this.#ctx.snapshot();
   }
 
   get signal(): AbortSignal {
-    return this.ctx.abort.signal;
+    return this.#ctx.abort.signal;
   }
 }
 
