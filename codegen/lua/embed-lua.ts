@@ -69,8 +69,16 @@ function keyLayoutLua(layout: KeyLayout): string {
     "  typeKeysCache[i] = tk",
     "  return tk",
     "end",
+    "",
+    "-- The first job type's keys as plain locals, for a script's shortest path: typeKeys(1) builds a table.",
+    `local ${layout.perType.map((kind) => firstTypeKey(kind)).join(", ")} = ${layout.perType.map((_, k) => `KEYS[${layout.global.length + k + 1}]`).join(", ")}`,
     "-- end include @keys",
   ].join("\n");
+}
+
+/** The local holding the first job type's key of this kind (keyLayoutLua): QUEUE_1 for queue. */
+function firstTypeKey(kind: TypeKeyKind): string {
+  return `${kind.toUpperCase()}_1`;
 }
 
 /**
@@ -83,6 +91,7 @@ export function checkKeyUse(name: string, text: string, layout: KeyLayout): void
   }
   for (const kind of TYPE_KEY_KINDS) {
     if (new RegExp(`\\.${kind}\\b`).test(text) && !layout.perType.includes(kind)) throw new Error(`${name}.lua uses .${kind} but its @keys line does not name it`);
+    if (new RegExp(`\\b${firstTypeKey(kind)}\\b`).test(text) && !layout.perType.includes(kind)) throw new Error(`${name}.lua uses ${firstTypeKey(kind)} but its @keys line does not name ${kind}`);
   }
 }
 

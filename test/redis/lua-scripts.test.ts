@@ -113,6 +113,7 @@ describe("@keys: the keys a script is given", () => {
     expect(() => parseKeyLayout("x", "-- @keys jobs ready sideways")).toThrow("unknown key kind 'sideways'");
     expect(() => parseKeyLayout("x", "-- @keys ready\nredis.call('HGET', JOBS, 'a')")).toThrow("x.lua uses JOBS but its @keys line does not name jobs");
     expect(() => parseKeyLayout("x", "-- @keys jobs ready\nredis.call('ZCARD', tk.failed)")).toThrow("x.lua uses .failed but its @keys line does not name it");
+    expect(() => parseKeyLayout("x", "-- @keys jobs ready\nredis.call('LLEN', QUEUE_1)")).toThrow("x.lua uses QUEUE_1 but its @keys line does not name queue");
   });
 
   it("a key used undeclared inside an include the script keeps fails the build, naming it; one in a definition it leaves out does not", async () => {

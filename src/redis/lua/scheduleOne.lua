@@ -26,10 +26,10 @@ local priority = tonumber(ARGV[ARG0 + 3])
 local created = runAt == now and "" or '"c":' .. string.format("%.0f", now) .. ","
 local header = '"at":' .. string.format("%.0f", runAt) .. "," .. created
 if redis.call("HSETNX", JOBS, id, "{" .. header .. tail) == 0 then return "0" end
-local tk = typeKeys(1)
 -- A push onto a queue that already held jobs is all: no pool waits idle while jobs queue, and the
 -- push that filled the queue woke one and registered the type.
-if runAt <= now and priority == 0 and redis.call("RPUSH", tk.queue, id) > 1 then return "1" end
+if runAt <= now and priority == 0 and redis.call("RPUSH", QUEUE_1, id) > 1 then return "1" end
+local tk = typeKeys(1)
 
 -- @include record
 -- @include handoff
