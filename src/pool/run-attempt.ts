@@ -44,6 +44,15 @@ export interface AttemptResult {
  * Written with plain promises, not async functions: each async layer is a promise more per attempt.
  */
 export function runAttempt(ctx: AttemptContext): Promise<AttemptResult> {
+  // As an async function would: whatever throws here rejects the attempt, never its caller.
+  try {
+    return startAttempt(ctx);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+function startAttempt(ctx: AttemptContext): Promise<AttemptResult> {
   const { header } = ctx.record;
   const payload = checkedPayload(ctx);
   if (payload instanceof PayloadValidationError) {
