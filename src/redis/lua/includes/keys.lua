@@ -1,6 +1,7 @@
 -- Every key a script touches is passed to it, and all share the namespace's hash tag. A script is
 -- given only the keys its `-- @keys` line names (the build step turns that line into locals such as
--- JOBS and a typeKeys(i) just above this include; ScriptRunner passes the same from scriptKeys):
+-- JOBS, a typeKeys(i), and the first type's keys as plain locals named after their kind with the
+-- suffix _1, just above this include; ScriptRunner passes the same from scriptKeys):
 -- first the global ones it names, of
 --   jobs       hash  id -> record
 --   types      set of job type names that have ever been scheduled
