@@ -69,9 +69,13 @@ function keyLayoutLua(layout: KeyLayout): string {
     "  typeKeysCache[i] = tk",
     "  return tk",
     "end",
-    "",
-    "-- The first job type's keys as plain locals, for a script's shortest path: typeKeys(1) builds a table.",
-    `local ${layout.perType.map((kind) => firstTypeKey(kind)).join(", ")} = ${layout.perType.map((_, k) => `KEYS[${layout.global.length + k + 1}]`).join(", ")}`,
+    ...(layout.perType.length > 0
+      ? [
+          "",
+          "-- The first job type's keys as plain locals, for a script's shortest path: typeKeys(1) builds a table.",
+          `local ${layout.perType.map((kind) => firstTypeKey(kind)).join(", ")} = ${layout.perType.map((_, k) => `KEYS[${layout.global.length + k + 1}]`).join(", ")}`,
+        ]
+      : []),
     "-- end include @keys",
   ].join("\n");
 }

@@ -6,7 +6,7 @@ import { encodeRecurrence, firstRunAt, type Recurrence } from "../options/recurr
 import { createRedisClient, type RedisClient } from "../redis/connection.js";
 import { KeySpace } from "../redis/keys.js";
 import { ScriptRunner } from "../redis/script-runner.js";
-import { schedule, scheduleOne, type ScheduleEntry } from "../redis/scripts/schedule.js";
+import { schedule, type ScheduleEntry } from "../redis/scripts/schedule.js";
 import { Pool } from "../pool/pool.js";
 import type { Handler, Pool as PoolApi, PoolOptions } from "../pool/pool-api.js";
 import type { RetentionConfig } from "../pool/retention-sweeper.js";
@@ -47,9 +47,8 @@ class JobsRuntime<M> implements Jobs<M> {
 
   async schedule<K extends keyof M & string>(type: K, payload: M[K], options: ScheduleOptions = {}): Promise<Job<M[K]>> {
     const entry = scheduleEntry("schedule", this.jobType(type, "schedule"), payload, options, this.maxPayloadBytes());
-    // One job, awaited: straight to its script, with no batch bookkeeping between.
-    const { created, handedTo } = await scheduleOne(this.connect().runner, entry);
-    return new Job<M[K]>(this.ctx, created ? newSnapshot(entry, payload, handedTo) : ((await readSnapshot(this.ctx, entry.id, "schedule")) as JobSnapshot<M[K]>));
+    const [job] = await this.write([entry], [payload], "schedule");
+    return job!;
   }
 
   async scheduleBulk<K extends keyof M & string>(type: K, payloads: readonly M[K][], options: ScheduleOptions = {}): Promise<Job<M[K]>[]> {

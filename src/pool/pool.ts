@@ -76,7 +76,7 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
     for (const client of [this.redis, this.blocking]) client.on("error", () => undefined);
     this.runner = new ScriptRunner(this.redis, deps.keys);
     this.idle = new IdleWait(this.blocking, this.redis, deps.keys, this.types, this.config.leaseMs, this.id);
-    this.batcher = new SettleBatcher(this.runner, this.id, (error) => this.report(error instanceof JobsError ? error : toRedisError("pool.settle", error)));
+    this.batcher = new SettleBatcher(this.runner, this.id, (error) => this.report(toRedisError("pool.settle", error)));
     const report = (error: JobsError) => this.report(error);
     this.heartbeat = new Heartbeat(this.runner, this.config, this.tracker, report);
     this.reaper = new LeaseReaper(this.runner, this.config, this.types, (ids) => this.emit("recovered", ids), report);

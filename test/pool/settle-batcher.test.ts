@@ -24,6 +24,16 @@ function batcherOn(s: Scope) {
   return { batcher, errors, outcomes, add };
 }
 
+/** An executing job "j" whose settle was added while Redis refuses every settle, once it was refused `refusals` times. */
+async function refusedSettle(s: Scope, refusals: number) {
+  await seedExecuting(s, "alpha", "j");
+  const restore = await refuseSettles(s);
+  const batched = batcherOn(s);
+  batched.add("j");
+  await waitUntil(async () => batched.errors.length >= refusals, 5_000);
+  return { ...batched, restore };
+}
+
 /** Makes every settle fail (the jobs hash is moved away and a string put in its place) until `restore` is called. */
 async function refuseSettles(s: Scope): Promise<() => Promise<void>> {
   await s.redis.rename(s.key("jobs"), s.key("jobs-away"));
@@ -50,11 +60,7 @@ describe("SettleBatcher", () => {
 
   it("sends a settle Redis refused again until it lands, reporting each refusal, and tells the attempt once", async () => {
     const s = scope(redis());
-    await seedExecuting(s, "alpha", "j");
-    const restore = await refuseSettles(s);
-    const { batcher, errors, outcomes, add } = batcherOn(s);
-    add("j");
-    await waitUntil(async () => errors.length >= 2, 5_000);
+    const { batcher, errors, outcomes, restore } = await refusedSettle(s, 2);
     expect(outcomes.size).toBe(0);
     expect(String(errors[0])).toMatch(/WRONGTYPE/);
     await restore();
@@ -65,11 +71,7 @@ describe("SettleBatcher", () => {
 
   it("once stopped, tells what has not landed, and what is added later, stale", async () => {
     const s = scope(redis());
-    await seedExecuting(s, "alpha", "j");
-    const restore = await refuseSettles(s);
-    const { batcher, errors, outcomes, add } = batcherOn(s);
-    add("j");
-    await waitUntil(async () => errors.length >= 1, 5_000);
+    const { batcher, outcomes, add, restore } = await refusedSettle(s, 1);
     batcher.stop();
     add("later");
     await batcher.drain();

@@ -1,6 +1,6 @@
 #!lua
 -- Schedules a batch of new jobs in one round trip (one job: scheduleOne.lua).
--- @keys jobs types ready scheduled executing wake queue idle handoff
+-- @keys jobs types ready scheduled wake queue
 -- @include keys
 -- @include record
 -- @include new-jobs

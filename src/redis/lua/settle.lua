@@ -74,7 +74,7 @@ for j = 0, n - 1 do
     pushTo(unleased, tk.executing, id)
     pushTo(ended, tk.finished, now, id)
     records[#records + 1] = id
-    records[#records + 1] = '{"s":"finished","a":' .. attemptText .. ',"st":' .. startedText .. ',"ft":' .. nowText .. ',"w":"' .. poolId .. '",' .. string.sub(raw, rest)
+    records[#records + 1] = finishedPrefix(attemptText, startedText, nowText, poolId) .. string.sub(raw, rest)
     results[#results + 1] = "finished"
   elseif not raw then
     results[#results + 1] = "gone"

@@ -19,7 +19,7 @@ export interface ScheduleResult {
   readonly id: string;
   /** False when a job with this id already existed: nothing was written for it. */
   readonly created: boolean;
-  /** The idle pool the job was handed to, leased and executing, if it was (schedule.lua). */
+  /** The idle pool the job was handed to, leased and executing, if it was (scheduleOne.lua). */
   readonly handedTo?: string;
 }
 
@@ -36,7 +36,7 @@ export async function schedule(runner: ScriptRunner, entries: readonly ScheduleE
 }
 
 /** scheduleOne.lua. Without async: each awaited layer is a promise and a tick more on every awaited schedule. */
-export function scheduleOne(runner: ScriptRunner, e: ScheduleEntry): Promise<ScheduleResult> {
+function scheduleOne(runner: ScriptRunner, e: ScheduleEntry): Promise<ScheduleResult> {
   return runner.run("scheduleOne", "redis.schedule", [e.type], [e.id, e.runAt ?? "", e.delayMs, e.priority, e.recordTail]).then((reply) => {
     const text = String(reply);
     if (text[0] === "2") return { id: e.id, created: true, handedTo: text.slice(1) };

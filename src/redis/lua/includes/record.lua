@@ -79,6 +79,11 @@ local function leasedPrefix(attemptText, startedText, poolId)
   return '{"s":"executing","a":' .. attemptText .. ',"st":' .. startedText .. ',"w":"' .. poolId .. '",'
 end
 
+-- What a settle puts in place of leasedPrefix when the attempt ended well.
+local function finishedPrefix(attemptText, startedText, finishedText, poolId)
+  return '{"s":"finished","a":' .. attemptText .. ',"st":' .. startedText .. ',"ft":' .. finishedText .. ',"w":"' .. poolId .. '",'
+end
+
 -- A record that starts as leasedPrefix wrote it: attempt and started-at as text, and where the rest
 -- of the record starts.
 local LEASED_PREFIX = '^{"s":"executing","a":(%d+),"st":(%d+),"w":"[^"\\]*",'
