@@ -36,7 +36,7 @@ export async function schedule(runner: ScriptRunner, entries: readonly ScheduleE
 }
 
 /** scheduleOne.lua. Without async: each awaited layer is a promise and a tick more on every awaited schedule. */
-function scheduleOne(runner: ScriptRunner, e: ScheduleEntry): Promise<ScheduleResult> {
+export function scheduleOne(runner: ScriptRunner, e: ScheduleEntry): Promise<ScheduleResult> {
   return runner.run("scheduleOne", "redis.schedule", [e.type], [e.id, e.runAt ?? "", e.delayMs, e.priority, e.recordTail]).then((reply) => {
     const text = String(reply);
     if (text[0] === "2") return { id: e.id, created: true, handedTo: text.slice(1) };
