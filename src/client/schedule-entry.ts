@@ -21,7 +21,23 @@ export function scheduleEntry(
   maxPayloadBytes: number,
   recurrence?: RecurrenceFields,
 ): ScheduleEntry {
+  checkPayload(op, jobType, payload);
+  return checkedPayloadEntry(op, jobType, payload, options, maxPayloadBytes, recurrence);
+}
+
+export function checkPayload(op: string, jobType: JobType<unknown>, payload: unknown): void {
   if (!jobType.check(payload)) throw new PayloadValidationError(op, jobType.name, jobType.errors(payload));
+}
+
+/** scheduleEntry for a payload that passed checkPayload. */
+export function checkedPayloadEntry(
+  op: string,
+  jobType: JobType<unknown>,
+  payload: unknown,
+  options: ScheduleOptions,
+  maxPayloadBytes: number,
+  recurrence?: RecurrenceFields,
+): ScheduleEntry {
   const payloadJson = encodePayload(op, jobType.name, payload);
   // A UTF-16 code unit is at most 3 bytes of UTF-8: most payloads need no count.
   if (payloadJson.length * 3 > maxPayloadBytes) {
