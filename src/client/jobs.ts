@@ -14,7 +14,7 @@ import { Queries } from "../store/queries.js";
 import { decodeRecord, toSnapshot, type RecordHeader } from "../store/job-record.js";
 import { Job, readSnapshot, type JobContext } from "./job.js";
 import type { Jobs, JobsOptions } from "./jobs-api.js";
-import { checkedPayloadEntry, checkPayload, scheduleEntry } from "./schedule-entry.js";
+import { checkPayload, scheduleEntry } from "./schedule-entry.js";
 
 const DEFAULT_MAX_PAYLOAD_BYTES = 512 * 1024;
 
@@ -49,7 +49,9 @@ class JobsRuntime<M> implements Jobs<M> {
   // tick more on every awaited schedule, the call whose latency a producer waits on.
   schedule<K extends keyof M & string>(type: K, payload: M[K], options: ScheduleOptions = {}): Promise<Job<M[K]>> {
     try {
-      const entry = scheduleEntry("schedule", this.jobType(type, "schedule"), payload, options, this.maxPayloadBytes());
+      const jobType = this.jobType(type, "schedule");
+      checkPayload("schedule", jobType, payload);
+      const entry = scheduleEntry("schedule", jobType, payload, options, this.maxPayloadBytes());
       return this.writeOne(entry, payload, "schedule");
     } catch (error) {
       return Promise.reject(error);
@@ -62,14 +64,16 @@ class JobsRuntime<M> implements Jobs<M> {
     // Every payload is checked before any is encoded: a validator run over a batch stays in the CPU's
     // caches, and interleaved with the encoding it cost about twice as much (bench/RESULTS.md).
     for (const payload of payloads) checkPayload("scheduleBulk", jobType, payload);
-    const entries = payloads.map((payload) => checkedPayloadEntry("scheduleBulk", jobType, payload, options, this.maxPayloadBytes()));
+    const entries = payloads.map((payload) => scheduleEntry("scheduleBulk", jobType, payload, options, this.maxPayloadBytes()));
     return entries.length === 0 ? [] : this.write(entries, payloads, "scheduleBulk");
   }
 
   async scheduleRecurring<K extends keyof M & string>(type: K, payload: M[K], recurrence: Recurrence, options: ScheduleOptions = {}): Promise<Job<M[K]>> {
     const fields = encodeRecurrence(recurrence, "scheduleRecurring");
     const first = options.runAt === undefined && options.delay === undefined ? firstRunAt(fields, Date.now()) : undefined;
-    const entry = scheduleEntry("scheduleRecurring", this.jobType(type, "scheduleRecurring"), payload, first ? { ...options, runAt: first } : options, this.maxPayloadBytes(), fields);
+    const jobType = this.jobType(type, "scheduleRecurring");
+    checkPayload("scheduleRecurring", jobType, payload);
+    const entry = scheduleEntry("scheduleRecurring", jobType, payload, first ? { ...options, runAt: first } : options, this.maxPayloadBytes(), fields);
     return this.writeOne(entry, payload, "scheduleRecurring");
   }
 

@@ -12,25 +12,13 @@ export const PRIORITY_MIN = -1024;
 export const PRIORITY_MAX = 1023;
 const MAX_ID_LENGTH = 200;
 
-/** Everything a schedule call checks before anything is written: payload first, then each option. */
-export function scheduleEntry(
-  op: string,
-  jobType: JobType<unknown>,
-  payload: unknown,
-  options: ScheduleOptions,
-  maxPayloadBytes: number,
-  recurrence?: RecurrenceFields,
-): ScheduleEntry {
-  checkPayload(op, jobType, payload);
-  return checkedPayloadEntry(op, jobType, payload, options, maxPayloadBytes, recurrence);
-}
-
+/** Checked first, before any option: a payload that fails its schema is the error a caller sees. */
 export function checkPayload(op: string, jobType: JobType<unknown>, payload: unknown): void {
   if (!jobType.check(payload)) throw new PayloadValidationError(op, jobType.name, jobType.errors(payload));
 }
 
-/** scheduleEntry for a payload that passed checkPayload. */
-export function checkedPayloadEntry(
+/** What a schedule call writes, for a payload that passed checkPayload; each option is checked here. */
+export function scheduleEntry(
   op: string,
   jobType: JobType<unknown>,
   payload: unknown,
