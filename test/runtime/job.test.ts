@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { JobNotFoundError, type JobSnapshot } from "typed-jobs";
 import { anyPayload, jobType, useRedis } from "../support/setup.js";
+import { decodeRecord, toSnapshot } from "../../src/store/job-record.js";
 import { expectGone, expectJobState, headerOf, jobsKey, keyOf, readyScore, setsHolding, useRedisClient, waitForStatus } from "../support/redis-state.js";
 
 // albrow job_test.go, adapted: jobs are created by schedule (there is no "saved" status), read back
@@ -71,6 +72,18 @@ describe("job records (albrow job_test.go)", () => {
     expect((missing as JobNotFoundError).id).toBe("foobar");
     expect((missing as JobNotFoundError).message).toContain("foobar");
     expect((missing as JobNotFoundError).code).toBe("JOB_NOT_FOUND");
+  });
+
+  it("a handle has every field of a job snapshot as its own, as scheduled, found and refreshed", async () => {
+    const { jobs, namespace } = bundle<M>(types);
+    const job = await jobs.schedule("task", { n: 5 });
+    const raw = await redis().hget(jobsKey(namespace), job.id);
+    // toEqual counts a missing field as equal to one that is undefined: the field names are compared.
+    const fields = Object.keys(toSnapshot(job.id, decodeRecord(job.id, raw!, "test"))).sort();
+    expect(fields).toContain("finishedAt");
+    expect(Object.keys(job).sort()).toEqual(fields);
+    expect(Object.keys(await jobs.findJob(job.id)).sort()).toEqual(fields);
+    expect(Object.keys(await job.refresh()).sort()).toEqual(fields);
   });
 
   it("TestJobRefresh: refresh() on an old handle shows a change made through another handle", async () => {
