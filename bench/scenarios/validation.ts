@@ -2,6 +2,7 @@ import { createJobs, type JobType } from "../../src/index.js";
 import { payload, type Payload } from "../adapters/adapter.js";
 import { welcomeType } from "../adapters/typed-jobs.js";
 import { percentile } from "../stats.js";
+import { alternate } from "./alternate.js";
 import { perSecond, type Metric, type Scenario } from "./scenario.js";
 
 const BLOCK = 250;
@@ -9,24 +10,6 @@ const BULK = 1000;
 const CHECKS = 1_000_000;
 // A difference of a few per cent needs many pairs to stand out of the noise; this scenario is short.
 const PAIRS_PER_JOB_SIZE = 3;
-
-/**
- * Times `block` under each variant in turn, alternating which goes first, so drift and load hit both
- * alike. Returns each variant's time per block, in block order.
- */
-async function alternate(variants: readonly (() => void)[], blocks: number, block: (b: number) => Promise<void>): Promise<number[][]> {
-  const ms = variants.map(() => [] as number[]);
-  for (let b = 0; b < blocks; b++) {
-    for (let k = 0; k < variants.length; k++) {
-      const v = (k + b) % variants.length;
-      variants[v]!();
-      const t0 = performance.now();
-      await block(b);
-      ms[v]!.push(performance.now() - t0);
-    }
-  }
-  return ms;
-}
 
 /**
  * The overhead of the first variant over the second: the median of the per-block time ratios. A
@@ -76,16 +59,22 @@ export const validation: Scenario = {
     let checking = true;
     const switchable: JobType<Payload> = { ...typeBox, check: (v: unknown): v is Payload => !checking || typeBox.check(v) };
     const jobs = createJobs<{ welcome: Payload }>({ welcome: switchable }, { redis: redis.url, namespace: queue });
-    const variants = [() => (checking = true), () => (checking = false)];
-    await alternate(variants, 2, async () => void (await jobs.schedule("welcome", payload(-1))));
+    const withAndWithout = (block: (b: number) => Promise<void>) => [true, false].map((check) => (b: number) => ((checking = check), block(b)));
+    await alternate(withAndWithout(async () => void (await jobs.schedule("welcome", payload(-1)))), 2);
     const oneBlocks = Math.ceil((PAIRS_PER_JOB_SIZE * sizes.scheduleOne) / BLOCK);
-    const one = await alternate(variants, oneBlocks, async (b) => {
-      for (let i = 0; i < BLOCK; i++) await jobs.schedule("welcome", payload(b * BLOCK + i));
-    });
+    const one = await alternate(
+      withAndWithout(async (b) => {
+        for (let i = 0; i < BLOCK; i++) await jobs.schedule("welcome", payload(b * BLOCK + i));
+      }),
+      oneBlocks,
+    );
     const bulkBlocks = Math.ceil((PAIRS_PER_JOB_SIZE * sizes.scheduleBulk) / BULK);
-    const bulk = await alternate(variants, bulkBlocks, async (b) => {
-      await jobs.scheduleBulk("welcome", Array.from({ length: BULK }, (_, i) => payload(1e6 + b * BULK + i)));
-    });
+    const bulk = await alternate(
+      withAndWithout(async (b) => {
+        await jobs.scheduleBulk("welcome", Array.from({ length: BULK }, (_, i) => payload(1e6 + b * BULK + i)));
+      }),
+      bulkBlocks,
+    );
     await jobs.close();
     const checkNs = checkCostNs(typeBox.check);
     const rate = (ms: number, n: number) => perSecond(n, ms);
