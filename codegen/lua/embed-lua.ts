@@ -14,6 +14,7 @@ import { shakeIncludes } from "./shake-includes.js";
 
 const INCLUDE = /^--\s*@include\s+([A-Za-z0-9_-]+)\s*$/;
 const KEYS_LINE = /^--\s*@keys\s+(.*)$/m;
+const TYPE_KEYS_LINE = /^--\s*@type-keys\s*$/m;
 
 export interface KeyLayout {
   readonly global: readonly GlobalKeyKind[];
@@ -45,20 +46,30 @@ export function parseKeyLayout(name: string, source: string): KeyLayout {
 }
 
 /**
- * The @keys line as Lua: locals for the global keys, and typeKeys(i) for job type i's. Generated per
- * script, so a call builds no layout tables: only what the script reads (shakeIncludes drops the
- * rest, as it does an include's).
+ * The @keys line as Lua: locals for the global keys, the first job type's keys, and typeKeys(i) for
+ * job type i's. Generated per script, so a call builds no layout tables: only what the script reads
+ * (shakeIncludes drops the rest, as it does an include's, so each first-type key has a line of its
+ * own). typeKeys goes where the script's `-- @type-keys` line is, if it has one: below a shortest path
+ * that needs none, the helper and its cache are not made on that path (Redis runs a script's whole
+ * top level on every call).
  */
-function keyLayoutLua(layout: KeyLayout): string {
+function keyLayoutLua(layout: KeyLayout): { readonly keys: string; readonly typeKeys: string } {
   const globals = layout.global.map((kind, k) => [kind.toUpperCase(), `KEYS[${k + 1}]`]);
   const perType = layout.perType.map((kind, k) => `${kind} = KEYS[base + ${k + 1}]`);
-  return [
+  const keys = [
     "-- begin include @keys",
     "-- The @keys line, expanded by the build step: KEYS holds these, then each job type's.",
     ...(globals.length > 0 ? [`local ${globals.map(([name]) => name).join(", ")} = ${globals.map(([, key]) => key).join(", ")}`] : []),
     "local TYPE_COUNT = tonumber(ARGV[1])",
     "local ARG0 = TYPE_COUNT + 2",
-    "",
+    ...(layout.perType.length > 0
+      ? ["", "-- The first job type's keys as plain locals, for a script's shortest path: typeKeys(1) builds a table.", ""]
+      : []),
+    ...layout.perType.map((kind, k) => `local ${firstTypeKey(kind)} = KEYS[${layout.global.length + k + 1}]`),
+    "-- end include @keys",
+  ];
+  const typeKeys = [
+    "-- begin include @type-keys",
     "-- Job type i's name and keys, made once per type and call: the per-job loops ask for them per job.",
     "local typeKeysCache = {}",
     "local function typeKeys(i)",
@@ -69,15 +80,18 @@ function keyLayoutLua(layout: KeyLayout): string {
     "  typeKeysCache[i] = tk",
     "  return tk",
     "end",
-    ...(layout.perType.length > 0
-      ? [
-          "",
-          "-- The first job type's keys as plain locals, for a script's shortest path: typeKeys(1) builds a table.",
-          `local ${layout.perType.map((kind) => firstTypeKey(kind)).join(", ")} = ${layout.perType.map((_, k) => `KEYS[${layout.global.length + k + 1}]`).join(", ")}`,
-        ]
-      : []),
-    "-- end include @keys",
-  ].join("\n");
+    "-- end include @type-keys",
+  ];
+  return { keys: keys.join("\n"), typeKeys: typeKeys.join("\n") };
+}
+
+/** The script with its @keys line expanded, and typeKeys at its `-- @type-keys` line or after the keys. */
+function withKeyLayout(name: string, source: string, layout: KeyLayout): string {
+  const { keys, typeKeys } = keyLayoutLua(layout);
+  const marker = TYPE_KEYS_LINE.exec(source);
+  if (!marker) return source.replace(KEYS_LINE, `${keys}\n\n${typeKeys}`);
+  if (/\btypeKeys\b/.test(source.slice(0, marker.index))) throw new Error(`${name}.lua uses typeKeys above its -- @type-keys line`);
+  return source.replace(KEYS_LINE, keys).replace(TYPE_KEYS_LINE, typeKeys);
 }
 
 /** The local holding the first job type's key of this kind (keyLayoutLua): QUEUE_1 for queue. */
@@ -126,7 +140,7 @@ export function renderLuaModule(luaDir: string): string {
       const name = basename(file, ".lua");
       const source = readFileSync(join(luaDir, file), "utf8");
       const layout = parseKeyLayout(name, source);
-      const lua = shakeIncludes(expandIncludes(source.replace(KEYS_LINE, keyLayoutLua(layout)), readInclude, [name]));
+      const lua = shakeIncludes(expandIncludes(withKeyLayout(name, source, layout), readInclude, [name]));
       // The includes' kept code counts too: no check is left for when the script runs.
       checkKeyUse(name, lua, layout);
       return { name, lua, layout };

@@ -131,6 +131,25 @@ describe("@keys: the keys a script is given", () => {
   });
 });
 
+describe("@type-keys: where typeKeys is made", () => {
+  it("is at the script's @type-keys line, below a path that needs no per-type table; above it, typeKeys fails the build", async () => {
+    await withLuaDir(async (dir, write) => {
+      const lua = () => JSON.parse(/x: (".*"),\n/.exec(renderLuaModule(dir))![1]!) as string;
+      write("x.lua", "-- @keys jobs ready queue\nif ARGV[ARG0] == 'short' then return QUEUE_1 end\n-- @type-keys\nreturn typeKeys(1).ready\n");
+      const text = lua();
+      expect(text.indexOf("local typeKeysCache")).toBeGreaterThan(text.indexOf("return QUEUE_1"));
+      // Only the first-type keys the script reads are made.
+      expect(text).toContain("local QUEUE_1 = KEYS[3]");
+      expect(text).not.toContain("READY_1");
+      expect(await redis().eval(text, 3, "jobs", "ready:T", "queue:T", 1, "T", "short")).toBe("queue:T");
+      expect(await redis().eval(text, 3, "jobs", "ready:T", "queue:T", 1, "T", "long")).toBe("ready:T");
+
+      write("x.lua", "-- @keys jobs ready\nlocal tk = typeKeys(1)\n-- @type-keys\nreturn tk.ready\n");
+      expect(() => renderLuaModule(dir)).toThrow("x.lua uses typeKeys above its -- @type-keys line");
+    });
+  });
+});
+
 describe("shakeIncludes: only the include definitions a script uses", () => {
   const include = (body: string) => `-- begin include lib\n${body}\n-- end include lib`;
   const libLines = [

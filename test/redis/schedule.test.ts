@@ -48,6 +48,26 @@ describe("schedule.lua", () => {
     expect(state.zsets!["scheduled:alpha"]!.later).toBe(later.header.at);
   });
 
+  it("a job due now, scheduled alone, takes Redis's clock to the millisecond as its run-at, in any millisecond of a second", async () => {
+    // scheduleOne.lua writes this run-at from TIME's text, whose microseconds have no leading zeros:
+    // each number of digits the millisecond has is seen, between two readings of the same clock.
+    const s = scope(redis());
+    const redisMs = async () => {
+      const [seconds, micros] = await redis().time();
+      return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+    };
+    const digits = new Set<number>();
+    for (let i = 0; digits.size < 3; i++) {
+      const lo = await redisMs();
+      await schedule(s.runner, [entry("alpha", `j${i}`)]);
+      const hi = await redisMs();
+      const header = JSON.parse((await redis().hget(s.key("jobs"), `j${i}`))!.split("\n")[0]!) as Record<string, unknown>;
+      expect(header).toEqual({ at: within(lo, hi), t: "alpha", h: "test-alpha" });
+      digits.add(String((header.at as number) % 1000).length);
+      expect(i, "calls before the milliseconds 0-9, 10-99 and 100-999 all came round").toBeLessThan(100_000);
+    }
+  });
+
   it("a batch of several types writes every job in one call, each in its own type's sets", async () => {
     const s = scope(redis());
     const { result: reply, lo, hi } = await timed(() => schedule(s.runner, [entry("alpha", "a1", { runAt: T0 }), entry("beta", "b1", { runAt: T0 + 5, priority: -3 }), entry("alpha", "a2", { runAt: FUTURE })]));

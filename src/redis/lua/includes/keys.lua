@@ -1,7 +1,8 @@
 -- Every key a script touches is passed to it, and all share the namespace's hash tag. A script is
 -- given only the keys its `-- @keys` line names (the build step turns that line into locals such as
--- JOBS, a typeKeys(i), and the first type's keys as plain locals named after their kind with the
--- suffix _1, just above this include; ScriptRunner passes the same from scriptKeys):
+-- JOBS and the first type's keys as plain locals named after their kind with the suffix _1, and
+-- makes typeKeys(i) there too, or at the script's `-- @type-keys` line if it has one; ScriptRunner
+-- passes the same keys from scriptKeys):
 -- first the global ones it names, of
 --   jobs       hash  id -> record
 --   types      set of job type names that have ever been scheduled
