@@ -68,6 +68,25 @@ describe("schedule.lua", () => {
     }
   });
 
+  it("one job alone with a timing argument: a delay goes to the schedule, a past run-at to the queue list, a priority to the ready zset", async () => {
+    // scheduleOne.lua is sent the run-at, delay and priority only when one of them is not the default.
+    const s = scope(redis());
+    const delayed = await timed(() => schedule(s.runner, [entry("alpha", "delayed", { delayMs: 60_000 })]));
+    await schedule(s.runner, [entry("alpha", "past", { runAt: T0 })]);
+    const urgent = await timed(() => schedule(s.runner, [entry("alpha", "urgent", { priority: 5 })]));
+    const at = within(delayed.lo + 60_000, delayed.hi + 60_000);
+    expect(await readState(s)).toEqual({
+      jobs: {
+        delayed: queued("alpha", at, { c: delayed.now }),
+        past: queued("alpha", T0, { c: expect.any(Number) }),
+        urgent: queued("alpha", urgent.now, { pr: 5 }),
+      },
+      zsets: { "scheduled:alpha": { delayed: at }, "ready:alpha": { urgent: expect.any(Number) } },
+      lists: { "queue:alpha": ["past"], "wake:alpha": ["1"] },
+      sets: { types: ["alpha"] },
+    });
+  });
+
   it("a batch of several types writes every job in one call, each in its own type's sets", async () => {
     const s = scope(redis());
     const { result: reply, lo, hi } = await timed(() => schedule(s.runner, [entry("alpha", "a1", { runAt: T0 }), entry("beta", "b1", { runAt: T0 + 5, priority: -3 }), entry("alpha", "a2", { runAt: FUTURE })]));

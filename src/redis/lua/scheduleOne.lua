@@ -8,33 +8,37 @@
 --
 -- Input (after the key layout of includes/keys.lua; one job type):
 -- ARGV[ARG0]     id
--- ARGV[ARG0+1]   run at, absolute ms, or '' to run after the delay
--- ARGV[ARG0+2]   delay, ms after Redis's clock
--- ARGV[ARG0+3]   priority
--- ARGV[ARG0+4]   record tail, as schedule.lua takes it
+-- ARGV[ARG0+1]   record tail, as schedule.lua takes it
+-- ARGV[ARG0+2]   run at, absolute ms, or '' to run after the delay
+-- ARGV[ARG0+3]   delay, ms after Redis's clock
+-- ARGV[ARG0+4]   priority
+-- The last three are left out for a job due now at priority 0 (no run-at, no delay).
 -- Output: '1' when created, '0' when that id already existed, or '2' followed by the pool's id when
 -- the job was handed to an idle pool (includes/handoff.lua): one due job onto a type whose queues
 -- are empty, while a pool waits idle for it, is leased to the pool here, as its claim would, and
 -- pushed to handoff:<T>.
 
 local time = redis.call("TIME")
-local id, tail = ARGV[ARG0], ARGV[ARG0 + 4]
--- Due now at priority 0 (no run-at, no delay), the commonest call, is told by its arguments' text,
--- and its run-at is written from TIME's text: tonumber and string.format go through the C library's
--- strtod and printf, a seventh of this call's instructions (callgrind). A push onto a queue that
--- already held jobs is all: no pool waits idle while jobs queue, and the push that filled the queue
--- woke one and registered the type.
-local dueNowPlain = ARGV[ARG0 + 1] == "" and ARGV[ARG0 + 2] == "0" and ARGV[ARG0 + 3] == "0"
+local id, tail = ARGV[ARG0], ARGV[ARG0 + 1]
+-- A job due now at priority 0 is the commonest call: it comes without the three timing arguments
+-- (each argument costs Redis about a thousand instructions to read), and its run-at is written from
+-- TIME's text, as tonumber and string.format go through the C library's strtod and printf (together
+-- a sixth of this call's instructions: callgrind). A push onto a queue that already held jobs is
+-- all: no pool waits idle while jobs queue, and the push that filled the queue woke one and
+-- registered the type.
+local dueNowPlain = #ARGV == ARG0 + 1
 if dueNowPlain then
+  -- TIME's microseconds have no leading zeros.
   local micros = time[2]
-  local nowText = time[1] .. string.sub(string.rep("0", 6 - #micros) .. micros, 1, 3)
-  if redis.call("HSETNX", JOBS, id, '{"at":' .. nowText .. "," .. tail) == 0 then return "0" end
+  local millis = #micros == 6 and string.sub(micros, 1, 3) or string.sub(string.rep("0", 6 - #micros) .. micros, 1, 3)
+  if redis.call("HSETNX", JOBS, id, '{"at":' .. time[1] .. millis .. "," .. tail) == 0 then return "0" end
   if redis.call("RPUSH", QUEUE_1, id) > 1 then return "1" end
 end
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-local runAt = tonumber(ARGV[ARG0 + 1]) or (now + tonumber(ARGV[ARG0 + 2]))
-local priority = tonumber(ARGV[ARG0 + 3])
+local runAt, priority = now, 0
 if not dueNowPlain then
+  runAt = tonumber(ARGV[ARG0 + 2]) or (now + tonumber(ARGV[ARG0 + 3]))
+  priority = tonumber(ARGV[ARG0 + 4])
   -- As includes/new-jobs.lua's newRecord writes it, spelled out: the helper is not made yet.
   local created = runAt == now and "" or '"c":' .. string.format("%.0f", now) .. ","
   if redis.call("HSETNX", JOBS, id, '{"at":' .. string.format("%.0f", runAt) .. "," .. created .. tail) == 0 then return "0" end

@@ -37,7 +37,9 @@ export async function schedule(runner: ScriptRunner, entries: readonly ScheduleE
 
 /** scheduleOne.lua. Without async: each awaited layer is a promise and a tick more on every awaited schedule. */
 export function scheduleOne(runner: ScriptRunner, e: ScheduleEntry): Promise<ScheduleResult> {
-  return runner.run("scheduleOne", "redis.schedule", [e.type], [e.id, e.runAt ?? "", e.delayMs, e.priority, e.recordTail]).then((reply) => {
+  // A job due now at priority 0 goes without its timing arguments: each costs Redis time to read.
+  const args = e.runAt === undefined && e.delayMs === 0 && e.priority === 0 ? [e.id, e.recordTail] : [e.id, e.recordTail, e.runAt ?? "", e.delayMs, e.priority];
+  return runner.run("scheduleOne", "redis.schedule", [e.type], args).then((reply) => {
     const text = String(reply);
     if (text[0] === "2") return { id: e.id, created: true, handedTo: text.slice(1) };
     return { id: e.id, created: text === "1" };
