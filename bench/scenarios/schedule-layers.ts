@@ -26,12 +26,13 @@ export const scheduleLayers: Scenario = {
     const welcome = welcomeType(true);
     const redisClient = createRedisClient(redis.url);
     const runner = new ScriptRunner(redisClient, new KeySpace("tj:", `${queue}-script`));
-    // The record tail the runtime would send for this type: taken from one entry, so only the payload varies.
+    // The arguments the runtime sends for a job due now at priority 0 (scheduleOne in scripts/schedule.ts):
+    // the id and the record tail, taken from one entry so that only the payload varies.
     const tailPrefix = scheduleEntry("schedule", welcome, payload(0), {}, MAX_PAYLOAD_BYTES).recordTail.split("\n")[0] + "\n";
     const jobs = createJobs<{ welcome: Payload }>({ welcome }, { redis: redis.url, namespace: queue });
     const bee = await beeQueue.producer(redis.url, `${queue}-bee`);
     const layers: [string, (p: Payload) => Promise<unknown>][] = [
-      ["scheduleOne.lua through ScriptRunner and ioredis", (p) => runner.run("scheduleOne", "redis.schedule", ["welcome"], [newJobId(), "", 0, 0, tailPrefix + JSON.stringify(p)])],
+      ["scheduleOne.lua through ScriptRunner and ioredis", (p) => runner.run("scheduleOne", "redis.schedule", ["welcome"], [newJobId(), tailPrefix + JSON.stringify(p)])],
       [
         "+ payload check and entry",
         (p) => {
