@@ -48,12 +48,12 @@ export function parseKeyLayout(name: string, source: string): KeyLayout {
 /**
  * The @keys line as Lua: locals for the global keys, the first job type's keys, and typeKeys(i) for
  * job type i's. Generated per script, so a call builds no layout tables: only what the script reads
- * (shakeIncludes drops the rest, as it does an include's, so each first-type key has a line of its
- * own). typeKeys goes where the script's `-- @type-keys` line is, if it has one: below a shortest path
+ * (shakeIncludes drops the rest, as it does an include's; a first-type key is made only if the
+ * script's text names it). typeKeys goes where the script's `-- @type-keys` line is, if it has one: below a shortest path
  * that needs none, the helper and its cache are not made on that path (Redis runs a script's whole
  * top level on every call).
  */
-function keyLayoutLua(layout: KeyLayout): { readonly keys: string; readonly typeKeys: string } {
+function keyLayoutLua(layout: KeyLayout, firstTypeKeysUsed: readonly TypeKeyKind[]): { readonly keys: string; readonly typeKeys: string } {
   const globals = layout.global.map((kind, k) => [kind.toUpperCase(), `KEYS[${k + 1}]`]);
   const perType = layout.perType.map((kind, k) => `${kind} = KEYS[base + ${k + 1}]`);
   const keys = [
@@ -62,10 +62,8 @@ function keyLayoutLua(layout: KeyLayout): { readonly keys: string; readonly type
     ...(globals.length > 0 ? [`local ${globals.map(([name]) => name).join(", ")} = ${globals.map(([, key]) => key).join(", ")}`] : []),
     "local TYPE_COUNT = tonumber(ARGV[1])",
     "local ARG0 = TYPE_COUNT + 2",
-    ...(layout.perType.length > 0
-      ? ["", "-- The first job type's keys as plain locals, for a script's shortest path: typeKeys(1) builds a table.", ""]
-      : []),
-    ...layout.perType.map((kind, k) => `local ${firstTypeKey(kind)} = KEYS[${layout.global.length + k + 1}]`),
+    ...(firstTypeKeysUsed.length > 0 ? ["", "-- The first job type's keys as plain locals, for a script's shortest path: typeKeys(1) builds a table."] : []),
+    ...firstTypeKeysUsed.map((kind) => `local ${firstTypeKey(kind)} = KEYS[${layout.global.length + layout.perType.indexOf(kind) + 1}]`),
     "-- end include @keys",
   ];
   const typeKeys = [
@@ -87,7 +85,9 @@ function keyLayoutLua(layout: KeyLayout): { readonly keys: string; readonly type
 
 /** The script with its @keys line expanded, and typeKeys at its `-- @type-keys` line or after the keys. */
 function withKeyLayout(name: string, source: string, layout: KeyLayout): string {
-  const { keys, typeKeys } = keyLayoutLua(layout);
+  // The script's own text names them (checkKeyUse keeps includes from doing so).
+  const firstTypeKeysUsed = layout.perType.filter((kind) => new RegExp(`\\b${firstTypeKey(kind)}\\b`).test(source));
+  const { keys, typeKeys } = keyLayoutLua(layout, firstTypeKeysUsed);
   const marker = TYPE_KEYS_LINE.exec(source);
   if (!marker) return source.replace(KEYS_LINE, `${keys}\n\n${typeKeys}`);
   if (/\btypeKeys\b/.test(source.slice(0, marker.index))) throw new Error(`${name}.lua uses typeKeys above its -- @type-keys line`);
