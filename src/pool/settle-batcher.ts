@@ -24,7 +24,8 @@ const RETRY_MAX_MS = 2000;
  */
 export class SettleBatcher {
   private pending: Pending[] = [];
-  private readonly inFlight = new Set<Promise<void>>();
+  /** Settle calls sent and not yet answered. */
+  private inFlight = 0;
   private failures = 0;
   private retryTimer: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -67,18 +68,19 @@ export class SettleBatcher {
   private flush(): void {
     while (this.pending.length > 0 && !this.stopped) {
       const batch = this.pending.splice(0, this.maxBatch);
-      const sent = settle(this.runner, this.poolId, batch.map((p) => p.settlement)).then(
-        (outcomes) => {
-          this.failures = 0;
-          for (let i = 0; i < batch.length; i++) this.tell(batch[i]!, outcomes[i] ?? "stale");
-        },
-        (error: unknown) => this.retryLater(batch, error),
-      );
-      this.inFlight.add(sent);
-      void sent.finally(() => {
-        this.inFlight.delete(sent);
-        this.notifyIfIdle();
-      });
+      this.inFlight++;
+      void settle(this.runner, this.poolId, batch.map((p) => p.settlement))
+        .then(
+          (outcomes) => {
+            this.failures = 0;
+            for (let i = 0; i < batch.length; i++) this.tell(batch[i]!, outcomes[i] ?? "stale");
+          },
+          (error: unknown) => this.retryLater(batch, error),
+        )
+        .finally(() => {
+          this.inFlight--;
+          this.notifyIfIdle();
+        });
     }
   }
 
@@ -107,7 +109,7 @@ export class SettleBatcher {
   }
 
   private isIdle(): boolean {
-    return this.pending.length === 0 && this.inFlight.size === 0;
+    return this.pending.length === 0 && this.inFlight === 0;
   }
 
   private notifyIfIdle(): void {

@@ -27,9 +27,7 @@ export class ScriptCommand extends Command {
 
   /** The protocol text of the command name and these arguments, as toWritable writes them. */
   static encodeHead(args: readonly (string | number)[]): string {
-    let text = "$7\r\nevalsha\r\n";
-    for (const arg of args) text += `$${Buffer.byteLength(String(arg))}\r\n${arg}\r\n`;
-    return text;
+    return "$7\r\nevalsha\r\n" + args.map(encodeArg).join("");
   }
 }
 

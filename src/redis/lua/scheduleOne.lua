@@ -39,10 +39,6 @@ local runAt, priority = now, 0
 if not dueNowPlain then
   runAt = tonumber(ARGV[ARG0 + 2]) or (now + tonumber(ARGV[ARG0 + 3]))
   priority = tonumber(ARGV[ARG0 + 4])
-  -- As includes/new-jobs.lua's newRecord writes it, spelled out: the helper is not made yet.
-  local created = runAt == now and "" or '"c":' .. string.format("%.0f", now) .. ","
-  if redis.call("HSETNX", JOBS, id, '{"at":' .. string.format("%.0f", runAt) .. "," .. created .. tail) == 0 then return "0" end
-  if runAt <= now and priority == 0 and redis.call("RPUSH", QUEUE_1, id) > 1 then return "1" end
 end
 
 -- @type-keys
@@ -51,6 +47,11 @@ local tk = typeKeys(1)
 -- @include record
 -- @include handoff
 -- @include new-jobs
+
+if not dueNowPlain then
+  if redis.call("HSETNX", JOBS, id, newRecord(now, runAt, tail)) == 0 then return "0" end
+  if runAt <= now and priority == 0 and redis.call("RPUSH", tk.queue, id) > 1 then return "1" end
+end
 
 -- An idle pool of this type to hand a due job to, if the type's queues hold no other job (so none
 -- waiting there is overtaken) and the last job handed over has been popped (so at most one per type
