@@ -6,7 +6,7 @@ import { checkPayload, newJobId, scheduleEntry } from "../../src/client/schedule
 import { createRedisClient } from "../../src/redis/connection.js";
 import { KeySpace } from "../../src/redis/keys.js";
 import { ScriptRunner } from "../../src/redis/script-runner.js";
-import { scheduleOne } from "../../src/redis/scripts/schedule.js";
+import { scheduleOne, type QueueLengths } from "../../src/redis/scripts/schedule.js";
 import { median } from "../stats.js";
 import { alternate } from "./alternate.js";
 import type { Metric, Scenario } from "./scenario.js";
@@ -26,23 +26,27 @@ export const scheduleLayers: Scenario = {
     const welcome = welcomeType(true);
     const redisClient = createRedisClient(redis.url);
     const runner = new ScriptRunner(redisClient, new KeySpace("tj:", `${queue}-script`));
-    // The arguments the runtime sends for a job due now at priority 0 (scheduleOne in scripts/schedule.ts):
-    // the id and the record tail, taken from one entry so that only the payload varies.
+    // What the runtime sends for a job due now at priority 0 onto a queue that holds many jobs
+    // (scheduleOne in scripts/schedule.ts): the id and the record tail, taken from one entry so that
+    // only the payload varies.
     const tailPrefix = scheduleEntry("schedule", welcome, payload(0), {}, MAX_PAYLOAD_BYTES).recordTail.split("\n")[0] + "\n";
+    const queueLengths: QueueLengths = new Map();
     const jobs = createJobs<{ welcome: Payload }>({ welcome }, { redis: redis.url, namespace: queue });
     const bee = await beeQueue.producer(redis.url, `${queue}-bee`);
     const layers: [string, (p: Payload) => Promise<unknown>][] = [
-      ["scheduleOne.lua through ScriptRunner and ioredis", (p) => runner.run("scheduleOne", "redis.schedule", ["welcome"], [newJobId(), tailPrefix + JSON.stringify(p)])],
+      ["scheduleOntoBusyQueue.lua through ScriptRunner and ioredis", (p) => runner.run("scheduleOntoBusyQueue", "redis.schedule", ["welcome"], [newJobId(), tailPrefix + JSON.stringify(p)])],
       [
         "+ payload check and entry",
         (p) => {
           checkPayload("schedule", welcome, p);
-          return scheduleOne(runner, scheduleEntry("schedule", welcome, p, {}, MAX_PAYLOAD_BYTES));
+          return scheduleOne(runner, scheduleEntry("schedule", welcome, p, {}, MAX_PAYLOAD_BYTES), queueLengths);
         },
       ],
       ["jobs.schedule (+ the Job handle)", (p) => jobs.schedule("welcome", p)],
       ["bee-queue createJob().save()", (p) => bee.add(p)],
     ];
+    // The bare call's queue must hold jobs, as it does for the runtime's.
+    for (let i = 0; i < BLOCK; i++) await layers[1]![1](payload(i));
     const blocks = Math.ceil((2 * sizes.scheduleOne) / BLOCK);
     const variants = layers.map(([, call]) => async (b: number) => {
       for (let i = 0; i < BLOCK; i++) await call(payload(b * BLOCK + i));

@@ -15,10 +15,16 @@ import { shakeIncludes } from "./shake-includes.js";
 const INCLUDE = /^--\s*@include\s+([A-Za-z0-9_-]+)\s*$/;
 const KEYS_LINE = /^--\s*@keys\s+(.*)$/m;
 const TYPE_KEYS_LINE = /^--\s*@type-keys\s*$/m;
+const ONE_TYPE_LINE = /^--[ \t]*@one-type[ \t]*(\n|$)/m;
 
 export interface KeyLayout {
   readonly global: readonly GlobalKeyKind[];
   readonly perType: readonly TypeKeyKind[];
+  /**
+   * The script's `-- @one-type` line: it is called for exactly one job type and is not given its
+   * name, so ARGV holds only the script's own arguments (two fewer for Redis to read on each call).
+   */
+  readonly oneType: boolean;
 }
 
 /**
@@ -40,6 +46,7 @@ export function parseKeyLayout(name: string, source: string): KeyLayout {
   const layout = {
     global: GLOBAL_KEY_KINDS.filter((kind) => named.includes(kind)),
     perType: TYPE_KEY_KINDS.filter((kind) => named.includes(kind)),
+    oneType: ONE_TYPE_LINE.test(source),
   };
   checkKeyUse(name, source.replace(KEYS_LINE, ""), layout);
   return layout;
@@ -60,9 +67,8 @@ function keyLayoutLua(layout: KeyLayout, firstTypeKeysUsed: readonly TypeKeyKind
     "-- begin include @keys",
     "-- The @keys line, expanded by the build step: KEYS holds these, then each job type's.",
     ...(globals.length > 0 ? [`local ${globals.map(([name]) => name).join(", ")} = ${globals.map(([, key]) => key).join(", ")}`] : []),
-    "local TYPE_COUNT = tonumber(ARGV[1])",
-    "local ARG0 = TYPE_COUNT + 2",
-    ...(firstTypeKeysUsed.length > 0 ? ["", "-- The first job type's keys as plain locals, for a script's shortest path: typeKeys(1) builds a table."] : []),
+    ...(layout.oneType ? ["-- One job type, whose name is not passed (@one-type): ARGV holds only the script's own arguments."] : ["local TYPE_COUNT = tonumber(ARGV[1])", "local ARG0 = TYPE_COUNT + 2"]),
+    ...(firstTypeKeysUsed.length > 0 && !layout.oneType ? ["", "-- The first job type's keys as plain locals, for a script's shortest path: typeKeys(1) builds a table."] : []),
     ...firstTypeKeysUsed.map((kind) => `local ${firstTypeKey(kind)} = KEYS[${layout.global.length + layout.perType.indexOf(kind) + 1}]`),
     "-- end include @keys",
   ];
@@ -88,6 +94,7 @@ function withKeyLayout(name: string, source: string, layout: KeyLayout): string 
   // The script's own text names them (checkKeyUse keeps includes from doing so).
   const firstTypeKeysUsed = layout.perType.filter((kind) => new RegExp(`\\b${firstTypeKey(kind)}\\b`).test(source));
   const { keys, typeKeys } = keyLayoutLua(layout, firstTypeKeysUsed);
+  if (layout.oneType) return source.replace(KEYS_LINE, keys).replace(ONE_TYPE_LINE, "");
   const marker = TYPE_KEYS_LINE.exec(source);
   if (!marker) return source.replace(KEYS_LINE, `${keys}\n\n${typeKeys}`);
   if (/\btypeKeys\b/.test(source.slice(0, marker.index))) throw new Error(`${name}.lua uses typeKeys above its -- @type-keys line`);
@@ -100,10 +107,13 @@ function firstTypeKey(kind: TypeKeyKind): string {
 }
 
 /**
- * A key the script (with the include definitions it keeps) names but its @keys line does not: an
- * error at build time, since the script would otherwise find nil where the key should be.
+ * A key the script (with the include definitions it keeps) names but its @keys line does not, or,
+ * in a @one-type script, the type arguments it is not given: an error at build time, since the
+ * script would otherwise find nil where the key or argument should be.
  */
 export function checkKeyUse(name: string, text: string, layout: KeyLayout): void {
+  const typeArgUse = layout.oneType && /\b(typeKeys|TYPE_COUNT|ARG0)\b|^--\s*@type-keys/m.exec(text);
+  if (typeArgUse) throw new Error(`${name}.lua is -- @one-type (its ARGV holds only its own arguments) but uses ${typeArgUse[0]}`);
   for (const kind of GLOBAL_KEY_KINDS) {
     if (new RegExp(`\\b${kind.toUpperCase()}\\b`).test(text) && !layout.global.includes(kind)) throw new Error(`${name}.lua uses ${kind.toUpperCase()} but its @keys line does not name ${kind}`);
   }
@@ -155,9 +165,9 @@ export function renderLuaModule(luaDir: string): string {
     "",
     "export type ScriptName = keyof typeof luaScripts;",
     "",
-    "/** The keys each script is given (its @keys line): the global ones, then these for each job type. */",
+    "/** The keys each script is given (its @keys line): the global ones, then these for each job type; and whether it takes no type names (@one-type). */",
     "export const scriptKeys = {",
-    ...scripts.map(({ name, layout }) => `  ${name}: { global: ${JSON.stringify(layout.global)}, perType: ${JSON.stringify(layout.perType)} },`),
+    ...scripts.map(({ name, layout }) => `  ${name}: { global: ${JSON.stringify(layout.global)}, perType: ${JSON.stringify(layout.perType)}, oneType: ${layout.oneType} },`),
     "} as const;",
     "",
   ].join("\n");

@@ -6,7 +6,7 @@ import { encodeRecurrence, firstRunAt, type Recurrence } from "../options/recurr
 import { createRedisClient, type RedisClient } from "../redis/connection.js";
 import { KeySpace } from "../redis/keys.js";
 import { ScriptRunner } from "../redis/script-runner.js";
-import { schedule, scheduleOne, type ScheduleEntry, type ScheduleResult } from "../redis/scripts/schedule.js";
+import { schedule, scheduleOne, type QueueLengths, type ScheduleEntry, type ScheduleResult } from "../redis/scripts/schedule.js";
 import { Pool } from "../pool/pool.js";
 import type { Handler, Pool as PoolApi, PoolOptions } from "../pool/pool-api.js";
 import type { RetentionConfig } from "../pool/retention-sweeper.js";
@@ -22,6 +22,7 @@ interface Connection {
   readonly redis: RedisClient;
   readonly runner: ScriptRunner;
   readonly queries: Queries;
+  readonly queueLengths: QueueLengths;
 }
 
 /**
@@ -120,13 +121,15 @@ class JobsRuntime<M> implements Jobs<M> {
   }
 
   private async write<P>(entries: ScheduleEntry[], payloads: readonly P[], op: string): Promise<Job<P>[]> {
-    const results = await schedule(this.connect().runner, entries);
+    const { runner, queueLengths } = this.connect();
+    const results = await schedule(runner, entries, queueLengths);
     const jobs = results.map((result, i) => this.handleOf(entries[i]!, payloads[i]!, result, op));
     return results.every((r) => r.created) ? (jobs as Job<P>[]) : Promise.all(jobs);
   }
 
   private writeOne<P>(entry: ScheduleEntry, payload: P, op: string): Promise<Job<P>> {
-    return scheduleOne(this.connect().runner, entry).then((result) => this.handleOf(entry, payload, result, op));
+    const { runner, queueLengths } = this.connect();
+    return scheduleOne(runner, entry, queueLengths).then((result) => this.handleOf(entry, payload, result, op));
   }
 
   // A new job's handle comes from what was written; an existing id returns the job that holds it, as
@@ -150,7 +153,7 @@ class JobsRuntime<M> implements Jobs<M> {
     if (!this.connection) {
       const redis = createRedisClient(this.options.redis);
       redis.on("error", () => undefined);
-      this.connection = { redis, runner: new ScriptRunner(redis, this.keySpace), queries: new Queries(redis, this.keySpace) };
+      this.connection = { redis, runner: new ScriptRunner(redis, this.keySpace), queries: new Queries(redis, this.keySpace), queueLengths: new Map() };
     }
     return this.connection;
   }

@@ -35,7 +35,7 @@ describe("the Lua scripts", () => {
   it("every .lua file is embedded, under its own name", () => {
     const files = readdirSync(luaDir).filter((f) => f.endsWith(".lua")).map((f) => f.slice(0, -4)).sort();
     expect(Object.keys(luaScripts).sort()).toEqual(files);
-    expect(files).toEqual(["cancel", "claim", "destroy", "extendLease", "release", "requeueExpired", "reschedule", "schedule", "scheduleOne", "settle", "trimRetained"]);
+    expect(files).toEqual(["cancel", "claim", "destroy", "extendLease", "release", "requeueExpired", "reschedule", "schedule", "scheduleOne", "scheduleOntoBusyQueue", "settle", "trimRetained"]);
   });
 
   it.each(Object.entries(luaScripts))("%s compiles under SCRIPT LOAD, starts with #!lua and has no include left", async (_name, lua) => {
@@ -105,7 +105,7 @@ describe("expandIncludes", () => {
 
 describe("@keys: the keys a script is given", () => {
   it("orders them globals first, each group in the layout's order, whatever order the line names them in", () => {
-    expect(parseKeyLayout("x", "-- @keys queue jobs ready pools\nreturn 1")).toEqual({ global: ["jobs", "pools"], perType: ["ready", "queue"] });
+    expect(parseKeyLayout("x", "-- @keys queue jobs ready pools\nreturn 1")).toEqual({ global: ["jobs", "pools"], perType: ["ready", "queue"], oneType: false });
   });
 
   it("refuses a script without the line, an unknown kind, and a key the script's own text uses undeclared", () => {
@@ -126,7 +126,7 @@ describe("@keys: the keys a script is given", () => {
       const lua = JSON.parse(/x: (".*"),\n/.exec(module)![1]!) as string;
       expect(lua).not.toContain("finishedKey");
       expect(await redis().eval(lua, 2, "jobs", "ready:T", 1, "T")).toEqual(["ready:T", "jobs"]);
-      expect(module).toContain('x: { global: ["jobs"], perType: ["ready"] },');
+      expect(module).toContain('x: { global: ["jobs"], perType: ["ready"], oneType: false },');
     });
   });
 });
@@ -146,6 +146,31 @@ describe("@type-keys: where typeKeys is made", () => {
 
       write("x.lua", "-- @keys jobs ready\nlocal tk = typeKeys(1)\n-- @type-keys\nreturn tk.ready\n");
       expect(() => renderLuaModule(dir)).toThrow("x.lua uses typeKeys above its -- @type-keys line");
+    });
+  });
+});
+
+describe("@one-type: a script given no type names", () => {
+  it("reads its own arguments from ARGV[1], names its type's keys as locals, and is listed as oneType", async () => {
+    await withLuaDir(async (dir, write) => {
+      write("x.lua", "-- @keys jobs queue\n-- @one-type\nreturn { JOBS, QUEUE_1, ARGV[1] }\n");
+      const module = renderLuaModule(dir);
+      const lua = JSON.parse(/x: (".*"),\n/.exec(module)![1]!) as string;
+      expect(lua).not.toMatch(/TYPE_COUNT|typeKeys|^--\s*@one-type/m);
+      expect(await redis().eval(lua, 2, "jobs", "queue:T", "own")).toEqual(["jobs", "queue:T", "own"]);
+      expect(module).toContain('x: { global: ["jobs"], perType: ["queue"], oneType: true },');
+    });
+  });
+
+  it("fails the build when the script, or an include it keeps, reads type arguments it is not given", async () => {
+    await withLuaDir(async (dir, write) => {
+      for (const [use, name] of [["typeKeys(1).queue", "typeKeys"], ["ARGV[ARG0]", "ARG0"], ["TYPE_COUNT", "TYPE_COUNT"]]) {
+        write("x.lua", `-- @keys jobs queue\n-- @one-type\nreturn ${use}\n`);
+        expect(() => renderLuaModule(dir)).toThrow(`x.lua is -- @one-type (its ARGV holds only its own arguments) but uses ${name}`);
+      }
+      write("includes/uses.lua", "local function firstArg() return ARGV[ARG0] end\n");
+      write("x.lua", "-- @keys jobs queue\n-- @one-type\n-- @include uses\nreturn firstArg()\n");
+      expect(() => renderLuaModule(dir)).toThrow("but uses ARG0");
     });
   });
 });

@@ -38,6 +38,23 @@ describe("hand-off to an idle pool", () => {
     await waitUntil(() => ran.length === 5);
   });
 
+  it("after a backlog scheduled one by one (sent by the two-key script once the queue is long) is drained, the next job is still handed to the idle pool", async () => {
+    const { jobs, namespace, pool } = bundle<M>(types);
+    const backlog: string[] = [];
+    for (let n = 0; n < 100; n++) backlog.push((await jobs.schedule("alpha", { n })).id);
+    expect(await redis().llen(keyOf(namespace, "queue", "alpha"))).toBe(100);
+    const ran: string[] = [];
+    const p = pool({ handlers: { alpha: async (_payload, job) => void ran.push(job.id), beta: async () => undefined } });
+    await p.start();
+    await waitUntil(async () => ran.length === 100 && (await idlePools(namespace, "alpha")).includes(p.id));
+    expect([...ran].sort()).toEqual([...backlog].sort());
+    // This client last saw a long queue: its first try finds it empty, and scheduleOne.lua hands the job over.
+    const next = await jobs.schedule("alpha", { n: 100 });
+    expect(next).toMatchObject({ status: "executing", poolId: p.id });
+    await waitUntil(() => ran.length === 101);
+    expect(ran[100]).toBe(next.id);
+  });
+
   it("with two pools waiting, every job is handed over and its record names the pool that ran it", async () => {
     const { jobs, namespace, pool } = bundle<M>(types);
     const ranBy = new Map<string, string>();
