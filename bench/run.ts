@@ -19,9 +19,16 @@ const SCENARIOS: readonly Scenario[] = [scheduleOne, scheduleBulk, processC1, pr
 const FULL: Sizes = { scheduleOne: 10_000, scheduleBulk: 20_000, process: 20_000, latency: 1000, work: 2000, memory: 20_000 };
 const QUICK: Sizes = { scheduleOne: 2000, scheduleBulk: 5000, process: 5000, latency: 300, work: 1000, memory: 5000 };
 
+const USAGE = `npm run bench [-- --quick] [--json] [--rounds N] [--only scenario[,scenario]]
+scenarios: ${SCENARIOS.map((s) => s.name).join(", ")}`;
+
 const { values: args } = parseArgs({
-  options: { quick: { type: "boolean" }, json: { type: "boolean" }, rounds: { type: "string" }, only: { type: "string" } },
+  options: { quick: { type: "boolean" }, json: { type: "boolean" }, rounds: { type: "string" }, only: { type: "string" }, help: { type: "boolean", short: "h" } },
 });
+if (args.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 const sizes = args.quick ? QUICK : FULL;
 const rounds = Number(args.rounds ?? (args.quick ? 1 : 3));
 const only = args.only?.split(",");
