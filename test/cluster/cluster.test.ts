@@ -88,6 +88,28 @@ describe("on Redis Cluster, namespaces spread over the shards", () => {
     }
   });
 
+  it("schedules a backlog one by one (the busy-queue script from the 32nd job on) in every namespace, and a pool runs each job once", async () => {
+    const all = runtimes();
+    const masters = cluster.ports.map((port) => cluster.nodeClient(port));
+    // INFO commandstats counts the commands a script runs: RPUSHX is the busy-queue script's alone.
+    const rpushxCalls = async () => {
+      let calls = 0;
+      for (const master of masters) calls += Number(/cmdstat_rpushx:calls=(\d+)/.exec(await master.info("commandstats"))?.[1] ?? 0);
+      return calls;
+    };
+    const before = await rpushxCalls();
+    for (const { jobs } of all) for (let n = 0; n < 40; n++) await jobs.schedule("work", { n });
+    expect(await rpushxCalls()).toBe(before + 8 * all.length);
+    for (const master of masters) master.disconnect();
+    const ran = new Map<string, number[]>();
+    for (const { ns, jobs } of all) {
+      ran.set(ns, []);
+      await pool(jobs, { handlers: { work: ({ n }) => void ran.get(ns)!.push(n) }, concurrency: 4, idleWait: "1s" }).start();
+    }
+    await waitUntil(() => [...ran.values()].every((seen) => seen.length === 40), 15_000, "not every job ran");
+    for (const seen of ran.values()) expect([...seen].sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, n) => n));
+  });
+
   it("retries a failing job until it succeeds", async () => {
     const all = runtimes();
     const attempts = new Map<string, number>();
