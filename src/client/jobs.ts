@@ -129,7 +129,11 @@ class JobsRuntime<M> implements Jobs<M> {
 
   private writeOne<P>(entry: ScheduleEntry, payload: P, op: string): Promise<Job<P>> {
     const { runner, queueLengths } = this.connect();
-    return scheduleOne(runner, entry, queueLengths).then((result) => this.handleOf(entry, payload, result, op));
+    const written = scheduleOne(runner, entry, queueLengths);
+    // The command is on the socket: the handle of the likeliest outcome is made while Redis works,
+    // not between its reply and the caller's next call.
+    const queued = new Job<P>(this.ctx, newSnapshot(entry, payload, undefined));
+    return written.then((result) => (result.created && result.handedTo === undefined ? queued : this.handleOf(entry, payload, result, op)));
   }
 
   // A new job's handle comes from what was written; an existing id returns the job that holds it, as

@@ -104,6 +104,15 @@ describe("job types (albrow job_type_test.go)", () => {
     expect((await jobs.findJob(first.id)).payload).toEqual({ name: "first", age: 1 });
   });
 
+  it("the same id again onto a long queue (the busy-queue script) also returns the existing job, not the handle a new one would have", async () => {
+    const { jobs, namespace } = bundle<M>(types);
+    for (let n = 0; n < 40; n++) await jobs.schedule("person", { name: `p${n}`, age: n }, { id: `busy-${n}` });
+    const again = await jobs.schedule("person", { name: "other", age: 99 }, { id: "busy-3" });
+    expect(again).toMatchObject({ id: "busy-3", payload: { name: "p3", age: 3 }, status: "queued" });
+    expect(await recordCount(namespace)).toBe(40);
+    expect(await redis().llen(keyOf(namespace, "queue", "person"))).toBe(40);
+  });
+
   it("scheduleBulk writes every job in one call; one invalid payload writes none", async () => {
     const { jobs, namespace } = bundle<M>(types);
     const people = Array.from({ length: 5 }, (_, i) => ({ name: `p${i}`, age: i }));
