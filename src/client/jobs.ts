@@ -120,26 +120,32 @@ class JobsRuntime<M> implements Jobs<M> {
     if (connection) await connection.redis.quit().catch(() => connection.redis.disconnect());
   }
 
+  // Both write the command first, then make the handles of the likeliest outcome (each job created,
+  // queued) while Redis works: made after the reply, they stood between it and the caller's next call.
   private async write<P>(entries: ScheduleEntry[], payloads: readonly P[], op: string): Promise<Job<P>[]> {
     const { runner, queueLengths } = this.connect();
-    const results = await schedule(runner, entries, queueLengths);
-    const jobs = results.map((result, i) => this.handleOf(entries[i]!, payloads[i]!, result, op));
+    const written = schedule(runner, entries, queueLengths);
+    const queued = entries.map((entry, i) => this.queuedHandle(entry, payloads[i]!));
+    const results = await written;
+    const jobs = results.map((result, i) => this.handleOf(queued[i]!, entries[i]!, payloads[i]!, result, op));
     return results.every((r) => r.created) ? (jobs as Job<P>[]) : Promise.all(jobs);
   }
 
   private writeOne<P>(entry: ScheduleEntry, payload: P, op: string): Promise<Job<P>> {
     const { runner, queueLengths } = this.connect();
     const written = scheduleOne(runner, entry, queueLengths);
-    // The command is on the socket: the handle of the likeliest outcome is made while Redis works,
-    // not between its reply and the caller's next call.
-    const queued = new Job<P>(this.ctx, newSnapshot(entry, payload, undefined));
-    return written.then((result) => (result.created && result.handedTo === undefined ? queued : this.handleOf(entry, payload, result, op)));
+    const queued = this.queuedHandle(entry, payload);
+    return written.then((result) => this.handleOf(queued, entry, payload, result, op));
+  }
+
+  private queuedHandle<P>(entry: ScheduleEntry, payload: P): Job<P> {
+    return new Job<P>(this.ctx, newSnapshot(entry, payload, undefined));
   }
 
   // A new job's handle comes from what was written; an existing id returns the job that holds it, as
   // it is now (the only case that reads back).
-  private handleOf<P>(entry: ScheduleEntry, payload: P, { id, created, handedTo }: ScheduleResult, op: string): Job<P> | Promise<Job<P>> {
-    if (created) return new Job<P>(this.ctx, newSnapshot(entry, payload, handedTo));
+  private handleOf<P>(queued: Job<P>, entry: ScheduleEntry, payload: P, { id, created, handedTo }: ScheduleResult, op: string): Job<P> | Promise<Job<P>> {
+    if (created) return handedTo === undefined ? queued : new Job<P>(this.ctx, newSnapshot(entry, payload, handedTo));
     return readSnapshot(this.ctx, id, op).then((snapshot) => new Job<P>(this.ctx, snapshot as JobSnapshot<P>));
   }
 
