@@ -16,13 +16,15 @@
 -- existed; -1 when the queue was empty. Only a created job writes anything: on 0 and -1 nothing
 -- changed, and on -1 the caller sends scheduleOne.lua, which may hand the job to an idle pool.
 
--- @include clock-text
-
 local id = ARGV[1]
 -- RPUSHX pushes only onto a list that exists, and Redis keeps no empty list.
 local length = redis.call("RPUSHX", QUEUE_1, id)
 if length == 0 then return -1 end
-if redis.call("HSETNX", JOBS, id, '{"at":' .. millisText(redis.call("TIME")) .. "," .. ARGV[2]) == 0 then
+-- The run-at from TIME's text, as scheduleOne.lua writes it.
+local time = redis.call("TIME")
+local micros = time[2]
+local millis = #micros == 6 and string.sub(micros, 1, 3) or string.sub(string.rep("0", 6 - #micros) .. micros, 1, 3)
+if redis.call("HSETNX", JOBS, id, '{"at":' .. time[1] .. millis .. "," .. ARGV[2]) == 0 then
   -- The push above is this id's, at the tail: the job that holds the id is left as it was.
   redis.call("RPOP", QUEUE_1)
   return 0
