@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { RedisCommandError } from "../../src/errors.js";
 import { scheduleOne, type QueueLengths, type ScheduleEntry } from "../../src/redis/scripts/schedule.js";
 import { encodeRecordTail } from "../../src/store/job-record.js";
 import { useRedis } from "../support/setup.js";
@@ -83,6 +84,16 @@ describe("scheduleOntoBusyQueue.lua", () => {
     const before = await readState(s);
     expect(await runShort(s, "taken")).toBe(0);
     expect(await readState(s)).toEqual(before);
+  });
+
+  it("a Redis error inside it (a jobs key that is not a hash) fails the call as a RedisCommandError naming the operation", async () => {
+    const s = scope(redis());
+    await s.redis.rpush(s.key("queue:alpha"), "waiting");
+    await s.redis.set(s.key("jobs"), "not a hash");
+    const lengths: QueueLengths = new Map([["alpha", 1000]]);
+    const failed = scheduleOne(s.runner, entry("j1"), lengths);
+    await expect(failed).rejects.toBeInstanceOf(RedisCommandError);
+    await expect(failed).rejects.toThrow(/redis\.schedule.*WRONGTYPE/s);
   });
 });
 

@@ -31,7 +31,7 @@ local id, tail = ARGV[ARG0], ARGV[ARG0 + 1]
 local dueNowPlain = #ARGV == ARG0 + 1
 if dueNowPlain then
   -- TIME's microseconds have no leading zeros. Written out here and in scheduleOntoBusyQueue.lua, not
-  -- as a shared helper: the helper's closure and its separate concatenation cost 2k instructions a call.
+  -- as a shared helper: the helper's closure and its separate concatenation cost about 1k instructions.
   local micros = time[2]
   local millis = #micros == 6 and string.sub(micros, 1, 3) or string.sub(string.rep("0", 6 - #micros) .. micros, 1, 3)
   if redis.call("HSETNX", JOBS, id, '{"at":' .. time[1] .. millis .. "," .. tail) == 0 then return "0" end

@@ -17,7 +17,10 @@
 -- changed, and on -1 the caller sends scheduleOne.lua, which may hand the job to an idle pool.
 
 local id = ARGV[1]
--- RPUSHX pushes only onto a list that exists, and Redis keeps no empty list.
+-- RPUSHX pushes only onto a list that exists, and Redis keeps no empty list. It goes first: should the
+-- HSETNX fail (a jobs key that is not a hash), the id left in the queue has no record, and a claim
+-- drops it; the other order would leave a record that no queue holds, and a resent call would find
+-- its id taken.
 local length = redis.call("RPUSHX", QUEUE_1, id)
 if length == 0 then return -1 end
 -- The run-at from TIME's text, as scheduleOne.lua writes it.
