@@ -3,7 +3,7 @@ import { schedule, type ScheduleEntry } from "../../src/redis/scripts/schedule.j
 import { encodeRecordTail } from "../../src/store/job-record.js";
 import { useRedis } from "../support/setup.js";
 import { useRedisClient } from "../support/redis-state.js";
-import { FUTURE, PAYLOAD, T0, readState, readyScore, rec, scope, seedExecuting, seedQueued, seedScheduled, seedWake, timed, within, type Scope } from "./seed.js";
+import { FUTURE, PAYLOAD, T0, expectRunAtInEveryMillisecondWidth, readState, readyScore, rec, scope, seedExecuting, seedQueued, seedScheduled, seedWake, timed, within, type Scope } from "./seed.js";
 
 // schedule.lua: a batch of new jobs, each written once (the id is the idempotency key), queued in
 // ready when due (priority 0: the tail of the queue list; a priority: the ready zset) and in the
@@ -49,23 +49,8 @@ describe("schedule.lua", () => {
   });
 
   it("a job due now, scheduled alone, takes Redis's clock to the millisecond as its run-at, in any millisecond of a second", async () => {
-    // scheduleOne.lua writes this run-at from TIME's text, whose microseconds have no leading zeros:
-    // each number of digits the millisecond has is seen, between two readings of the same clock.
     const s = scope(redis());
-    const redisMs = async () => {
-      const [seconds, micros] = await redis().time();
-      return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
-    };
-    const digits = new Set<number>();
-    for (let i = 0; digits.size < 3; i++) {
-      const lo = await redisMs();
-      await schedule(s.runner, [entry("alpha", `j${i}`)]);
-      const hi = await redisMs();
-      const header = JSON.parse((await redis().hget(s.key("jobs"), `j${i}`))!.split("\n")[0]!) as Record<string, unknown>;
-      expect(header).toEqual({ at: within(lo, hi), t: "alpha", h: "test-alpha" });
-      digits.add(String((header.at as number) % 1000).length);
-      expect(i, "calls before the milliseconds 0-9, 10-99 and 100-999 all came round").toBeLessThan(100_000);
-    }
+    await expectRunAtInEveryMillisecondWidth(s, "alpha", (id) => schedule(s.runner, [entry("alpha", id)]));
   });
 
   it("one job alone with a timing argument: a delay goes to the schedule, a past run-at to the queue list, a priority to the ready zset", async () => {

@@ -1,3 +1,4 @@
+import { expect } from "vitest";
 import type { Redis } from "ioredis";
 import { KeySpace } from "../../src/redis/keys.js";
 import { ScriptRunner } from "../../src/redis/script-runner.js";
@@ -211,6 +212,28 @@ export async function timed<T>(call: () => Promise<T>): Promise<{ result: T; now
   const result = await call();
   const hi = Date.now() + 2;
   return { result, now: within(lo, hi), lo, hi };
+}
+
+/**
+ * Schedules job `j<i>` (i = 0, 1, …) with `scheduleJob` until the run-ats written, each read back
+ * against Redis's clock before and after its call, have had milliseconds of 1, 2 and 3 digits. The
+ * schedule scripts write a due job's run-at from TIME's text, whose microseconds have no leading zeros.
+ */
+export async function expectRunAtInEveryMillisecondWidth(s: Scope, type: string, scheduleJob: (id: string) => Promise<unknown>): Promise<void> {
+  const redisMs = async () => {
+    const [seconds, micros] = await s.redis.time();
+    return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+  };
+  const digits = new Set<number>();
+  for (let i = 0; digits.size < 3; i++) {
+    const lo = await redisMs();
+    await scheduleJob(`j${i}`);
+    const hi = await redisMs();
+    const header = JSON.parse((await s.redis.hget(s.key("jobs"), `j${i}`))!.split("\n")[0]!) as Record<string, unknown>;
+    expect(header).toEqual({ at: within(lo, hi), t: type, h: `test-${type}` });
+    digits.add(String((header.at as number) % 1000).length);
+    expect(i, "calls before the milliseconds 0-9, 10-99 and 100-999 all came round").toBeLessThan(100_000);
+  }
 }
 
 /** The record as expected in state: header fields plus the default payload. */
