@@ -15,7 +15,8 @@
 --   handoff:<T>), handoff:<T> (list of '<id length>:<id><record>': jobs a schedule leased to an idle
 --   pool, for it to pop)
 -- ARGV[1] is the number of job types m, ARGV[2..m+1] their names, in the same order as their keys;
--- a script's own arguments start at ARGV[ARG0].
+-- a script's own arguments start at ARGV[ARG0]. A script with a `-- @one-type` line runs for one job
+-- type and is given neither: its ARGV holds only its own arguments (two fewer for Redis to read).
 --
 -- Every script's first line is '#!lua': Redis 7 then checks maxmemory before the script starts, so
 -- under OOM a script is refused whole instead of failing half-way through its writes.
