@@ -55,6 +55,22 @@ describe("hand-off to an idle pool", () => {
     expect(ran[100]).toBe(next.id);
   });
 
+  it("a burst of schedules sent together after the queue this client saw long was drained: the busy-queue script misses, scheduleOne.lua follows, and every job runs once", async () => {
+    const { jobs, namespace, pool } = bundle<M>(types);
+    const ran: string[] = [];
+    for (let n = 0; n < 40; n++) await jobs.schedule("alpha", { n });
+    const p = pool({ handlers: { alpha: async (_payload, job) => void ran.push(job.id), beta: async () => undefined }, concurrency: 50 });
+    await p.start();
+    await waitUntil(async () => ran.length === 40 && (await idlePools(namespace, "alpha")).includes(p.id));
+    // All 300 leave at once by the busy-queue script, which finds the queue empty; each that does
+    // then goes by scheduleOne.lua, which queues it or hands it to the pool.
+    const burst = await Promise.all(Array.from({ length: 300 }, (_, n) => jobs.schedule("alpha", { n: 100 + n })));
+    expect(new Set(burst.map((job) => job.id)).size).toBe(300);
+    await waitUntil(() => ran.length === 340);
+    expect(new Set(ran).size).toBe(340);
+    for (const job of burst) expect(ran).toContain(job.id);
+  });
+
   it("with two pools waiting, every job is handed over and its record names the pool that ran it", async () => {
     const { jobs, namespace, pool } = bundle<M>(types);
     const ranBy = new Map<string, string>();
