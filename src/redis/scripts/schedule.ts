@@ -59,12 +59,13 @@ export async function schedule(runner: ScriptRunner, entries: readonly ScheduleE
 export function scheduleOne(runner: ScriptRunner, e: ScheduleEntry, queueLengths: QueueLengths): Promise<ScheduleResult> {
   // A job due now at priority 0 goes without its timing arguments: each costs Redis time to read.
   if (e.runAt !== undefined || e.delayMs !== 0 || e.priority !== 0) return runScheduleOne(runner, e, [e.id, e.recordTail, e.runAt ?? "", e.delayMs, e.priority], queueLengths);
-  if ((queueLengths.get(e.type) ?? 0) < BUSY_QUEUE_LENGTH) return runScheduleOne(runner, e, [e.id, e.recordTail], queueLengths);
-  return runner.run("scheduleOntoBusyQueue", "redis.schedule", [e.type], [e.id, e.recordTail]).then((reply) => {
+  const args = [e.id, e.recordTail];
+  if ((queueLengths.get(e.type) ?? 0) < BUSY_QUEUE_LENGTH) return runScheduleOne(runner, e, args, queueLengths);
+  return runner.run("scheduleOntoBusyQueue", "redis.schedule", [e.type], args).then((reply) => {
     const length = reply as number;
     if (length === -1) {
       queueLengths.delete(e.type);
-      return runScheduleOne(runner, e, [e.id, e.recordTail], queueLengths);
+      return runScheduleOne(runner, e, args, queueLengths);
     }
     if (length > 0) queueLengths.set(e.type, length);
     return { id: e.id, created: length > 0 };
