@@ -1,7 +1,8 @@
 /**
  * npm run bench [-- --quick] [--json] [--rounds N] [--only scenario[,scenario]]
  * Runs every scenario for typed-jobs, BullMQ and bee-queue in turn, several rounds, on one private
- * redis-server, and prints the medians with typed-jobs' ratios to the others.
+ * redis-server, and prints the medians with typed-jobs' ratios to the others. typed-jobs is the built
+ * package (`dist/`, through its own name), as users run it: `npm run bench` builds it first.
  */
 import { parseArgs } from "node:util";
 import { adapter, LIBS } from "./adapters/adapter.js";
@@ -11,11 +12,10 @@ import { processC1, processC10, processC50, processTwoProcs } from "./scenarios/
 import { idleLatency } from "./scenarios/latency.js";
 import { redisWork } from "./scenarios/redis-work.js";
 import { scheduleBulk, scheduleOne } from "./scenarios/schedule.js";
-import { scheduleLayers } from "./scenarios/schedule-layers.js";
 import type { Scenario, Sizes } from "./scenarios/scenario.js";
 import { validation } from "./scenarios/validation.js";
 
-const SCENARIOS: readonly Scenario[] = [scheduleOne, scheduleBulk, processC1, processC10, processC50, processTwoProcs, idleLatency, redisWork, validation, scheduleLayers];
+const SCENARIOS: readonly Scenario[] = [scheduleOne, scheduleBulk, processC1, processC10, processC50, processTwoProcs, idleLatency, redisWork, validation];
 const FULL: Sizes = { scheduleOne: 10_000, scheduleBulk: 20_000, process: 20_000, latency: 1000, work: 2000, memory: 20_000 };
 const QUICK: Sizes = { scheduleOne: 2000, scheduleBulk: 5000, process: 5000, latency: 300, work: 1000, memory: 5000 };
 

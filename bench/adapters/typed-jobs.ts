@@ -1,6 +1,6 @@
 import { Type } from "typebox";
 import { Compile } from "typebox/compile";
-import { createJobs, type JobType } from "../../src/index.js";
+import { createJobs, type JobType } from "typed-jobs";
 import type { LibAdapter, Payload } from "./adapter.js";
 
 const compiled = Compile(Type.Object({ userId: Type.Integer(), email: Type.String({ format: "email" }) }));

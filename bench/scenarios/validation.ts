@@ -1,4 +1,4 @@
-import { createJobs, type JobType } from "../../src/index.js";
+import { createJobs, type JobType } from "typed-jobs";
 import { payload, type Payload } from "../adapters/adapter.js";
 import { welcomeType } from "../adapters/typed-jobs.js";
 import { percentile } from "../stats.js";
