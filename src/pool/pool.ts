@@ -8,8 +8,10 @@ import { toRedisError } from "../redis/redis-error.js";
 import { ScriptRunner } from "../redis/script-runner.js";
 import type { AttemptRef } from "../redis/scripts/attempt-ref.js";
 import { claim, type ClaimedRecord, type ClaimResult } from "../redis/scripts/claim.js";
+import { unregisterPool } from "../redis/pool-registry.js";
 import { release } from "../redis/scripts/release.js";
-import { decodeRecord, toSnapshot, type DecodedRecord } from "../store/job-record.js";
+import { decodeRecord, type DecodedRecord } from "../redis/record.js";
+import { toSnapshot } from "../store/job-record.js";
 import { Heartbeat } from "./heartbeat.js";
 import { LeaseReaper } from "./lease-reaper.js";
 import type { Handler, Pool as PoolApi, PoolTuning } from "./pool-api.js";
@@ -121,7 +123,7 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
         const outcome = await this.waitForWork(loop.idle.until - performance.now());
         // Started at once when it can be; otherwise (closing, or no room) held, and given back with the others.
         if (outcome.kind === "handoff") this.startHandedOver(outcome.job);
-        if (outcome.kind === "woken" && this.state !== "running") this.passOnWakeUp(outcome.key);
+        if (outcome.kind === "woken" && this.state !== "running") this.idle.passOn(outcome.key).catch((error: unknown) => this.report(toRedisError("pool.close", error)));
         loop.justWoken = outcome.kind === "woken";
         if (outcome.kind !== "handoff" || !this.hasRoom()) loop.idle = undefined;
         continue;
@@ -199,14 +201,6 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
       }
       return { kind: "ended" };
     }
-  }
-
-  /**
-   * A wake-up that reached this pool as it closed is meant for a pool that will claim. Pushed without
-   * looking: should another token be there already, a pool claims once more and finds nothing.
-   */
-  private passOnWakeUp(key: string): void {
-    this.redis.rpush(key, "1").catch((error: unknown) => this.report(toRedisError("pool.close", error)));
   }
 
   private startHandedOver(job: ClaimedRecord): void {
@@ -332,7 +326,7 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
     // What has not landed by now (Redis away) is left to lease expiry: another pool recovers it.
     this.batcher.stop();
     await bounded(this.heartbeat.stop());
-    await bounded(this.redis.zrem(this.deps.keys.pools, this.id).catch(() => undefined));
+    await bounded(unregisterPool(this.redis, this.deps.keys, this.id).catch(() => undefined));
     this.state = "closed";
     await this.disconnect();
   }
