@@ -5,7 +5,8 @@ import { encodeRecurrence, type Recurrence } from "../options/recurrence.js";
 import type { ScriptRunner } from "../redis/script-runner.js";
 import { cancel, destroy, reschedule } from "../redis/scripts/job-commands.js";
 import type { Queries } from "../store/queries.js";
-import { decodeRecord, toSnapshot } from "../store/job-record.js";
+import { decodeRecord } from "../redis/record.js";
+import { toSnapshot } from "../store/job-record.js";
 
 /** What a job handle needs to talk to Redis. */
 export interface JobContext {

@@ -1,6 +1,7 @@
-import { Command, Redis } from "ioredis";
 import type { RedisClient } from "../redis/connection.js";
 import type { KeySpace } from "../redis/keys.js";
+import { BlockingPop } from "../redis/blocking-pop.js";
+import { pushWakeToken, withdrawIdle } from "../redis/pool-registry.js";
 import type { ClaimedRecord } from "../redis/scripts/claim.js";
 import { idleMember, parseHandoffEntry } from "../redis/scripts/handoff.js";
 
@@ -16,41 +17,24 @@ const ENDED: WaitOutcome = { kind: "ended" };
  * pool in idle:<T>; its next claim withdraws that, as does `interrupt`.
  */
 export class IdleWait {
-  private readonly waitKeys: string[];
+  private readonly pop: BlockingPop;
   private readonly handoffKeys: Set<string>;
   private readonly idleKeys: string[];
   private readonly member: string;
-  /** The hash slot of the namespace's keys, for finding the Cluster node that serves them. */
-  private readonly slot: number;
-  /** The blocking connection and its CLIENT ID, so that the other client can unblock it; asked once per connection. */
-  private blocked: { readonly connection: Redis; readonly id: Promise<number | undefined> } | undefined;
   private pending: Promise<WaitOutcome> | undefined;
   private stop: (() => void) | undefined;
 
-  constructor(private readonly blocking: RedisClient, private readonly redis: RedisClient, keys: KeySpace, types: readonly string[], leaseMs: number, poolId: string) {
+  constructor(blocking: RedisClient, private readonly redis: RedisClient, keys: KeySpace, types: readonly string[], leaseMs: number, poolId: string) {
     const typeKeys = types.map((type) => keys.forType(type));
-    this.waitKeys = [...typeKeys.map((k) => k.handoff), ...typeKeys.map((k) => k.wake)];
-    // BLPOP names the key it popped as sent, with the client's ioredis keyPrefix.
-    const keyPrefix = blocking.options.keyPrefix ?? "";
-    this.handoffKeys = new Set(typeKeys.map((k) => keyPrefix + k.handoff));
+    this.pop = new BlockingPop(blocking, redis, [...typeKeys.map((k) => k.handoff), ...typeKeys.map((k) => k.wake)]);
+    this.handoffKeys = new Set(typeKeys.map((k) => this.pop.poppedName(k.handoff)));
     this.idleKeys = typeKeys.map((k) => k.idle);
     this.member = idleMember(leaseMs, poolId);
-    this.slot = new Command("get", [this.waitKeys[0]!]).getSlot();
   }
 
   /** Waits up to `ms` (at least 1). A job handed over arrives leased to this pool, attempt counted. */
   wait(ms: number): Promise<WaitOutcome> {
-    const connection = connectionFor(this.blocking, this.slot);
-    if (connection && this.blocked?.connection !== connection) {
-      // Sent ahead of the BLPOP on the same connection: its reply comes back at once.
-      const blocked = { connection, id: connection.client("ID").catch(() => undefined) };
-      this.blocked = blocked;
-      // A new connection has a new id: asked again before the next wait.
-      connection.once("close", () => {
-        if (this.blocked === blocked) this.blocked = undefined;
-      });
-    }
-    const popped = this.blocking.blpop(...this.waitKeys, Math.max(ms, 1) / 1000);
+    const popped = this.pop.pop(ms);
     // `stop` lets a close end the wait itself: ioredis never settles a command pending on a client
     // that is disconnected while it is reconnecting (Redis away), so a close would otherwise hang.
     const pending = new Promise<WaitOutcome>((resolve, reject) => {
@@ -76,42 +60,27 @@ export class IdleWait {
    * from idle:<T>, and BLPOP takes one from a hand-off list until it is unblocked, so it withdraws,
    * then unblocks the BLPOP (CLIENT UNBLOCK from the other connection) and lets its reply arrive:
    * the job handed over meanwhile, if any, comes back as the wait's outcome, for the pool to give
-   * back, instead of being lost with the connection until its lease runs out. On Cluster the UNBLOCK
-   * goes to the node that serves the namespace. Where it cannot be sent (Redis away, the node that
-   * serves the slot changed since the wait began) `end` ends the wait.
+   * back, instead of being lost with the connection until its lease runs out. Where the UNBLOCK
+   * cannot be sent (Redis away, the node that serves the slot changed since the wait began) `end`
+   * ends the wait.
    */
   async interrupt(): Promise<void> {
-    if (this.redis.status !== "ready") return;
-    await Promise.all(this.idleKeys.map((key) => this.redis.zrem(key, this.member)));
+    if (!this.pop.ready) return;
+    await withdrawIdle(this.redis, this.idleKeys, this.member);
     const pending = this.pending;
-    const blocked = this.blocked;
-    const clientId = await blocked?.id;
-    const unblocker = connectionFor(this.redis, this.slot);
-    if (!pending || clientId === undefined || !unblocker || nodeOf(unblocker) !== nodeOf(blocked!.connection)) return;
-    // UNBLOCK finds the BLPOP blocked, or answered already (its reply is on the way), or not arrived
-    // yet (sent on the other connection just before): it is asked again once that has had time to.
-    for (let tries = 0; tries < 3 && this.pending === pending; tries++) {
-      if ((await unblocker.client("UNBLOCK", clientId)) === 1) break;
-    }
-    await pending;
+    if (pending && (await this.pop.unblock(() => this.pending === pending))) await pending;
   }
 
   /** Ends the wait at once, whatever its BLPOP does. */
   end(): void {
     this.stop?.();
   }
-}
 
-/**
- * The connection a client sends commands for keys of `slot` on: the client itself, or on Cluster the
- * connection to the master that serves the slot, while the client knows the slot map.
- */
-function connectionFor(client: RedisClient, slot: number): Redis | undefined {
-  if (client instanceof Redis) return client;
-  const master = client.slots[slot]?.[0];
-  return master === undefined ? undefined : client.nodes("master").find((node) => nodeOf(node) === master);
-}
-
-function nodeOf(connection: Redis): string {
-  return `${connection.options.host}:${connection.options.port}`;
+  /**
+   * A wake-up that reached this pool as it closed is meant for a pool that will claim. Pushed without
+   * looking: should another token be there already, a pool claims once more and finds nothing.
+   */
+  passOn(wakeKey: string): Promise<void> {
+    return pushWakeToken(this.redis, wakeKey);
+  }
 }

@@ -7,9 +7,11 @@ import type { KeySpace } from "../redis/keys.js";
 import { toRedisError } from "../redis/redis-error.js";
 import { ScriptRunner } from "../redis/script-runner.js";
 import type { AttemptRef } from "../redis/scripts/attempt-ref.js";
-import { claim, type ClaimedRecord, type ClaimResult } from "../redis/scripts/claim.js";
+import type { ClaimedRecord } from "../redis/scripts/claim.js";
+import { unregisterPool } from "../redis/pool-registry.js";
 import { release } from "../redis/scripts/release.js";
-import { decodeRecord, toSnapshot, type DecodedRecord } from "../store/job-record.js";
+import { decodeRecord, type DecodedRecord } from "../redis/record.js";
+import { toSnapshot } from "../store/job-record.js";
 import { Heartbeat } from "./heartbeat.js";
 import { LeaseReaper } from "./lease-reaper.js";
 import type { Handler, Pool as PoolApi, PoolTuning } from "./pool-api.js";
@@ -20,7 +22,8 @@ import { SettleBatcher } from "./settle-batcher.js";
 import { AttemptTracker } from "./attempt-tracker.js";
 import { ClaimAhead } from "./claim-ahead.js";
 import { HeldJobs } from "./held-jobs.js";
-import { IdleWait, type WaitOutcome } from "./idle-wait.js";
+import { IdleWait } from "./idle-wait.js";
+import { Claimer } from "./claimer.js";
 
 export interface PoolDeps {
   readonly redis: string | RedisConnectionOptions | undefined;
@@ -31,11 +34,8 @@ export interface PoolDeps {
   readonly retention: RetentionConfig;
 }
 
-const PROMOTE_LIMIT = 1000;
-const CLAIMS_IN_FLIGHT = 2;
-
 /**
- * Claims jobs of its handlers' types and runs them, at most `concurrency` at once. It claims for its
+ * Claims jobs of its handlers' types (its Claimer) and runs them, at most `concurrency` at once. It claims for its
  * free slots (two claims may be on the wire at once, each for part of them) and, while its handlers
  * finish in microseconds, for the jobs it expects to start within a few milliseconds (ClaimAhead); a
  * job claimed ahead that has not started within holdLimitMs is handed back. Once a claim finds the
@@ -53,13 +53,12 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
   private readonly ahead: ClaimAhead;
   private readonly held: HeldJobs;
   private readonly idle: IdleWait;
+  private readonly claimer: Claimer;
   private readonly heartbeat: Heartbeat;
   private readonly reaper: LeaseReaper;
   private readonly sweeper: RetentionSweeper;
   private state: "new" | "running" | "closing" | "closed" = "new";
-  private loopDone: Promise<void> = Promise.resolve();
   private closed: Promise<void> | undefined;
-  private slotFreed: (() => void) | undefined;
 
   constructor(private readonly deps: PoolDeps) {
     super();
@@ -76,6 +75,17 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
     for (const client of [this.redis, this.blocking]) client.on("error", () => undefined);
     this.runner = new ScriptRunner(this.redis, deps.keys);
     this.idle = new IdleWait(this.blocking, this.redis, deps.keys, this.types, this.config.leaseMs, this.id);
+    this.claimer = new Claimer(this.config, this.types, this.runner, this.idle, this.ahead, {
+      slotsTaken: () => this.tracker.runningCount + this.held.length,
+      startHeld: () => this.startHeld(),
+      take: (jobs) => {
+        this.held.add(jobs);
+        this.startHeld();
+      },
+      takeHandedOver: (job) => this.startHandedOver(job),
+      giveBack: (jobs) => this.giveBack(jobs),
+      report: (error) => this.report(error),
+    });
     this.batcher = new SettleBatcher(this.runner, this.id, (error) => this.report(toRedisError("pool.settle", error)));
     const report = (error: JobsError) => this.report(error);
     this.heartbeat = new Heartbeat(this.runner, this.config, this.tracker, report);
@@ -93,7 +103,7 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
     this.heartbeat.start();
     this.reaper.start();
     this.sweeper.start();
-    this.loopDone = this.claimLoop();
+    this.claimer.start();
   }
 
   close(): Promise<void> {
@@ -101,112 +111,9 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
     return this.closed;
   }
 
-  /**
-   * Keeps up to CLAIMS_IN_FLIGHT claims on the wire, each for at most batchSize of the free slots (plus
-   * the allowance to claim ahead), so Redis already serves the next claim while this process starts the
-   * jobs of the last one. Slots a claim asked for stay reserved until it answers: the pool never holds
-   * more jobs than it can run or expects to start within ClaimAhead's window.
-   *
-   * A claim that finds the queues drained registers the pool idle (with room, so it can take a job
-   * handed over) until its wait ends. After a job handed over it waits again while it has room, with
-   * no claim between; otherwise its next claim withdraws the registration: one is sent after every
-   * wait, with nothing to claim if need be, so the pool is never registered while it has no room.
-   */
-  private async claimLoop(): Promise<void> {
-    const loop = { reserved: 0, failures: 0, failed: false, justWoken: false, registered: false, idle: undefined as { until: number } | undefined };
-    const inFlight = new Set<Promise<void>>();
-    while (this.state === "running") {
-      this.startHeld();
-      if (inFlight.size === 0 && loop.idle) {
-        const outcome = await this.waitForWork(loop.idle.until - performance.now());
-        // Started at once when it can be; otherwise (closing, or no room) held, and given back with the others.
-        if (outcome.kind === "handoff") this.startHandedOver(outcome.job);
-        if (outcome.kind === "woken" && this.state !== "running") this.passOnWakeUp(outcome.key);
-        loop.justWoken = outcome.kind === "woken";
-        if (outcome.kind !== "handoff" || !this.hasRoom()) loop.idle = undefined;
-        continue;
-      }
-      if (inFlight.size === 0 && loop.failed) {
-        await sleep(Math.min(100 * 2 ** loop.failures++, 2000));
-        loop.failed = false;
-        continue;
-      }
-      const ahead = this.ahead.allowance;
-      const free = this.config.concurrency + ahead - this.tracker.runningCount - this.held.length - loop.reserved;
-      // Claiming ahead, the pool waits for room for half a claim: claims of a batch, two in flight,
-      // not one per job as each finishes.
-      const worthClaiming = ahead === 0 ? free > 0 : free >= Math.ceil((this.config.batchSize + ahead) / 2);
-      const mustWithdraw = loop.registered && inFlight.size === 0;
-      if ((!worthClaiming && !mustWithdraw) || inFlight.size >= CLAIMS_IN_FLIGHT || loop.idle || loop.failed) {
-        await new Promise<void>((resolve) => (this.slotFreed = resolve));
-        continue;
-      }
-      const count = Math.max(0, Math.min(free, this.config.batchSize + ahead));
-      const idleWaitMs = this.hasRoom() ? this.config.idleWaitMs : 0;
-      loop.reserved += count;
-      const sent: Promise<void> = claim(this.runner, { types: this.types, count, leaseMs: this.config.leaseMs, poolId: this.id, promoteLimit: PROMOTE_LIMIT, justWoken: loop.justWoken, withdraw: loop.registered, idleWaitMs })
-        .then(
-          async (result) => {
-            loop.failures = 0;
-            if (result.drained && idleWaitMs > 0) loop.registered = true;
-            if (this.state !== "running") return this.giveBack(result.jobs);
-            this.held.add(result.jobs);
-            this.startHeld();
-            // Drained: a claim as each job finishes would find nothing. The pool blocks on its wake
-            // lists even while jobs run, so new work reaches it in two round trips, not three.
-            // Claims are answered in the order Redis ran them: the last one says how things stand.
-            loop.idle = result.drained ? { until: performance.now() + this.waitMsAfter(result) } : undefined;
-          },
-          (error: unknown) => {
-            if (this.state !== "running") return;
-            this.report(toRedisError("pool.claim", error));
-            loop.failed = true;
-          },
-        )
-        .finally(() => {
-          loop.reserved -= count;
-          inFlight.delete(sent);
-          this.slotFreed?.();
-        });
-      inFlight.add(sent);
-      loop.justWoken = false;
-      loop.registered = false;
-    }
-    await Promise.all(inFlight);
-  }
-
   /** Free slots beyond the jobs running and held: room for a job handed over. */
   private hasRoom(): boolean {
     return this.config.concurrency > this.tracker.runningCount + this.held.length;
-  }
-
-  /** How long a pool whose claim found the queues drained waits: idleWait, or until the next job is due. */
-  private waitMsAfter(result: ClaimResult): number {
-    const redisNow = result.leaseDeadline - this.config.leaseMs;
-    const untilDue = result.nextDueAt === undefined ? Infinity : result.nextDueAt - redisNow;
-    return Math.min(untilDue, this.config.idleWaitMs);
-  }
-
-  /** Blocks until a job is handed over, work arrives, or `waitMs` pass. */
-  private async waitForWork(waitMs: number): Promise<WaitOutcome> {
-    if (waitMs <= 0) return { kind: "ended" };
-    try {
-      return await this.idle.wait(waitMs);
-    } catch (error) {
-      if (this.state === "running") {
-        this.report(toRedisError("pool.wait", error));
-        await sleep(100);
-      }
-      return { kind: "ended" };
-    }
-  }
-
-  /**
-   * A wake-up that reached this pool as it closed is meant for a pool that will claim. Pushed without
-   * looking: should another token be there already, a pool claims once more and finds nothing.
-   */
-  private passOnWakeUp(key: string): void {
-    this.redis.rpush(key, "1").catch((error: unknown) => this.report(toRedisError("pool.close", error)));
   }
 
   private startHandedOver(job: ClaimedRecord): void {
@@ -251,7 +158,7 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
         try {
           this.ahead.record(performance.now() - startedAt);
           this.tracker.handlerDone(ref);
-          this.slotFreed?.();
+          this.claimer.slotFreed();
           if (this.tracker.isAbandoned(ref)) return;
           this.batcher.add(settlement, (outcome) => {
             this.tracker.settled(ref);
@@ -272,7 +179,7 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
    */
   private attemptLost(ref: AttemptRef, thrown: unknown): void {
     this.tracker.abandon(ref, thrown instanceof Error ? thrown : new Error(String(thrown)));
-    this.slotFreed?.();
+    this.claimer.slotFreed();
     this.report(new JobsError("JOB_STATE", "pool.run", `job ${ref.id}: attempt ${ref.attempt} could not be settled: ${thrown instanceof Error ? thrown.message : String(thrown)}`, { cause: thrown }));
   }
 
@@ -311,7 +218,7 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
     if (this.state === "new") this.state = "closed";
     if (this.state === "closed") return this.disconnect();
     this.state = "closing";
-    this.slotFreed?.();
+    const claiming = this.claimer.stop();
     // Every wait on Redis below is bounded: a command sent just before Redis went away stays pending
     // until it comes back, and a deploy must not hang on it. What is left unsettled is recovered from
     // its expired lease by another pool.
@@ -319,7 +226,7 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
     await bounded(this.idle.interrupt().catch((error: unknown) => this.report(toRedisError("pool.close", error))));
     this.idle.end();
     this.blocking.disconnect();
-    await bounded(this.loopDone);
+    await bounded(claiming);
     await bounded(this.giveBack(this.held.drain()));
     await bounded(Promise.all([this.reaper.stop(), this.sweeper.stop()]));
     const finishedInTime = await this.tracker.waitForRunning(this.config.closeGraceMs);
@@ -332,7 +239,7 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
     // What has not landed by now (Redis away) is left to lease expiry: another pool recovers it.
     this.batcher.stop();
     await bounded(this.heartbeat.stop());
-    await bounded(this.redis.zrem(this.deps.keys.pools, this.id).catch(() => undefined));
+    await bounded(unregisterPool(this.redis, this.deps.keys, this.id).catch(() => undefined));
     this.state = "closed";
     await this.disconnect();
   }
@@ -362,10 +269,6 @@ function withDeadline<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
   return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** The event an attempt's settled outcome is told by, if any ("stale", "gone" and "corrupt" are not). */

@@ -4,7 +4,8 @@ import type { JobErrorInfo, JobSnapshot } from "../interfaces.js";
 import { backoffDelay } from "../options/backoff.js";
 import { nextRunAt, type RecurrenceFields } from "../options/recurrence.js";
 import type { Settlement } from "../redis/scripts/settle.js";
-import { parsePayload, type DecodedRecord } from "../store/job-record.js";
+import type { DecodedRecord } from "../redis/record.js";
+import { parsePayload } from "../store/job-record.js";
 import type { AttemptAbort } from "./attempt-abort.js";
 import type { Handler, RunningJob } from "./pool-api.js";
 

@@ -3,8 +3,8 @@ import { JOB_STATUSES } from "../interfaces.js";
 import type { RedisClient } from "../redis/connection.js";
 import type { KeySpace, TypeKeys } from "../redis/keys.js";
 import { withRedis } from "../redis/redis-error.js";
-import { PRIORITY_MAX } from "../client/schedule-entry.js";
-import { decodeRecord } from "./job-record.js";
+import { PRIORITY_MAX, TIME_BASE_MS, TIME_SPAN_MS } from "../redis/ready-score.js";
+import { decodeRecord } from "../redis/record.js";
 
 /** Read-only questions about a namespace; none needs a script, so they never block a pool's writes. */
 export class Queries {
@@ -103,9 +103,6 @@ interface Ranked {
   score: number;
 }
 
-/** Ready scores (includes/record.lua): 11 bits of priority above 42 bits of ms since TIME_BASE_MS. */
-const TIME_BASE_MS = 1735689600000;
-const TIME_SPAN_MS = 2 ** 42;
 /** The ready score of priority 0 at the time base: where the queue list ranks. */
 const QUEUE_BAND = PRIORITY_MAX * TIME_SPAN_MS;
 /** Scheduled scores are plain run-at times; a scheduled job ranks after every ready one. */

@@ -48,7 +48,7 @@ describe("job records damaged by hand", () => {
       await expect(jobs.findJob("damaged-0")).rejects.toThrow(/damaged-0 has a corrupt record: the record has no header line/);
 
       const ran: number[] = [];
-      const p = pool({ handlers: { work: ({ n }) => void ran.push(n) }, concurrency: 3, idleWait: "100ms", leaseTime: "500ms" });
+      const p = pool({ handlers: { work: ({ n }) => void ran.push(n) }, concurrency: 3, idleWait: "100ms" });
       const errors: Error[] = [];
       p.on("error", (e) => errors.push(e));
       await p.start();

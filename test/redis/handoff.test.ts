@@ -3,7 +3,7 @@ import { claim, type ClaimArgs } from "../../src/redis/scripts/claim.js";
 import { cancel } from "../../src/redis/scripts/job-commands.js";
 import { parseHandoffEntry } from "../../src/redis/scripts/handoff.js";
 import { schedule, type ScheduleEntry } from "../../src/redis/scripts/schedule.js";
-import { encodeRecordTail } from "../../src/store/job-record.js";
+import { encodeRecordTail } from "../../src/redis/record.js";
 import { useRedis } from "../support/setup.js";
 import { useRedisClient } from "../support/redis-state.js";
 import { FUTURE, PAYLOAD, PREFIX, readState, rec, scope, seedExecuting, seedQueued, seedScheduled, timed, within, type Scope } from "./seed.js";

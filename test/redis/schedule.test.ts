@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { schedule, type ScheduleEntry } from "../../src/redis/scripts/schedule.js";
-import { encodeRecordTail } from "../../src/store/job-record.js";
+import { encodeRecordTail } from "../../src/redis/record.js";
 import { useRedis } from "../support/setup.js";
 import { useRedisClient } from "../support/redis-state.js";
 import { FUTURE, PAYLOAD, T0, expectRunAtInEveryMillisecondWidth, readState, readyScore, rec, scope, seedExecuting, seedQueued, seedScheduled, seedWake, timed, within, type Scope } from "./seed.js";

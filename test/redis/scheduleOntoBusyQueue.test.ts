@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { RedisCommandError } from "../../src/errors.js";
 import { scheduleOne, type QueueLengths, type ScheduleEntry } from "../../src/redis/scripts/schedule.js";
-import { encodeRecordTail } from "../../src/store/job-record.js";
+import { encodeRecordTail } from "../../src/redis/record.js";
 import { useRedis } from "../support/setup.js";
 import { useRedisClient } from "../support/redis-state.js";
 import { PAYLOAD, expectRunAtInEveryMillisecondWidth, readState, rec, scope, seedQueued, seedScheduled, timed, within, type Scope } from "./seed.js";

@@ -4,7 +4,7 @@ import { RedisCommandError } from "../../src/errors.js";
 import { KeySpace } from "../../src/redis/keys.js";
 import { ScriptRunner } from "../../src/redis/script-runner.js";
 import { schedule } from "../../src/redis/scripts/schedule.js";
-import { encodeRecordTail } from "../../src/store/job-record.js";
+import { encodeRecordTail } from "../../src/redis/record.js";
 import { useRedis } from "../support/setup.js";
 import { useRedisClient } from "../support/redis-state.js";
 

@@ -74,7 +74,7 @@ describe("corrupt records", () => {
     await seedRecord(redis(), namespace, "person", "damaged", raw, "ready", readyScore(5, at));
     const good = await jobs.schedule("person", { name: "ok", age: 1 });
     const ran: string[] = [];
-    const p = pool({ handlers: { person: ({ name }) => void ran.push(name) }, concurrency: 1, leaseTime: "300ms" });
+    const p = pool({ handlers: { person: ({ name }) => void ran.push(name) }, concurrency: 1 });
     const seen = recordEvents(p);
     await p.start();
     await waitForStatus(good, "finished");

@@ -56,7 +56,9 @@ describe("cancel", () => {
             });
           }),
       },
-      leaseTime: "300ms",
+      // The cancel reaches the pool with its next lease renewal: renewed often, on a lease no pause outlasts.
+      leaseTime: "10s",
+      heartbeatInterval: "100ms",
     });
     const seen = recordEvents(p);
     await p.start();
@@ -77,7 +79,7 @@ describe("cancel", () => {
     const { jobs, namespace, pool } = bundle<M>(types);
     const job = await jobs.scheduleRecurring("task", { n: 1 }, { every: 100 });
     let calls = 0;
-    await pool({ handlers: { task: () => (++calls === 1 ? new Promise(() => undefined) : undefined) }, leaseTime: "300ms" }).start();
+    await pool({ handlers: { task: () => (++calls === 1 ? new Promise(() => undefined) : undefined) }, leaseTime: "10s", heartbeatInterval: "100ms" }).start();
     await waitForStatus(job, "executing");
     await job.cancel();
     await waitForStatus(job, "cancelled");

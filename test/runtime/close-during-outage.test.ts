@@ -19,7 +19,7 @@ describe("pool.close() while Redis is unreachable", () => {
     const proxy = await TcpProxy.start(server().port);
     proxies.push(proxy);
     const cutOff = bundle<M>(types, { redis: { url: proxy.url, retryStrategy: () => 100 }, namespace });
-    const p = cutOff.pool({ handlers: { task: () => undefined }, leaseTime: "600ms", idleWait: "50ms", closeGracePeriod: "300ms" });
+    const p = cutOff.pool({ handlers: { task: () => undefined }, idleWait: "50ms", closeGracePeriod: "300ms" });
     p.on("error", () => undefined);
     await p.start();
     const redis = server().client();
@@ -37,7 +37,8 @@ describe("pool.close() while Redis is unreachable", () => {
     const job = await jobs.schedule("task", { n: 1 });
     const stuck = gate();
     const ran: string[] = [];
-    const a = cutOff.pool({ handlers: { task: () => (ran.push("a"), stuck.promise) }, leaseTime: "400ms", closeGracePeriod: "300ms" });
+    // A lease of 1 s renewed every 100 ms: lost to the cut, not to a pause before it.
+    const a = cutOff.pool({ handlers: { task: () => (ran.push("a"), stuck.promise) }, leaseTime: "1s", heartbeatInterval: "100ms", closeGracePeriod: "300ms" });
     a.on("error", () => undefined);
     await a.start();
     await waitUntil(() => ran.length === 1);
@@ -46,7 +47,7 @@ describe("pool.close() while Redis is unreachable", () => {
     await a.close(); // bounded by the grace period; the vitest timeout fails a hang
     stuck.open();
 
-    const b = pool({ handlers: { task: () => void ran.push("b") }, leaseTime: "400ms" });
+    const b = pool({ handlers: { task: () => void ran.push("b") }, leaseTime: "10s", reapInterval: "50ms" });
     await b.start();
     await waitUntil(async () => (await jobs.findJob(job.id)).status === "finished");
     expect(ran).toEqual(["a", "b"]);

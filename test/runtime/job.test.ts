@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { JobNotFoundError, type JobSnapshot } from "typed-jobs";
 import { anyPayload, jobType, useRedis } from "../support/setup.js";
-import { decodeRecord, toSnapshot } from "../../src/store/job-record.js";
+import { decodeRecord } from "../../src/redis/record.js";
+import { toSnapshot } from "../../src/store/job-record.js";
 import { expectGone, expectJobState, headerOf, jobsKey, keyOf, readyScore, setsHolding, useRedisClient, waitForStatus } from "../support/redis-state.js";
 
 // albrow job_test.go, adapted: jobs are created by schedule (there is no "saved" status), read back

@@ -6,6 +6,11 @@ import { TcpProxy } from "../support/tcp-proxy.js";
 
 // albrow purge_stale_pool and TestStalePoolsArePurged, as leases: any live pool puts back the jobs
 // whose lease expired, continuously; a pool that is alive but slow keeps its jobs.
+//
+// A pool's reaper runs as it starts, so a seeded expired lease needs no short lease to be found. A
+// short lease is given only to a pool meant to lose its job; pools meant to keep theirs get leases
+// far longer than any pause of a loaded machine, and a short reapInterval where recovery must be quick.
+const LIVE = { leaseTime: "10s", reapInterval: "50ms" } as const;
 
 type M = { task: { n: number } };
 const types = { task: jobType<{ n: number }>("task", anyPayload) };
@@ -34,7 +39,7 @@ describe("lease recovery (albrow purge_stale_pool, TestStalePoolsArePurged)", ()
     await redis().zadd(`tj:{${namespace}}:pools`, now - 60_000, "stalePool");
 
     const ran: string[] = [];
-    const p = pool({ handlers: { task: (_payload, job) => void ran.push(job.id) }, leaseTime: "300ms" });
+    const p = pool({ handlers: { task: (_payload, job) => void ran.push(job.id) }, ...LIVE });
     const seen = recordEvents(p);
     await p.start();
     await waitUntil(async () => (await jobs.counts()).total.finished === 4);
@@ -57,7 +62,7 @@ describe("lease recovery (albrow purge_stale_pool, TestStalePoolsArePurged)", ()
   it("TestStalePoolsArePurged: a job left executing by a dead pool is started again by a new pool, which then owns it", async () => {
     const { jobs, namespace, pool } = bundle<M>(types);
     await seedExecuting(namespace, "orphan", "deadPool", Date.now() - 1);
-    const p = pool({ handlers: { task: () => undefined }, leaseTime: "300ms" });
+    const p = pool({ handlers: { task: () => undefined }, ...LIVE });
     const seen = recordEvents(p);
     await p.start();
     const job = await jobs.findJob("orphan");
@@ -72,17 +77,18 @@ describe("lease recovery (albrow purge_stale_pool, TestStalePoolsArePurged)", ()
     const job = await jobs.schedule("task", { n: 1 });
     const release = gate();
     const calls: string[] = [];
-    const slow = pool({ handlers: { task: async () => (calls.push("slow"), release.promise) }, leaseTime: "300ms" });
+    // Renewed every 100 ms, a lease of 2 s outlasts any pause of a loaded machine's event loop.
+    const slow = pool({ handlers: { task: async () => (calls.push("slow"), release.promise) }, leaseTime: "2s", heartbeatInterval: "100ms" });
     await slow.start();
     await waitUntil(() => calls.length === 1);
-    const other = pool({ handlers: { task: () => void calls.push("other") }, leaseTime: "300ms" });
+    const other = pool({ handlers: { task: () => void calls.push("other") }, ...LIVE });
     const otherEvents = recordEvents(other);
     await other.start();
 
     const firstDeadline = (await setsHolding(redis(), namespace, "task", job.id)).executing!;
-    // Wait until the lease has been renewed well past three lease lengths: the other pool's reaper
-    // (every 150 ms) has looked many times meanwhile.
-    await waitUntil(async () => ((await setsHolding(redis(), namespace, "task", job.id)).executing ?? 0) > firstDeadline + 900);
+    // Wait until the first lease would have run out half a second ago, renewed meanwhile: the other
+    // pool's reaper (every 50 ms) has looked many times since.
+    await waitUntil(async () => Date.now() > firstDeadline + 500 && ((await setsHolding(redis(), namespace, "task", job.id)).executing ?? 0) > firstDeadline + 500);
     expect(calls).toEqual(["slow"]);
     expect(otherEvents.filter((e) => e.event === "recovered")).toEqual([]);
     expect(await jobs.findJob(job.id)).toMatchObject({ status: "executing", attempts: 1, poolId: slow.id });
@@ -100,13 +106,14 @@ describe("lease recovery (albrow purge_stale_pool, TestStalePoolsArePurged)", ()
     const job = await jobs.schedule("task", { n: 1 });
     const release = gate();
     const calls: string[] = [];
-    const a = cutOff.pool({ handlers: { task: async () => (calls.push("a"), release.promise) }, leaseTime: "300ms" });
+    // A lease of 1 s renewed every 100 ms: lost to the cut, not to a pause before it.
+    const a = cutOff.pool({ handlers: { task: async () => (calls.push("a"), release.promise) }, leaseTime: "1s", heartbeatInterval: "100ms" });
     const aEvents = recordEvents(a);
     await a.start();
     await waitUntil(() => calls.length === 1);
     proxy.cut();
 
-    const b = pool({ handlers: { task: () => void calls.push("b") }, leaseTime: "300ms" });
+    const b = pool({ handlers: { task: () => void calls.push("b") }, ...LIVE });
     await b.start();
     await waitForStatus(job, "finished");
     expect(calls).toEqual(["a", "b"]);
@@ -142,7 +149,7 @@ describe("lease recovery (albrow purge_stale_pool, TestStalePoolsArePurged)", ()
     const { jobs, namespace, pool } = bundle<M>(types);
     await seedExecuting(namespace, "doomed", "deadPool", Date.now() - 1, ',"rc":2');
     let calls = 0;
-    await pool({ handlers: { task: () => void calls++ }, leaseTime: "300ms", maxLeaseRecoveries: 2 }).start();
+    await pool({ handlers: { task: () => void calls++ }, ...LIVE, maxLeaseRecoveries: 2 }).start();
     const job = await jobs.findJob("doomed");
     await waitForStatus(job, "failed");
     expect(calls).toBe(0);
@@ -155,7 +162,7 @@ describe("lease recovery (albrow purge_stale_pool, TestStalePoolsArePurged)", ()
     await seedExecuting(namespace, "cancelled-orphan", "deadPool", Date.now() - 1, ',"cx":true');
     const sentinel = await jobs.schedule("task", { n: 2 }, { runAt: Date.now() + 400 });
     const ran: string[] = [];
-    await pool({ handlers: { task: (_p, job) => void ran.push(job.id) }, leaseTime: "300ms" }).start();
+    await pool({ handlers: { task: (_p, job) => void ran.push(job.id) }, ...LIVE }).start();
     await waitForStatus(sentinel, "finished");
     expect(ran).toEqual([sentinel.id]);
     await expectJobState(jobs, redis(), namespace, "cancelled-orphan", "cancelled");

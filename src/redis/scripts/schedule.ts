@@ -1,4 +1,4 @@
-import type { NewRecordHeader } from "../../store/job-record.js";
+import type { NewRecordHeader } from "../record.js";
 import type { ScriptRunner } from "../script-runner.js";
 import { typesOf } from "./attempt-ref.js";
 

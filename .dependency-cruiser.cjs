@@ -1,0 +1,65 @@
+/**
+ * The import rules of src/, checked by `npm run check:deps` (part of `npm test`).
+ *
+ * Layers, lowest first; a module imports only from its own layer and those below it:
+ *   errors.ts → options/ → interfaces.ts → contract/ → redis/ → store/ → pool/ → client/ → index.ts
+ * Only redis/ talks to ioredis: every other layer reaches Redis through redis/'s typed wrappers.
+ * Type-only imports count too: a type from a higher layer couples the two as much as a value does.
+ */
+
+/** A rule that forbids `layer` to import anything under `above`. */
+function layer(name, from, above, comment) {
+  return { name, severity: "error", comment, from: { path: from }, to: { path: above } };
+}
+
+module.exports = {
+  forbidden: [
+    {
+      name: "no-circular",
+      severity: "error",
+      comment: "A cycle makes the load order depend on which module is imported first.",
+      from: { path: "^src/" },
+      to: { circular: true },
+    },
+    {
+      name: "only-redis-speaks-redis",
+      severity: "error",
+      comment: "ioredis is imported by src/redis/ only; other layers use its typed wrappers.",
+      from: { path: "^src/", pathNot: "^src/redis/" },
+      to: { path: "^ioredis$|(^|/)node_modules/ioredis/" },
+    },
+    {
+      name: "runtime-imports-runtime-deps",
+      severity: "error",
+      comment: "src/ is what a worker imports: it may use Node's built-ins, ioredis, typebox and croner, nothing the generator or the tests need.",
+      from: { path: "^src/" },
+      to: { dependencyTypes: ["npm", "npm-dev", "npm-optional", "npm-peer", "npm-bundled", "npm-no-pkg", "npm-unknown"], pathNot: "(^|/)node_modules/(ioredis|typebox|croner)/" },
+    },
+    {
+      name: "src-not-tooling",
+      severity: "error",
+      comment: "The runtime never imports the generator, its templates, the tests, the benchmark or the demo.",
+      from: { path: "^src/" },
+      to: { path: "^(codegen|templates|test|bench|demo)/" },
+    },
+    layer("errors-is-the-floor", "^src/errors\\.ts$", "^src/(?!errors\\.ts$)", "errors.ts imports nothing of src/."),
+    layer("options-below-interfaces", "^src/options/", "^src/(?!errors\\.ts$|options/)", "options/ imports errors.ts only."),
+    layer("interfaces-below-contract", "^src/interfaces\\.ts$", "^src/(?!errors\\.ts$|options/|interfaces\\.ts$)", "The public types import errors.ts and options/ only."),
+    layer("contract-below-redis", "^src/contract/", "^src/(redis|store|pool|client)/|^src/index\\.ts$", "A job type knows nothing of how it is stored or run."),
+    layer("redis-below-store", "^src/redis/", "^src/(contract|store|pool|client)/|^src/index\\.ts$", "redis/ is the typed face of Redis: records, keys, scripts; it knows no job type, query, pool or client."),
+    layer("store-below-pool", "^src/store/", "^src/(pool|client)/|^src/index\\.ts$", "store/ reads jobs for the pool and the client, and imports neither."),
+    layer("pool-below-client", "^src/pool/", "^src/client/|^src/index\\.ts$", "A pool is made by the client, never the other way round."),
+    layer("index-is-the-top", "^src/", "^src/index\\.ts$", "index.ts is the package's entry: nothing inside imports it."),
+  ],
+  options: {
+    doNotFollow: { path: "node_modules" },
+    exclude: { path: "^src/redis/lua/" },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: "tsconfig.json" },
+    enhancedResolveOptions: {
+      exportsFields: ["exports"],
+      conditionNames: ["import", "require", "node", "default", "types"],
+      mainFields: ["module", "main", "types", "typings"],
+    },
+  },
+};

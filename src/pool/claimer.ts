@@ -1,0 +1,185 @@
+import type { JobsError } from "../errors.js";
+import { toRedisError } from "../redis/redis-error.js";
+import type { ScriptRunner } from "../redis/script-runner.js";
+import { claim, type ClaimedRecord, type ClaimResult } from "../redis/scripts/claim.js";
+import type { ClaimAhead } from "./claim-ahead.js";
+import type { IdleWait, WaitOutcome } from "./idle-wait.js";
+import type { PoolConfig } from "./pool-config.js";
+
+const PROMOTE_LIMIT = 1000;
+const CLAIMS_IN_FLIGHT = 2;
+
+/** What a claimer needs of its pool: how full it is, and where the jobs it claims go. */
+export interface ClaimerPool {
+  /** Slots taken: jobs running and jobs held (claimed, not started yet). */
+  slotsTaken(): number;
+  /** Starts held jobs in the free slots. */
+  startHeld(): void;
+  /** Holds jobs a claim leased to the pool, and starts what the free slots allow. */
+  take(jobs: readonly ClaimedRecord[]): void;
+  /** A job a schedule handed to the pool while it waited. */
+  takeHandedOver(job: ClaimedRecord): void;
+  /** Gives jobs leased to the pool back to their queues unstarted. */
+  giveBack(jobs: readonly ClaimedRecord[]): Promise<void>;
+  report(error: JobsError): void;
+}
+
+/**
+ * A pool's claim loop. It keeps up to CLAIMS_IN_FLIGHT claims on the wire, each for at most batchSize
+ * of the free slots (plus the allowance to claim ahead), so Redis already serves the next claim while
+ * the pool starts the jobs of the last one. Slots a claim asked for stay reserved until it answers:
+ * the pool never holds more jobs than it can run or expects to start within ClaimAhead's window.
+ *
+ * A claim that finds the queues drained registers the pool idle (with room, so it can take a job
+ * handed over) until its wait ends. After a job handed over it waits again while it has room, with
+ * no claim between; otherwise its next claim withdraws the registration: one is sent after every
+ * wait, with nothing to claim if need be, so the pool is never registered while it has no room.
+ */
+export class Claimer {
+  /** Slots asked for by the claims on the wire. */
+  private reserved = 0;
+  /** Claims that failed in a row, for the back-off before the next. */
+  private failures = 0;
+  /** The last claim failed: no claim is sent until the back-off has passed. */
+  private failed = false;
+  /** The last wait ended with a wake-up, which the next claim passes on if it finds nothing. */
+  private justWoken = false;
+  /** A claim registered the pool in idle:<T> and none since withdrew it. */
+  private registered = false;
+  /** The last claim found the queues drained: the pool waits for work until then (performance.now()). */
+  private idleUntil: number | undefined;
+  private readonly inFlight = new Set<Promise<void>>();
+  private running = false;
+  private done: Promise<void> = Promise.resolve();
+  /** Wakes the loop while it waits for a slot, a claim's reply, or a stop. */
+  private nudge: (() => void) | undefined;
+
+  constructor(
+    private readonly config: PoolConfig,
+    private readonly types: readonly string[],
+    private readonly runner: ScriptRunner,
+    private readonly idle: IdleWait,
+    private readonly ahead: ClaimAhead,
+    private readonly pool: ClaimerPool,
+  ) {}
+
+  start(): void {
+    this.running = true;
+    this.done = this.loop();
+  }
+
+  /**
+   * Sends no more claims; jobs claimed from now on are given back. Resolves once the loop has ended
+   * and the claims on the wire have answered; a wait for work in progress ends when the pool ends it
+   * (IdleWait.interrupt or end).
+   */
+  stop(): Promise<void> {
+    this.running = false;
+    this.nudge?.();
+    return this.done;
+  }
+
+  /** A slot was freed: the loop looks again whether a claim is worth sending. */
+  slotFreed(): void {
+    this.nudge?.();
+  }
+
+  private async loop(): Promise<void> {
+    while (this.running) {
+      this.pool.startHeld();
+      if (this.inFlight.size === 0 && this.idleUntil !== undefined) {
+        await this.waitForWork(this.idleUntil - performance.now());
+        continue;
+      }
+      if (this.inFlight.size === 0 && this.failed) {
+        await sleep(Math.min(100 * 2 ** this.failures++, 2000));
+        this.failed = false;
+        continue;
+      }
+      const ahead = this.ahead.allowance;
+      const free = this.config.concurrency + ahead - this.pool.slotsTaken() - this.reserved;
+      // Claiming ahead, the pool waits for room for half a claim: claims of a batch, two in flight,
+      // not one per job as each finishes.
+      const worthClaiming = ahead === 0 ? free > 0 : free >= Math.ceil((this.config.batchSize + ahead) / 2);
+      const mustWithdraw = this.registered && this.inFlight.size === 0;
+      if ((!worthClaiming && !mustWithdraw) || this.inFlight.size >= CLAIMS_IN_FLIGHT || this.idleUntil !== undefined || this.failed) {
+        await new Promise<void>((resolve) => (this.nudge = resolve));
+        continue;
+      }
+      this.send(Math.max(0, Math.min(free, this.config.batchSize + ahead)));
+    }
+    await Promise.all(this.inFlight);
+  }
+
+  /** Sends a claim for `count` jobs (0: only to withdraw the pool's idle registration). */
+  private send(count: number): void {
+    const idleWaitMs = this.hasRoom() ? this.config.idleWaitMs : 0;
+    this.reserved += count;
+    const sent: Promise<void> = claim(this.runner, { types: this.types, count, leaseMs: this.config.leaseMs, poolId: this.config.id, promoteLimit: PROMOTE_LIMIT, justWoken: this.justWoken, withdraw: this.registered, idleWaitMs })
+      .then(
+        async (result) => {
+          this.failures = 0;
+          if (result.drained && idleWaitMs > 0) this.registered = true;
+          if (!this.running) return this.pool.giveBack(result.jobs);
+          this.pool.take(result.jobs);
+          // Drained: a claim as each job finishes would find nothing. The pool blocks on its wake
+          // lists even while jobs run, so new work reaches it in two round trips, not three.
+          // Claims are answered in the order Redis ran them: the last one says how things stand.
+          this.idleUntil = result.drained ? performance.now() + this.waitMsAfter(result) : undefined;
+        },
+        (error: unknown) => {
+          if (!this.running) return;
+          this.pool.report(toRedisError("pool.claim", error));
+          this.failed = true;
+        },
+      )
+      .finally(() => {
+        this.reserved -= count;
+        this.inFlight.delete(sent);
+        this.nudge?.();
+      });
+    this.inFlight.add(sent);
+    this.justWoken = false;
+    this.registered = false;
+  }
+
+  /** Free slots beyond the jobs running and held: room for a job handed over. */
+  private hasRoom(): boolean {
+    return this.config.concurrency > this.pool.slotsTaken();
+  }
+
+  /** How long a pool whose claim found the queues drained waits: idleWait, or until the next job is due. */
+  private waitMsAfter(result: ClaimResult): number {
+    const redisNow = result.leaseDeadline - this.config.leaseMs;
+    const untilDue = result.nextDueAt === undefined ? Infinity : result.nextDueAt - redisNow;
+    return Math.min(untilDue, this.config.idleWaitMs);
+  }
+
+  /** Blocks until a job is handed over, work arrives, or `waitMs` pass, and acts on what ended the wait. */
+  private async waitForWork(waitMs: number): Promise<void> {
+    const outcome = await this.waitOutcome(waitMs);
+    // Started at once when it can be; otherwise (stopping, or no room) held, and given back with the others.
+    if (outcome.kind === "handoff") this.pool.takeHandedOver(outcome.job);
+    // A wake-up that reached a stopping pool is meant for a pool that will claim.
+    if (outcome.kind === "woken" && !this.running) this.idle.passOn(outcome.key).catch((error: unknown) => this.pool.report(toRedisError("pool.close", error)));
+    this.justWoken = outcome.kind === "woken";
+    if (outcome.kind !== "handoff" || !this.hasRoom()) this.idleUntil = undefined;
+  }
+
+  private async waitOutcome(waitMs: number): Promise<WaitOutcome> {
+    if (waitMs <= 0) return { kind: "ended" };
+    try {
+      return await this.idle.wait(waitMs);
+    } catch (error) {
+      if (this.running) {
+        this.pool.report(toRedisError("pool.wait", error));
+        await sleep(100);
+      }
+      return { kind: "ended" };
+    }
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
