@@ -17,7 +17,7 @@ export function checkContract(model: ContractModel): Diagnostic[] {
   for (const job of model.jobs) {
     const messages = checkJob(job);
     for (const message of messages) report(job, message);
-    if (!hasNameProblem(job)) named.push(job);
+    if (usableName(job.name)) named.push(job);
   }
   checkClashes(named, report);
   return problems;
@@ -28,7 +28,7 @@ export function checkJob(job: JobModel): string[] {
   const where = `job ${JSON.stringify(job.name)}`;
   const rules = jobDefinitionProblems(job.name, { ...job.defaults, description: job.description });
   const problems = rules.map(({ field, problem }) => `${where}: ${field} ${problem}`);
-  if (!rules.some(({ field }) => field === "name") && !/^[A-Za-z]/.test(pascalCase(job.name))) {
+  if (!rules.some(({ field }) => field === "name") && !usableName(job.name)) {
     problems.push(`${where}: name gives no usable type name (${JSON.stringify(pascalCase(job.name))})`);
   }
   const nonJson = findNonJson(job.schema);
@@ -47,8 +47,9 @@ export function checkJob(job: JobModel): string[] {
   return problems;
 }
 
-function hasNameProblem(job: JobModel): boolean {
-  return jobDefinitionProblems(job.name, {}).length > 0 || !/^[A-Za-z]/.test(pascalCase(job.name));
+/** A name the runtime accepts and that makes a type name: only such jobs are checked for clashes. */
+function usableName(name: string): boolean {
+  return jobDefinitionProblems(name, {}).length === 0 && /^[A-Za-z]/.test(pascalCase(name));
 }
 
 /** The first value under `value` that a JSON literal would not give back as it is. */
