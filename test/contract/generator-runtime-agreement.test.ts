@@ -5,11 +5,11 @@
  * it on a schema file holding the definition, refuses it first: exit 2 and `<file>:<line>: error:`
  * naming the job and the field. A good definition passes all three and its generated module schedules.
  */
-import { mkdirSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { createJobs, InvalidJobTypeError, InvalidOptionError, type ScheduleOptions } from "typed-jobs";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KeySpace } from "../../src/redis/keys.js";
 import { repoRoot, runCli, tempDir, type CliResult } from "../codegen/cli-run.js";
 import { anyPayload, jobType, useRedis } from "../support/setup.js";
@@ -67,9 +67,15 @@ function schemaText(rows: readonly Row[]): string {
 }
 const lineOf = (index: number) => 5 + index;
 
+const dirs: string[] = [];
+afterAll(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
 /** A directory outside the repo that resolves packages as an app would (node_modules, ESM). */
 function appDir(): string {
   const dir = tempDir();
+  dirs.push(dir);
   symlinkSync(join(repoRoot, "node_modules"), join(dir, "node_modules"));
   writeFileSync(join(dir, "package.json"), '{ "type": "module" }\n');
   return dir;
