@@ -6,12 +6,16 @@
 /** A JSON value, as a schema must be to travel in the generated module and to other languages. */
 export type JsonValue = null | boolean | number | string | readonly JsonValue[] | { readonly [key: string]: JsonValue };
 
-/** The per-type defaults of a contract entry, copied into the generated JobType. */
+/**
+ * The per-type defaults of a contract entry as the loaded schema module holds them (unknown: user
+ * code); copied into the generated JobType once `check` has found them JSON and accepted by the
+ * runtime's rules, so the runtime gets exactly the values that were checked.
+ */
 export interface JobDefaults {
-  readonly retries?: number;
-  readonly priority?: number;
-  readonly backoff?: JsonValue;
-  readonly timeout?: number | string;
+  readonly retries?: unknown;
+  readonly priority?: unknown;
+  readonly backoff?: unknown;
+  readonly timeout?: unknown;
 }
 
 /** One contract entry. */
@@ -22,6 +26,8 @@ export interface JobModel {
   readonly line: number;
   /** The entry's JSDoc text (without comment markers), else its `description`, else undefined. */
   readonly doc: string | undefined;
+  /** The entry's `description` as loaded, for `check` (which refuses one that is not a string). */
+  readonly description?: unknown;
   /** The payload's JSON Schema as loaded; `check` refuses values that are not JSON. */
   readonly schema: unknown;
   readonly defaults: JobDefaults;

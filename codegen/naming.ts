@@ -3,12 +3,8 @@
  * jobs whose generated names would collide before any text is emitted.
  */
 
-const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
-
-/** A job name must be usable as a bare property key and as part of identifiers. */
-export function isIdentifier(name: string): boolean {
-  return IDENTIFIER.test(name);
-}
+// Which names a job may have is the runtime's rule (jobDefinitionProblems in typed-jobs): letters,
+// digits and _, so every name here is a bare property key and part of an identifier.
 
 /** `welcome_email`, `welcomeEmail` and `WelcomeEmail` all become `WelcomeEmail`. */
 export function pascalCase(name: string): string {

@@ -1,6 +1,6 @@
 /**
  * jobs.schema.ts → model. ts-morph gives what only the source has (entry names in order, their lines,
- * JSDoc, option literals); loading the module gives the schema values TypeBox builds at run time.
+ * JSDoc); loading the module gives the values: the schemas TypeBox builds at run time and the options.
  */
 import { existsSync } from "node:fs";
 import { dirname, relative, resolve, sep } from "node:path";
@@ -16,10 +16,7 @@ interface SourceEntry {
   readonly name: string;
   readonly line: number;
   readonly doc: string | undefined;
-  readonly literals: Readonly<Record<string, unknown>>;
 }
-
-const OPTION_KEYS = ["retries", "priority", "backoff", "timeout", "description"] as const;
 
 /** Reads the contract at `schemaPath` for a module to be written at `outPath`. */
 export async function readContract(schemaPath: string, outPath: string, cwd = process.cwd()): Promise<ReadResult> {
@@ -51,15 +48,17 @@ function displayPath(abs: string, cwd: string): string {
   return rel.startsWith("..") ? abs : rel.split(sep).join("/");
 }
 
+// Option values come from the loaded module, never from the source text: what defineJobs returned is
+// what the generated JobType must hold, whether an option is written as a literal, a constant, a
+// spread or a computed key.
 function toJob(entry: SourceEntry, value: Record<string, unknown>): JobModel {
-  const pick = (key: (typeof OPTION_KEYS)[number]): unknown => (key in entry.literals ? entry.literals[key] : value[key]);
   const defaults: Record<string, unknown> = {};
   for (const key of ["retries", "priority", "backoff", "timeout"] as const) {
-    if (pick(key) !== undefined) defaults[key] = pick(key);
+    if (value[key] !== undefined) defaults[key] = value[key];
   }
-  const description = pick("description");
+  const description = value.description;
   const doc = entry.doc ?? (typeof description === "string" && description.trim() !== "" ? description.trim() : undefined);
-  return { name: entry.name, line: entry.line, doc, schema: value.payload, defaults: defaults as JobDefaults };
+  return { name: entry.name, line: entry.line, doc, description, schema: value.payload, defaults: defaults as JobDefaults };
 }
 
 function syntaxErrors(project: Project, sourceFile: SourceFile, file: string): Diagnostic[] {
@@ -92,44 +91,9 @@ function entriesOf(object: ObjectLiteralExpression): SourceEntry[] | { line: num
     const nameNode = property.getNameNode();
     if (Node.isComputedPropertyName(nameNode)) return { line, message: "job names must be written literally, not computed" };
     const name = Node.isStringLiteral(nameNode) || Node.isNumericLiteral(nameNode) ? nameNode.getLiteralText() : nameNode.getText();
-    const init = unwrap(property.getInitializerOrThrow());
-    const literals = Node.isObjectLiteralExpression(init) ? optionLiterals(init) : {};
-    entries.push({ name, line, doc: jsDocOf(property), literals });
+    entries.push({ name, line, doc: jsDocOf(property) });
   }
   return entries;
-}
-
-/** Options written as literals; anything else (a constant, a call) is taken from the loaded module. */
-function optionLiterals(object: ObjectLiteralExpression): Record<string, unknown> {
-  const literals: Record<string, unknown> = {};
-  for (const key of OPTION_KEYS) {
-    const property = object.getProperty(key);
-    if (!property || !Node.isPropertyAssignment(property)) continue;
-    const value = literalValue(unwrap(property.getInitializerOrThrow()));
-    if (value !== NOT_LITERAL) literals[key] = value;
-  }
-  return literals;
-}
-
-const NOT_LITERAL = Symbol("not a literal");
-
-function literalValue(node: Expression): unknown {
-  if (Node.isNumericLiteral(node) || Node.isStringLiteral(node) || Node.isNoSubstitutionTemplateLiteral(node)) return node.getLiteralValue();
-  if (Node.isTrueLiteral(node) || Node.isFalseLiteral(node)) return node.getLiteralValue();
-  if (Node.isNullLiteral(node)) return null;
-  if (Node.isPrefixUnaryExpression(node) && node.getOperatorToken() === ts.SyntaxKind.MinusToken) {
-    const operand = literalValue(node.getOperand());
-    return typeof operand === "number" ? -operand : NOT_LITERAL;
-  }
-  if (!Node.isObjectLiteralExpression(node)) return NOT_LITERAL;
-  const result: Record<string, unknown> = {};
-  for (const property of node.getProperties()) {
-    if (!Node.isPropertyAssignment(property)) return NOT_LITERAL;
-    const value = literalValue(unwrap(property.getInitializerOrThrow()));
-    if (value === NOT_LITERAL) return NOT_LITERAL;
-    result[property.getName().replace(/^["']|["']$/g, "")] = value;
-  }
-  return result;
 }
 
 function unwrap(node: Expression): Expression {

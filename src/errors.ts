@@ -75,8 +75,23 @@ export class JobStateError extends JobsError {
 }
 
 export class InvalidOptionError extends JobsError {
-  constructor(op: string, readonly option: string, problem: string) {
+  constructor(op: string, readonly option: string, readonly problem: string) {
     super("INVALID_OPTION", op, `option ${option} ${problem}`);
+  }
+}
+
+/**
+ * A job type given to createJobs breaks a rule of job definitions (the rules jobs-gen applies to the
+ * contract): refused once, at creation, rather than on every schedule call. `field` is the first
+ * problem's ("name", "retries", "backoff.delay"...); `problems` lists them all.
+ */
+export class InvalidJobTypeError extends JobsError {
+  readonly field: string;
+  constructor(op: string, readonly jobType: string, readonly problems: readonly { readonly field: string; readonly problem: string }[]) {
+    const first = problems[0] ?? { field: "definition", problem: "is invalid" };
+    const more = problems.length > 1 ? ` (and ${problems.length - 1} more)` : "";
+    super("INVALID_OPTION", op, `job type ${JSON.stringify(jobType)}: ${first.field} ${first.problem}${more}`);
+    this.field = first.field;
   }
 }
 

@@ -4,6 +4,7 @@ export type { Jobs, JobsOptions } from "./client/jobs-api.js";
 export { Job } from "./client/job.js";
 export { defineJobs, type JobDefinition, type JobDefinitions } from "./contract/define-jobs.js";
 export type { JobType, JobTypes } from "./contract/job-type.js";
+export { jobDefinitionProblems, type DefinitionFields, type JobDefinitionProblem } from "./contract/job-definition-rules.js";
 export * from "./errors.js";
 export * from "./interfaces.js";
 export type { Duration } from "./options/duration.js";

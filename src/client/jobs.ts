@@ -1,3 +1,4 @@
+import { assertJobTypes } from "../contract/job-definition-rules.js";
 import type { JobType, JobTypes } from "../contract/job-type.js";
 import { ClosedError, InvalidOptionError, UnknownJobTypeError } from "../errors.js";
 import type { CountsByType, JobSnapshot, JobStatus, ListOptions, ScheduleOptions } from "../interfaces.js";
@@ -200,5 +201,6 @@ function retentionOf(options: JobsOptions): RetentionConfig {
 
 /** The runtime of a contract's job types; generated modules call this once. */
 export function createJobs<M>(types: JobTypes<M>, options: JobsOptions = {}): Jobs<M> {
+  assertJobTypes(types as Readonly<Record<string, JobType<unknown>>>, "createJobs");
   return new JobsRuntime<M>(types, options);
 }

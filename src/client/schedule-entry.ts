@@ -4,6 +4,8 @@ import { InvalidOptionError, PayloadTooLargeError, PayloadValidationError } from
 import type { ScheduleOptions } from "../interfaces.js";
 import { DEFAULT_BACKOFF, encodeBackoff } from "../options/backoff.js";
 import { toMilliseconds } from "../options/duration.js";
+import { checkPriority, checkRetries } from "../options/priority-retries.js";
+import { timeoutMs } from "../options/timeout.js";
 import type { RecurrenceFields } from "../options/recurrence.js";
 import type { ScheduleEntry } from "../redis/scripts/schedule.js";
 import { PRIORITY_MAX, PRIORITY_MIN } from "../redis/ready-score.js";
@@ -61,7 +63,7 @@ function recordHeader(op: string, jobType: JobType<unknown>, options: ScheduleOp
   if (priority !== 0) header.pr = priority;
   if (retries !== 0) header.r = retries;
   if (backoff !== DEFAULT_BACKOFF) header.bo = backoff;
-  if (timeout !== undefined) header.to = toMilliseconds(timeout, "timeout", op) || undefined;
+  if (timeout !== undefined) header.to = timeoutMs(timeout, op) || undefined;
   Object.assign(header, recurrence);
   return { priority, header: Object.freeze(header), tailPrefix: encodeRecordTail(header, "") };
 }
@@ -136,18 +138,6 @@ function runAtOf(options: ScheduleOptions, op: string): number | undefined {
   const ms = options.runAt instanceof Date ? options.runAt.getTime() : options.runAt;
   if (typeof ms !== "number" || !Number.isFinite(ms)) throw new InvalidOptionError(op, "runAt", `must be a Date or epoch milliseconds, got ${String(options.runAt)}`);
   return Math.round(ms);
-}
-
-function checkPriority(priority: number, op: string): number {
-  if (!Number.isInteger(priority) || priority < PRIORITY_MIN || priority > PRIORITY_MAX) {
-    throw new InvalidOptionError(op, "priority", `must be an integer from ${PRIORITY_MIN} to ${PRIORITY_MAX}, got ${priority}`);
-  }
-  return priority;
-}
-
-function checkRetries(retries: number, op: string): number {
-  if (!Number.isInteger(retries) || retries < 0 || retries > 1000) throw new InvalidOptionError(op, "retries", `must be an integer from 0 to 1000, got ${retries}`);
-  return retries;
 }
 
 // A lone UTF-16 surrogate: Redis stores ids as UTF-8, where it becomes U+FFFD, so "\uD800" and

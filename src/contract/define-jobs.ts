@@ -6,13 +6,13 @@ import type { Duration } from "../options/duration.js";
 export interface JobDefinition<S extends TSchema = TSchema> {
   /** TypeBox schema of the payload; it must be plain JSON Schema (no functions, Date or undefined). */
   readonly payload: S;
-  /** Retries after the first failed attempt. Default 0. */
+  /** Retries after the first failed attempt, an integer from 0 to 1000. Default 0. */
   readonly retries?: number;
   /** Higher runs first; an integer from -1024 to 1023. Default 0. */
   readonly priority?: number;
   /** Delay before each retry. Default exponential with jitter from 1 s, capped at 1 h. */
   readonly backoff?: BackoffOption;
-  /** An attempt running longer fails with JobTimeoutError (and its AbortSignal fires). Default: none. */
+  /** An attempt running longer fails with JobTimeoutError (and its AbortSignal fires); at most 2^31-1 ms (about 24.8 days). Default: none. */
   readonly timeout?: Duration;
   /** Shown in generated docs when the entry has no JSDoc of its own. */
   readonly description?: string;
@@ -22,7 +22,8 @@ export type JobDefinitions = { readonly [name: string]: JobDefinition };
 
 /**
  * Declares every job type of an application: the default export of `jobs.schema.ts`, read by
- * `jobs-gen`. It returns its argument unchanged, typed exactly, so the generator and editors see
+ * `jobs-gen`. Job names are letters, digits and _, not starting with a digit; jobs-gen refuses an
+ * entry that breaks a rule of jobDefinitionProblems, as createJobs would. It returns its argument unchanged, typed exactly, so the generator and editors see
  * each schema's static type.
  */
 export function defineJobs<const D extends JobDefinitions>(definitions: D): D {

@@ -1,4 +1,5 @@
 import { InvalidOptionError } from "../errors.js";
+import { assertTypeName } from "../options/type-name.js";
 
 /**
  * The namespace-wide keys, then each job type's keys, in the order a script is given those its
@@ -16,7 +17,6 @@ export type TypeKeyKind = (typeof TYPE_KEY_KINDS)[number];
 /** The keys of one job type, by kind. */
 export type TypeKeys = Readonly<Record<TypeKeyKind, string>>;
 
-const TYPE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const NAMESPACE = /^[^{}\s]+$/;
 
 /**
@@ -47,11 +47,5 @@ export class KeySpace {
       this.typeKeyCache.set(type, keys);
     }
     return keys;
-  }
-}
-
-export function assertTypeName(type: string, op: string): void {
-  if (typeof type !== "string" || !TYPE_NAME.test(type)) {
-    throw new InvalidOptionError(op, "type", `must be an identifier, got ${JSON.stringify(type)}`);
   }
 }

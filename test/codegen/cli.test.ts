@@ -14,7 +14,7 @@ const badCases: readonly (readonly [fixture: string, line: number | undefined, m
   ["date-schema", 5, /job "remind": payload schema at \/properties\/at\/default holds a Date value/],
   ["undefined-schema", 5, /job "maybe": payload schema at \/properties\/value\/anyOf\/1 holds type "undefined"/],
   ["bigint-schema", 5, /job "count": payload schema at \/properties\/n holds type "bigint"/],
-  ["bad-name", 6, /job name "welcome-email" is not an identifier/],
+  ["bad-name", 6, /job "welcome-email": name must be letters, digits and _, not starting with a digit/],
   ["clash", 6, /job names "welcomeEmail" \(line 5\) and "welcome_email" clash: both become WelcomeEmail/],
   ["syntax-error", 6, /syntax error: /],
 ];

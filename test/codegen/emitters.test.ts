@@ -83,12 +83,20 @@ describe("checkContract", () => {
   it.each<[string, ContractModel, RegExp[]]>([
     ["a good model", model(job("a"), job("b")), []],
     ["no jobs", model(), [/declares no job types/]],
-    ["a bad name", model(job("1x")), [/"1x" is not an identifier/]],
+    ["a bad name", model(job("1x")), [/^job "1x": name must be letters, digits and _, not starting with a digit; got "1x"$/]],
+    ["a name the runtime accepts but no type name can be made of", model(job("_")), [/^job "_": name gives no usable type name \(""\)$/]],
     ["a clash after case normalisation", model(job("fooBar"), job("foo_bar", undefined, { line: 9 })), [/"fooBar" \(line 3\) and "foo_bar" clash: both become FooBar/]],
     ["generated identifiers that collide", model(job("x"), job("xBulk")), [/job "xBulk" would declare scheduleXBulk, which job "x" declares too/]],
     ["a module identifier", model(job("jobs")), []],
     ["a payload that is not a schema", model(job("a", 42)), [/payload must be a TypeBox schema/]],
-    ["bad defaults", model(job("a", undefined, { defaults: { retries: -1, priority: 5000 } })), [/retries must be an integer >= 0/, /priority must be an integer from -1024 to 1023/]],
+    ["bad defaults", model(job("a", undefined, { defaults: { retries: -1, priority: 5000 } })), [/^job "a": retries must be an integer from 0 to 1000, got -1$/, /^job "a": priority must be an integer from -1024 to 1023, got 5000$/]],
+    ["a description that is not text", model(job("a", undefined, { description: 5 })), [/^job "a": description must be a string, got number$/]],
+    [
+      "a default that a JSON literal would not give back",
+      model(job("a", undefined, { defaults: { backoff: { type: "fixed", delay: 5, note: undefined } } })),
+      [/^job "a": backoff\.note holds undefined; a default is copied into the generated module, so it must be plain JSON$/],
+    ],
+    ["a default that breaks a rule is reported once", model(job("a", undefined, { defaults: { timeout: Number.NaN } })), [/^job "a": timeout must be a non-negative number of ms, got NaN$/]],
   ])("%s", (_name, given, want) => {
     const messages = checkContract(given).map((d) => d.message);
     expect(messages).toHaveLength(want.length);
