@@ -6,7 +6,7 @@ import { encodeRecurrence, firstRunAt, type Recurrence } from "../options/recurr
 import { createRedisClient, type RedisClient } from "../redis/connection.js";
 import { KeySpace } from "../redis/keys.js";
 import { ScriptRunner } from "../redis/script-runner.js";
-import { schedule, scheduleOne, type QueueLengths, type ScheduleEntry, type ScheduleResult } from "../redis/scripts/schedule.js";
+import { schedule, scheduleOne, type ScheduleEntry, type ScheduleResult } from "../redis/scripts/schedule.js";
 import { Pool } from "../pool/pool.js";
 import type { Handler, Pool as PoolApi, PoolOptions } from "../pool/pool-api.js";
 import type { RetentionConfig } from "../pool/retention-sweeper.js";
@@ -22,7 +22,6 @@ interface Connection {
   readonly redis: RedisClient;
   readonly runner: ScriptRunner;
   readonly queries: Queries;
-  readonly queueLengths: QueueLengths;
 }
 
 /**
@@ -123,8 +122,8 @@ class JobsRuntime<M> implements Jobs<M> {
   // Both write the command first, then make the handles of the likeliest outcome (each job created,
   // queued) while Redis works: made after the reply, they stood between it and the caller's next call.
   private async write<P>(entries: ScheduleEntry[], payloads: readonly P[], op: string): Promise<Job<P>[]> {
-    const { runner, queueLengths } = this.connect();
-    const written = schedule(runner, entries, queueLengths);
+    const { runner } = this.connect();
+    const written = schedule(runner, entries);
     const queued = entries.map((entry, i) => this.queuedHandle(entry, payloads[i]!));
     const results = await written;
     const jobs = results.map((result, i) => this.handleOf(queued[i]!, entries[i]!, payloads[i]!, result, op));
@@ -132,8 +131,8 @@ class JobsRuntime<M> implements Jobs<M> {
   }
 
   private writeOne<P>(entry: ScheduleEntry, payload: P, op: string): Promise<Job<P>> {
-    const { runner, queueLengths } = this.connect();
-    const written = scheduleOne(runner, entry, queueLengths);
+    const { runner } = this.connect();
+    const written = scheduleOne(runner, entry);
     const queued = this.queuedHandle(entry, payload);
     return written.then((result) => this.handleOf(queued, entry, payload, result, op));
   }
@@ -163,7 +162,7 @@ class JobsRuntime<M> implements Jobs<M> {
     if (!this.connection) {
       const redis = createRedisClient(this.options.redis);
       redis.on("error", () => undefined);
-      this.connection = { redis, runner: new ScriptRunner(redis, this.keySpace), queries: new Queries(redis, this.keySpace), queueLengths: new Map() };
+      this.connection = { redis, runner: new ScriptRunner(redis, this.keySpace), queries: new Queries(redis, this.keySpace) };
     }
     return this.connection;
   }

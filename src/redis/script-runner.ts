@@ -13,7 +13,7 @@ const MAX_CACHED_LAYOUTS = 256;
 
 const SHAS = Object.fromEntries(Object.entries(luaScripts).map(([name, lua]) => [name, createHash("sha1").update(lua).digest("hex")])) as Record<ScriptName, string>;
 
-/** A script's SHA and its arguments before its own (key count, keys, type count, types; a @one-type script has no type count or types). */
+/** A script's SHA and its arguments before its own (key count, keys, type count, types). */
 interface Layout {
   /** As given to ioredis' own commands, which add the client's keyPrefix to the keys themselves. */
   readonly head: (string | number)[];
@@ -67,14 +67,13 @@ export class ScriptRunner {
     const cacheKey = types.length === 1 ? `${name} ${types[0]}` : `${name} ${types.join(" ")}`;
     let layout = this.layouts.get(cacheKey);
     if (!layout) {
-      const { global, perType, oneType } = scriptKeys[name];
-      if (oneType && types.length !== 1) throw new Error(`${name}.lua runs for one job type, not ${types.length}`);
+      const { global, perType } = scriptKeys[name];
       const keys: string[] = global.map((kind) => this.keys[kind]);
       for (const type of types) {
         const typeKeys = this.keys.forType(type);
         for (const kind of perType) keys.push(typeKeys[kind]);
       }
-      const typeArgs = oneType ? [] : [types.length, ...types];
+      const typeArgs = [types.length, ...types];
       const head = [SHAS[name], keys.length, ...keys, ...typeArgs];
       const keyPrefix = this.redis.options.keyPrefix ?? "";
       const sentHead = [SHAS[name], keys.length, ...keys.map((key) => keyPrefix + key), ...typeArgs];
