@@ -1,26 +1,17 @@
 import { createHash } from "node:crypto";
 import type { KeySpace } from "./keys.js";
-import { ScriptCommand } from "./script-command.js";
 import type { RedisClient } from "./connection.js";
 import { luaScripts, scriptKeys, type ScriptName } from "./lua.generated.js";
 import { toRedisError } from "./redis-error.js";
 
-type Call = (...args: (string | number)[]) => Promise<unknown>;
+// ioredis flattens array arguments one level: a bulk call's thousands of arguments are not spread.
+type Call = (...args: (string | number | readonly (string | number)[])[]) => Promise<unknown>;
 
 // Calls name few distinct type lists (a pool's types, one type per schedule); the bound only guards
 // against an application that settles every subset of many types.
 const MAX_CACHED_LAYOUTS = 256;
 
 const SHAS = Object.fromEntries(Object.entries(luaScripts).map(([name, lua]) => [name, createHash("sha1").update(lua).digest("hex")])) as Record<ScriptName, string>;
-
-/** A script's SHA and its arguments before its own (key count, keys, type count, types). */
-interface Layout {
-  /** As given to ioredis' own commands, which add the client's keyPrefix to the keys themselves. */
-  readonly head: (string | number)[];
-  /** As sent: the keys with the client's keyPrefix, and their protocol text. */
-  readonly sentHead: (string | number)[];
-  readonly headText: string;
-}
 
 /**
  * Calls the Lua scripts with the keys their @keys line names (includes/keys.lua): the global ones,
@@ -29,23 +20,23 @@ interface Layout {
  * restarted server, SCRIPT FLUSH).
  */
 export class ScriptRunner {
-  private readonly layouts = new Map<string, Layout>();
+  /** Per script and type list, its arguments before its own: key count, keys, type count, types. */
+  private readonly layouts = new Map<string, (string | number)[]>();
   /** Scripts this runner has seen Redis accept: it sends those by SHA. */
   private readonly loaded = new Set<ScriptName>();
   private readonly eval: Call;
+  private readonly evalsha: Call;
 
   constructor(private readonly redis: RedisClient, private readonly keys: KeySpace) {
     this.eval = redis.eval.bind(redis) as Call;
+    this.evalsha = redis.evalsha.bind(redis) as Call;
   }
 
   /** Runs `name` for the given job types; `args` are the script's own ARGV, after the layout's. */
   run(name: ScriptName, op: string, types: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
-    const { head, sentHead, headText } = this.layoutOf(name, types);
-    // Callbacks are written inline: under tsx (the benchmark, the tests) a closure bound to a name costs
-    // a defineProperty each time it is made, ~0.35 µs, and this runs for every script call.
+    const head = this.layoutOf(name, types);
     if (!this.loaded.has(name)) return this.evalText(name, head, args).catch((error: unknown) => this.fail(op, error));
-    const command = new ScriptCommand(sentHead.concat(args), headText, sentHead.length);
-    return (this.redis.sendCommand(command) as Promise<unknown>).catch((error: unknown) => {
+    return this.evalsha(SHAS[name], head, args).catch((error: unknown) => {
       if (!isNoScript(error)) this.fail(op, error);
       this.loaded.delete(name);
       return this.evalText(name, head, args).catch((reloadError: unknown) => this.fail(op, reloadError));
@@ -58,12 +49,13 @@ export class ScriptRunner {
 
   /** EVAL with the script's text, which also loads it: the first call, and any after Redis lost it. */
   private async evalText(name: ScriptName, head: readonly (string | number)[], args: readonly (string | number)[]): Promise<unknown> {
-    const reply = await this.eval(luaScripts[name], ...head.slice(1), ...args);
+    const reply = await this.eval(luaScripts[name], head, args);
     this.loaded.add(name);
     return reply;
   }
 
-  private layoutOf(name: ScriptName, types: readonly string[]): Layout {
+  // ioredis adds the client's keyPrefix to the keys itself, as for its own commands.
+  private layoutOf(name: ScriptName, types: readonly string[]): (string | number)[] {
     const cacheKey = types.length === 1 ? `${name} ${types[0]}` : `${name} ${types.join(" ")}`;
     let layout = this.layouts.get(cacheKey);
     if (!layout) {
@@ -73,11 +65,7 @@ export class ScriptRunner {
         const typeKeys = this.keys.forType(type);
         for (const kind of perType) keys.push(typeKeys[kind]);
       }
-      const typeArgs = [types.length, ...types];
-      const head = [SHAS[name], keys.length, ...keys, ...typeArgs];
-      const keyPrefix = this.redis.options.keyPrefix ?? "";
-      const sentHead = [SHAS[name], keys.length, ...keys.map((key) => keyPrefix + key), ...typeArgs];
-      layout = { head, sentHead, headText: ScriptCommand.encodeHead(sentHead) };
+      layout = [keys.length, ...keys, types.length, ...types];
       if (this.layouts.size >= MAX_CACHED_LAYOUTS) this.layouts.clear();
       this.layouts.set(cacheKey, layout);
     }
