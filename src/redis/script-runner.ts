@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { KeySpace } from "./keys.js";
+import { ScriptCommand } from "./script-command.js";
 import type { RedisClient } from "./connection.js";
 import { luaScripts, scriptKeys, type ScriptName } from "./lua.generated.js";
 import { toRedisError } from "./redis-error.js";
@@ -13,6 +14,15 @@ const MAX_CACHED_LAYOUTS = 256;
 
 const SHAS = Object.fromEntries(Object.entries(luaScripts).map(([name, lua]) => [name, createHash("sha1").update(lua).digest("hex")])) as Record<ScriptName, string>;
 
+/** A script's SHA and its arguments before its own (key count, keys, type count, types). */
+interface Layout {
+  /** As given to ioredis' own commands, which add the client's keyPrefix to the keys themselves. */
+  readonly head: (string | number)[];
+  /** As sent: the keys with the client's keyPrefix, and their protocol text. */
+  readonly sentHead: (string | number)[];
+  readonly headText: string;
+}
+
 /**
  * Calls the Lua scripts with the keys their @keys line names (includes/keys.lua): the global ones,
  * then the per-type ones for each job type. The first call of a script is an EVAL with its text,
@@ -20,23 +30,21 @@ const SHAS = Object.fromEntries(Object.entries(luaScripts).map(([name, lua]) => 
  * restarted server, SCRIPT FLUSH).
  */
 export class ScriptRunner {
-  /** Per script and type list, its arguments before its own: key count, keys, type count, types. */
-  private readonly layouts = new Map<string, (string | number)[]>();
+  private readonly layouts = new Map<string, Layout>();
   /** Scripts this runner has seen Redis accept: it sends those by SHA. */
   private readonly loaded = new Set<ScriptName>();
   private readonly eval: Call;
-  private readonly evalsha: Call;
 
   constructor(private readonly redis: RedisClient, private readonly keys: KeySpace) {
     this.eval = redis.eval.bind(redis) as Call;
-    this.evalsha = redis.evalsha.bind(redis) as Call;
   }
 
   /** Runs `name` for the given job types; `args` are the script's own ARGV, after the layout's. */
   run(name: ScriptName, op: string, types: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
-    const head = this.layoutOf(name, types);
+    const { head, sentHead, headText } = this.layoutOf(name, types);
     if (!this.loaded.has(name)) return this.evalText(name, head, args).catch((error: unknown) => this.fail(op, error));
-    return this.evalsha(SHAS[name], head, args).catch((error: unknown) => {
+    const command = new ScriptCommand(sentHead.concat(args), headText, sentHead.length);
+    return (this.redis.sendCommand(command) as Promise<unknown>).catch((error: unknown) => {
       if (!isNoScript(error)) this.fail(op, error);
       this.loaded.delete(name);
       return this.evalText(name, head, args).catch((reloadError: unknown) => this.fail(op, reloadError));
@@ -49,13 +57,12 @@ export class ScriptRunner {
 
   /** EVAL with the script's text, which also loads it: the first call, and any after Redis lost it. */
   private async evalText(name: ScriptName, head: readonly (string | number)[], args: readonly (string | number)[]): Promise<unknown> {
-    const reply = await this.eval(luaScripts[name], head, args);
+    const reply = await this.eval(luaScripts[name], head.slice(1), args);
     this.loaded.add(name);
     return reply;
   }
 
-  // ioredis adds the client's keyPrefix to the keys itself, as for its own commands.
-  private layoutOf(name: ScriptName, types: readonly string[]): (string | number)[] {
+  private layoutOf(name: ScriptName, types: readonly string[]): Layout {
     const cacheKey = types.length === 1 ? `${name} ${types[0]}` : `${name} ${types.join(" ")}`;
     let layout = this.layouts.get(cacheKey);
     if (!layout) {
@@ -65,7 +72,11 @@ export class ScriptRunner {
         const typeKeys = this.keys.forType(type);
         for (const kind of perType) keys.push(typeKeys[kind]);
       }
-      layout = [keys.length, ...keys, types.length, ...types];
+      const typeArgs = [types.length, ...types];
+      const head = [SHAS[name], keys.length, ...keys, ...typeArgs];
+      const keyPrefix = this.redis.options.keyPrefix ?? "";
+      const sentHead = [SHAS[name], keys.length, ...keys.map((key) => keyPrefix + key), ...typeArgs];
+      layout = { head, sentHead, headText: ScriptCommand.encodeHead(sentHead) };
       if (this.layouts.size >= MAX_CACHED_LAYOUTS) this.layouts.clear();
       this.layouts.set(cacheKey, layout);
     }
