@@ -7,7 +7,7 @@ import { encodeRecurrence, firstRunAt, type Recurrence } from "../options/recurr
 import { createRedisClient, type RedisClient } from "../redis/connection.js";
 import { KeySpace } from "../redis/keys.js";
 import { ScriptRunner } from "../redis/script-runner.js";
-import { schedule, scheduleOne, type QueueLengths, type ScheduleEntry, type ScheduleResult } from "../redis/scripts/schedule.js";
+import { schedule, scheduleOne, type ScheduleEntry, type ScheduleResult } from "../redis/scripts/schedule.js";
 import { Pool } from "../pool/pool.js";
 import type { Handler, Pool as PoolApi, PoolOptions } from "../pool/pool-api.js";
 import type { RetentionConfig } from "../pool/retention-sweeper.js";
@@ -24,7 +24,6 @@ interface Connection {
   readonly redis: RedisClient;
   readonly runner: ScriptRunner;
   readonly queries: Queries;
-  readonly queueLengths: QueueLengths;
 }
 
 /**
@@ -48,24 +47,18 @@ class JobsRuntime<M> implements Jobs<M> {
     this.keySpace = keySpaceOf(this.options);
   }
 
-  // Not async, and one promise chain down to the script call: each awaited layer is a promise and a
-  // tick more on every awaited schedule, the call whose latency a producer waits on.
-  schedule<K extends keyof M & string>(type: K, payload: M[K], options: ScheduleOptions = {}): Promise<Job<M[K]>> {
-    try {
-      const jobType = this.jobType(type, "schedule");
-      checkPayload("schedule", jobType, payload);
-      const entry = scheduleEntry("schedule", jobType, payload, options, this.maxPayloadBytes());
-      return this.writeOne(entry, payload, "schedule");
-    } catch (error) {
-      return Promise.reject(error);
-    }
+  async schedule<K extends keyof M & string>(type: K, payload: M[K], options: ScheduleOptions = {}): Promise<Job<M[K]>> {
+    const jobType = this.jobType(type, "schedule");
+    checkPayload("schedule", jobType, payload);
+    const entry = scheduleEntry("schedule", jobType, payload, options, this.maxPayloadBytes());
+    return this.writeOne(entry, payload, "schedule");
   }
 
   async scheduleBulk<K extends keyof M & string>(type: K, payloads: readonly M[K][], options: ScheduleOptions = {}): Promise<Job<M[K]>[]> {
     const jobType = this.jobType(type, "scheduleBulk");
     if (options.id !== undefined && payloads.length > 1) throw new InvalidOptionError("scheduleBulk", "id", "cannot be shared by several jobs");
-    // Every payload is checked before any is encoded: a validator run over a batch stays in the CPU's
-    // caches, and interleaved with the encoding it cost about twice as much (bench/RESULTS.md).
+    // Every payload is checked before any is encoded: a validator run over the whole batch at once
+    // stays in the CPU's caches, and interleaved with the encoding it was measurably slower.
     for (const payload of payloads) checkPayload("scheduleBulk", jobType, payload);
     const entries = payloads.map((payload) => scheduleEntry("scheduleBulk", jobType, payload, options, this.maxPayloadBytes()));
     return entries.length === 0 ? [] : this.write(entries, payloads, "scheduleBulk");
@@ -122,33 +115,20 @@ class JobsRuntime<M> implements Jobs<M> {
     if (connection) await connection.redis.quit().catch(() => connection.redis.disconnect());
   }
 
-  // Both write the command first, then make the handles of the likeliest outcome (each job created,
-  // queued) while Redis works: made after the reply, they stood between it and the caller's next call.
   private async write<P>(entries: ScheduleEntry[], payloads: readonly P[], op: string): Promise<Job<P>[]> {
-    const { runner, queueLengths } = this.connect();
-    const written = schedule(runner, entries, queueLengths);
-    const queued = entries.map((entry, i) => this.queuedHandle(entry, payloads[i]!));
-    const results = await written;
-    const jobs = results.map((result, i) => this.handleOf(queued[i]!, entries[i]!, payloads[i]!, result, op));
-    return results.every((r) => r.created) ? (jobs as Job<P>[]) : Promise.all(jobs);
+    const results = await schedule(this.connect().runner, entries);
+    return Promise.all(results.map((result, i) => this.handleOf(entries[i]!, payloads[i]!, result, op)));
   }
 
-  private writeOne<P>(entry: ScheduleEntry, payload: P, op: string): Promise<Job<P>> {
-    const { runner, queueLengths } = this.connect();
-    const written = scheduleOne(runner, entry, queueLengths);
-    const queued = this.queuedHandle(entry, payload);
-    return written.then((result) => this.handleOf(queued, entry, payload, result, op));
-  }
-
-  private queuedHandle<P>(entry: ScheduleEntry, payload: P): Job<P> {
-    return new Job<P>(this.ctx, newSnapshot(entry, payload, undefined));
+  private async writeOne<P>(entry: ScheduleEntry, payload: P, op: string): Promise<Job<P>> {
+    return this.handleOf(entry, payload, await scheduleOne(this.connect().runner, entry), op);
   }
 
   // A new job's handle comes from what was written; an existing id returns the job that holds it, as
   // it is now (the only case that reads back).
-  private handleOf<P>(queued: Job<P>, entry: ScheduleEntry, payload: P, { id, created, handedTo }: ScheduleResult, op: string): Job<P> | Promise<Job<P>> {
-    if (created) return handedTo === undefined ? queued : new Job<P>(this.ctx, newSnapshot(entry, payload, handedTo));
-    return readSnapshot(this.ctx, id, op).then((snapshot) => new Job<P>(this.ctx, snapshot as JobSnapshot<P>));
+  private async handleOf<P>(entry: ScheduleEntry, payload: P, { id, created, handedTo }: ScheduleResult, op: string): Promise<Job<P>> {
+    if (created) return new Job<P>(this.ctx, newSnapshot(entry, payload, handedTo));
+    return new Job<P>(this.ctx, (await readSnapshot(this.ctx, id, op)) as JobSnapshot<P>);
   }
 
   private jobType(type: string, op: string): JobType<unknown> {
@@ -165,7 +145,7 @@ class JobsRuntime<M> implements Jobs<M> {
     if (!this.connection) {
       const redis = createRedisClient(this.options.redis);
       redis.on("error", () => undefined);
-      this.connection = { redis, runner: new ScriptRunner(redis, this.keySpace), queries: new Queries(redis, this.keySpace), queueLengths: new Map() };
+      this.connection = { redis, runner: new ScriptRunner(redis, this.keySpace), queries: new Queries(redis, this.keySpace) };
     }
     return this.connection;
   }
@@ -177,8 +157,8 @@ class JobsRuntime<M> implements Jobs<M> {
  */
 function newSnapshot<P>(entry: ScheduleEntry, payload: P, handedTo: string | undefined): JobSnapshot<P> {
   const now = Date.now();
-  // Object.assign, not `{ ...entry.header, at, s, c }`: on Node 20 a spread followed by fields costs
-  // about 1 µs per field (measured), and this runs for every job scheduled.
+  // Object.assign, not `{ ...entry.header, at, s, c }`: Node 20 runs a spread followed by fields
+  // slowly, and this runs for every job scheduled.
   const header: RecordHeader = Object.assign({ at: entry.runAt ?? now + entry.delayMs, s: "queued" as const, c: now }, entry.header);
   if (handedTo !== undefined) Object.assign(header, { s: "executing", a: 1, st: now, w: handedTo });
   return toSnapshot(entry.id, { header, payloadJson: "" }, payload);

@@ -103,7 +103,7 @@ export function newJobId(): string {
   return timePart() + randomId();
 }
 
-// Number#toString(36) takes ~0.3 µs; the time part changes once a millisecond, however many ids are made in it.
+// Cached: Number#toString(36) is not free, and the time part changes once a millisecond however many ids are made in it.
 let lastMs = -1;
 let lastTimePart = "";
 

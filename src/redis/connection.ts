@@ -1,7 +1,6 @@
 import { Cluster, Redis, type ClusterNode, type ClusterOptions, type RedisOptions } from "ioredis";
 import { isIP } from "node:net";
 import { InvalidOptionError } from "../errors.js";
-import { deliverRepliesDirectly } from "./direct-replies.js";
 
 /** A standalone, Sentinel or Cluster client: the library needs nothing that differs between them. */
 export type RedisClient = Redis | Cluster;
@@ -101,8 +100,6 @@ export function createRedisClient(source: string | RedisConnectionOptions | unde
   const client = cluster
     ? new Cluster([...cluster], { ...clusterOptions, redisOptions: base, enableAutoPipelining: !role.blocking && (clusterOptions?.enableAutoPipelining ?? false) })
     : new Redis(base);
-  if (client instanceof Cluster) client.on("+node", (node: Redis) => deliverRepliesDirectly(node));
-  else deliverRepliesDirectly(client);
   client.on("error", (error: Error) => lastErrors.set(client, error));
   client.on("ready", () => lastErrors.delete(client));
   return client;

@@ -5,7 +5,8 @@ import type { RedisClient } from "./connection.js";
 import { luaScripts, scriptKeys, type ScriptName } from "./lua.generated.js";
 import { toRedisError } from "./redis-error.js";
 
-type Call = (...args: (string | number)[]) => Promise<unknown>;
+// ioredis flattens array arguments one level: a bulk call's thousands of arguments are not spread.
+type Call = (...args: (string | number | readonly (string | number)[])[]) => Promise<unknown>;
 
 // Calls name few distinct type lists (a pool's types, one type per schedule); the bound only guards
 // against an application that settles every subset of many types.
@@ -13,7 +14,7 @@ const MAX_CACHED_LAYOUTS = 256;
 
 const SHAS = Object.fromEntries(Object.entries(luaScripts).map(([name, lua]) => [name, createHash("sha1").update(lua).digest("hex")])) as Record<ScriptName, string>;
 
-/** A script's SHA and its arguments before its own (key count, keys, type count, types; a @one-type script has no type count or types). */
+/** A script's SHA and its arguments before its own (key count, keys, type count, types). */
 interface Layout {
   /** As given to ioredis' own commands, which add the client's keyPrefix to the keys themselves. */
   readonly head: (string | number)[];
@@ -41,8 +42,6 @@ export class ScriptRunner {
   /** Runs `name` for the given job types; `args` are the script's own ARGV, after the layout's. */
   run(name: ScriptName, op: string, types: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
     const { head, sentHead, headText } = this.layoutOf(name, types);
-    // Callbacks are written inline: under tsx (the benchmark, the tests) a closure bound to a name costs
-    // a defineProperty each time it is made, ~0.35 µs, and this runs for every script call.
     if (!this.loaded.has(name)) return this.evalText(name, head, args).catch((error: unknown) => this.fail(op, error));
     const command = new ScriptCommand(sentHead.concat(args), headText, sentHead.length);
     return (this.redis.sendCommand(command) as Promise<unknown>).catch((error: unknown) => {
@@ -58,7 +57,7 @@ export class ScriptRunner {
 
   /** EVAL with the script's text, which also loads it: the first call, and any after Redis lost it. */
   private async evalText(name: ScriptName, head: readonly (string | number)[], args: readonly (string | number)[]): Promise<unknown> {
-    const reply = await this.eval(luaScripts[name], ...head.slice(1), ...args);
+    const reply = await this.eval(luaScripts[name], head.slice(1), args);
     this.loaded.add(name);
     return reply;
   }
@@ -67,14 +66,13 @@ export class ScriptRunner {
     const cacheKey = types.length === 1 ? `${name} ${types[0]}` : `${name} ${types.join(" ")}`;
     let layout = this.layouts.get(cacheKey);
     if (!layout) {
-      const { global, perType, oneType } = scriptKeys[name];
-      if (oneType && types.length !== 1) throw new Error(`${name}.lua runs for one job type, not ${types.length}`);
+      const { global, perType } = scriptKeys[name];
       const keys: string[] = global.map((kind) => this.keys[kind]);
       for (const type of types) {
         const typeKeys = this.keys.forType(type);
         for (const kind of perType) keys.push(typeKeys[kind]);
       }
-      const typeArgs = oneType ? [] : [types.length, ...types];
+      const typeArgs = [types.length, ...types];
       const head = [SHAS[name], keys.length, ...keys, ...typeArgs];
       const keyPrefix = this.redis.options.keyPrefix ?? "";
       const sentHead = [SHAS[name], keys.length, ...keys.map((key) => keyPrefix + key), ...typeArgs];

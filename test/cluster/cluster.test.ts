@@ -88,19 +88,9 @@ describe("on Redis Cluster, namespaces spread over the shards", () => {
     }
   });
 
-  it("schedules a backlog one by one (the busy-queue script from the 32nd job on) in every namespace, and a pool runs each job once", async () => {
+  it("schedules a backlog one by one in every namespace, and a pool runs each job once", async () => {
     const all = runtimes();
-    const masters = cluster.ports.map((port) => cluster.nodeClient(port));
-    // INFO commandstats counts the commands a script runs: RPUSHX is the busy-queue script's alone.
-    const rpushxCalls = async () => {
-      let calls = 0;
-      for (const master of masters) calls += Number(/cmdstat_rpushx:calls=(\d+)/.exec(await master.info("commandstats"))?.[1] ?? 0);
-      return calls;
-    };
-    const before = await rpushxCalls();
     for (const { jobs } of all) for (let n = 0; n < 40; n++) await jobs.schedule("work", { n });
-    expect(await rpushxCalls()).toBe(before + 8 * all.length);
-    for (const master of masters) master.disconnect();
     const ran = new Map<string, number[]>();
     for (const { ns, jobs } of all) {
       ran.set(ns, []);

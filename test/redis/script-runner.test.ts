@@ -67,25 +67,6 @@ describe("ScriptRunner", () => {
     }
   });
 
-  it("sends a @one-type script its keys and its own arguments only, with the keyPrefix, on the first call and by SHA; for two types it refuses", async () => {
-    const ns = `runner-one-${process.pid}`;
-    const prefixed = new Redis({ port: server().port, host: "127.0.0.1", keyPrefix: "app:" });
-    try {
-      const runner = new ScriptRunner(prefixed, new KeySpace("tj:", ns));
-      await redis().rpush(`app:tj:{${ns}}:queue:alpha`, "waiting");
-      await redis().config("RESETSTAT");
-      const tail = entry("alpha", "x").recordTail;
-      expect(await runner.run("scheduleOntoBusyQueue", "test", ["alpha"], ["o1", tail])).toBe(2);
-      expect(await runner.run("scheduleOntoBusyQueue", "test", ["alpha"], ["o2", tail])).toBe(3);
-      expect(await scriptCalls()).toEqual({ eval: 1, evalsha: 1 });
-      expect(await redis().lrange(`app:tj:{${ns}}:queue:alpha`, 0, -1)).toEqual(["waiting", "o1", "o2"]);
-      expect(await redis().hkeys(`app:tj:{${ns}}:jobs`)).toEqual(["o1", "o2"]);
-      expect(() => runner.run("scheduleOntoBusyQueue", "test", ["alpha", "beta"], ["o3", tail])).toThrow("scheduleOntoBusyQueue.lua runs for one job type, not 2");
-    } finally {
-      prefixed.disconnect();
-    }
-  });
-
   it("turns an error Redis replies with into a RedisCommandError naming the operation, by SHA as on the first call", async () => {
     const runner = new ScriptRunner(redis(), new KeySpace("tj:", `runner-err-${process.pid}`));
     await schedule(runner, [entry("alpha", "ok")]);

@@ -104,7 +104,7 @@ describe("job types (albrow job_type_test.go)", () => {
     expect((await jobs.findJob(first.id)).payload).toEqual({ name: "first", age: 1 });
   });
 
-  it("the same id again onto a long queue (the busy-queue script) also returns the existing job, not the handle a new one would have", async () => {
+  it("the same id again onto a long queue also returns the existing job, not the handle a new one would have", async () => {
     const { jobs, namespace } = bundle<M>(types);
     for (let n = 0; n < 40; n++) await jobs.schedule("person", { name: `p${n}`, age: n }, { id: `busy-${n}` });
     const again = await jobs.schedule("person", { name: "other", age: 99 }, { id: "busy-3" });

@@ -1,8 +1,54 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { Redis } from "ioredis";
-import { RedisCommandError } from "typed-jobs";
+import { JobNotFoundError, RedisCommandError } from "typed-jobs";
 import { waitUntil } from "../support/redis-server.js";
 import { jobType, useRedis } from "../support/setup.js";
+
+// The least-privilege ACL line a user copies from the docs, created verbatim (its PASSWORD replaced)
+// and used for everything a producer and a pool do, at volume: the docs cannot drift from what the
+// library sends.
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+
+/** README.md and every Markdown file under docs/, relative to the repository root. */
+function docFiles(): string[] {
+  const files = ["README.md"];
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(join(ROOT, dir), { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith(".md")) files.push(path);
+    }
+  };
+  if (existsSync(join(ROOT, "docs"))) walk("docs");
+  return files;
+}
+
+/** Every line inside a fenced code block that starts `ACL SETUSER`, with the file it is in. */
+function fencedAclLines(): { file: string; line: string }[] {
+  const found: { file: string; line: string }[] = [];
+  for (const file of docFiles()) {
+    let fenced = false;
+    for (const line of readFileSync(join(ROOT, file), "utf8").split("\n")) {
+      if (/^\s*(```|~~~)/.test(line)) fenced = !fenced;
+      else if (fenced && /^\s*ACL SETUSER\s/i.test(line)) found.push({ file: relative(ROOT, join(ROOT, file)), line: line.trim() });
+    }
+  }
+  return found;
+}
+
+/** The one documented ACL line; it fails when the docs hold none, or two that differ. */
+function documentedAclLine(): string {
+  const found = fencedAclLines();
+  if (found.length === 0) throw new Error("no fenced `ACL SETUSER` line in README.md or docs/**/*.md");
+  const distinct = new Set(found.map((f) => f.line));
+  if (distinct.size > 1) throw new Error(`the docs give ${distinct.size} different ACL lines:\n${found.map((f) => `  ${f.file}: ${f.line}`).join("\n")}`);
+  return found[0]!.line;
+}
 
 type M = { mail: { to: string }; slow: { ms: number } };
 const types = {
@@ -10,27 +56,20 @@ const types = {
   slow: jobType<{ ms: number }>("slow", () => true),
 };
 
-/**
- * The least a Redis user needs to run typed-jobs: the keys under the library's prefix, the commands
- * its Lua scripts call (Redis checks ACLs inside scripts too), the few it sends directly, and INFO for
- * ioredis's ready check. Everything else (other keys, channels, admin commands) is refused.
- */
-export const MINIMAL_ACL = [
-  "on", ">jobs-acl-pw", "resetkeys", "~tj:*", "resetchannels", "-@all",
-  // sent by the runtime and by ioredis on connect
-  "+info", "+evalsha", "+eval", "+hget", "+hmget", "+smembers", "+zcard", "+zrange", "+zrem", "+blpop", "+multi", "+exec",
-  // a closing pool unblocks its own wait, so a job handed to it meanwhile is given back
-  "+client|id", "+client|unblock",
-  // called inside the Lua scripts
-  "+time", "+hset", "+hsetnx", "+hdel", "+zadd", "+zpopmin", "+zrangebyscore", "+zremrangebyscore", "+zscore", "+sadd", "+llen", "+rpush", "+lpush", "+lpop", "+rpop", "+lrange", "+lrem",
-];
-
-describe("a Redis user with only the commands and keys typed-jobs needs", () => {
+describe("the Redis user of the documented least-privilege ACL line", () => {
   const { server, bundle } = useRedis();
-  const asJobsUser = () => {
-    server().cli("ACL", "SETUSER", "jobs", "reset", ...MINIMAL_ACL);
+  const password = randomBytes(16).toString("hex");
+  let user = "";
+
+  /** Creates the documented user verbatim (only its PASSWORD replaced) and returns the URL to connect as it. */
+  const asDocumentedUser = (): { redis: string } => {
+    const words = documentedAclLine().split(/\s+/);
+    expect(words.slice(0, 2).map((w) => w.toUpperCase())).toEqual(["ACL", "SETUSER"]);
+    expect(words.filter((w) => w === ">PASSWORD")).toHaveLength(1);
+    user = words[2]!;
+    expect(server().cli(...words.map((w) => (w === ">PASSWORD" ? `>${password}` : w)))).toBe("OK");
     server().cli("ACL", "LOG", "RESET");
-    return { redis: `redis://jobs:jobs-acl-pw@127.0.0.1:${server().port}` };
+    return { redis: `redis://${user}:${password}@127.0.0.1:${server().port}` };
   };
   /** Commands Redis refused, from ACL LOG; CLIENT SETINFO (Redis 7.2+, sent on connect) ioredis lets fail. */
   const denials = (): string[] => {
@@ -39,49 +78,81 @@ describe("a Redis user with only the commands and keys typed-jobs needs", () => 
     return objects.filter((object) => object !== "client|setinfo");
   };
 
-  it("schedules, runs, queries, cancels, reschedules and destroys jobs", async () => {
-    const { jobs } = bundle<M>(types, asJobsUser());
-    const done: string[] = [];
+  it("schedules 200 jobs one by one and 200 in bulk, a pool runs them all, and every query, cancel, reschedule and destroy works", async () => {
+    const { jobs } = bundle<M>(types, asDocumentedUser());
+
+    // A producer before any pool: every job queues.
+    const oneByOne: string[] = [];
+    for (let n = 0; n < 200; n++) {
+      const job = await jobs.schedule("mail", { to: `one-${n}` });
+      expect(job.status).toBe("queued");
+      oneByOne.push(job.id);
+    }
+    const bulk = await jobs.scheduleBulk("mail", Array.from({ length: 200 }, (_, n) => ({ to: `bulk-${n}` })));
+    expect(bulk.map((job) => job.status)).toEqual(Array(200).fill("queued"));
+    const delayed = await jobs.schedule("mail", { to: "delayed" }, { delay: "300ms" });
+    const urgent = await jobs.schedule("mail", { to: "urgent" }, { priority: 5 });
+    const retried = await jobs.schedule("mail", { to: "retry" });
+    const tick = await jobs.scheduleRecurring("mail", { to: "tick" }, { every: "50ms" });
+    const later = await jobs.schedule("mail", { to: "later" }, { delay: "1h" });
+    const again = await jobs.schedule("mail", { to: "ignored" }, { id: oneByOne[7] });
+    expect(again.payload).toEqual({ to: "one-7" });
+
+    expect((await jobs.findJob(oneByOne[199]!)).status).toBe("queued");
+    expect((await jobs.counts()).byType.mail).toMatchObject({ queued: 200 + 200 + 5, executing: 0 });
+    expect(await jobs.running()).toBe(0);
+    const queued = await jobs.listJobs("queued", { type: "mail", limit: 1000 });
+    expect(new Set(queued.map((job) => job.id))).toEqual(new Set([...oneByOne, ...bulk.map((j) => j.id), delayed.id, urgent.id, retried.id, later.id, tick.id]));
+
+    const done = new Set<string>();
+    let ticks = 0;
     let failOnce = true;
     const p = jobs.createPool({
       handlers: {
-        mail: ({ to }) => {
+        mail: ({ to }, { id }) => {
           if (to === "retry" && failOnce) {
             failOnce = false;
             throw new Error("first attempt fails");
           }
-          done.push(to);
+          if (to === "tick") ticks++;
+          else done.add(id);
         },
         slow: (_, { signal }) => new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve())),
       },
-      leaseTime: "1s",
+      concurrency: 10,
+      leaseTime: "5s",
       idleWait: "200ms",
     });
     const errors: Error[] = [];
     p.on("error", (e) => errors.push(e));
     await p.start();
     try {
-      const a = await jobs.schedule("mail", { to: "a" });
-      await jobs.scheduleBulk("mail", [{ to: "b" }, { to: "retry" }]);
-      await jobs.scheduleRecurring("mail", { to: "tick" }, { every: "50ms" });
-      const bad = await jobs.schedule("mail", { to: "x" }, { delay: "1h" });
-      await waitUntil(() => ["a", "b", "retry"].every((t) => done.includes(t)) && done.filter((t) => t === "tick").length >= 2, 10_000, `ran ${done}`);
-      expect((await jobs.findJob(a.id)).status).toBe("finished");
+      const all = [...oneByOne, ...bulk.map((j) => j.id), delayed.id, urgent.id, retried.id];
+      await waitUntil(() => all.every((id) => done.has(id)) && ticks >= 2, 20_000, `ran ${done.size} of ${all.length}, ${ticks} ticks`);
+      expect((await jobs.findJob(retried.id)).attempts).toBe(2);
+
+      // With the pool idle, jobs scheduled one by one reach it straight away.
+      const handed: string[] = [];
+      for (let n = 0; n < 20; n++) handed.push((await jobs.schedule("mail", { to: `idle-${n}` })).id);
+      await waitUntil(() => handed.every((id) => done.has(id)), 10_000, "not every job scheduled to the idle pool ran");
 
       const running = await jobs.schedule("slow", { ms: 0 });
       await waitUntil(async () => (await jobs.running()) >= 1);
       expect(await (await jobs.findJob(running.id)).cancel()).toBe(true);
       await waitUntil(async () => (await jobs.findJob(running.id)).status === "cancelled");
 
-      const later = await bad.reschedule({ delay: "2h" });
-      expect(later.status).toBe("queued");
-      expect(await later.cancel()).toBe(true);
-      await later.destroy();
-      expect((await jobs.counts()).byType.mail!.finished).toBeGreaterThanOrEqual(3);
-      expect((await jobs.listJobs("finished", { type: "mail" })).length).toBeGreaterThanOrEqual(3);
+      const moved = await later.reschedule({ delay: "2h" });
+      expect(moved.status).toBe("queued");
+      expect(moved.runAt.getTime()).toBeGreaterThan(Date.now() + 60 * 60_000);
+      expect(await moved.cancel()).toBe(true);
+      await moved.destroy();
+      await expect(jobs.findJob(later.id)).rejects.toBeInstanceOf(JobNotFoundError);
+
+      const counts = (await jobs.counts()).byType.mail!;
+      expect(counts.finished).toBeGreaterThanOrEqual(all.length + handed.length);
+      const finished = await jobs.listJobs("finished", { type: "mail", limit: 1000 });
+      expect(finished.length).toBeGreaterThanOrEqual(all.length + handed.length);
       expect((await jobs.listJobs("cancelled")).map((j) => j.id)).toEqual([running.id]);
-      const waiting = await jobs.schedule("mail", { to: "later" }, { delay: "1h" });
-      expect((await jobs.listJobs("queued", { type: "mail" })).map((j) => j.id)).toContain(waiting.id);
     } finally {
       await p.close();
     }
@@ -90,13 +161,13 @@ describe("a Redis user with only the commands and keys typed-jobs needs", () => 
   });
 
   it("refuses keys outside the prefix, and every other command", async () => {
-    const { jobs } = bundle<M>(types, { ...asJobsUser(), prefix: "other:" });
+    const { jobs } = bundle<M>(types, { ...asDocumentedUser(), prefix: "other:" });
     const error = await jobs.schedule("mail", { to: "a" }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RedisCommandError);
     expect((error as Error).message).toMatch(/NOPERM|no permissions/i);
     expect(server().cli("EXISTS", "other:{" + "x}:jobs")).toBe("0");
 
-    const raw = new Redis({ port: server().port, host: "127.0.0.1", username: "jobs", password: "jobs-acl-pw", maxRetriesPerRequest: 0 });
+    const raw = new Redis({ port: server().port, host: "127.0.0.1", username: user, password, maxRetriesPerRequest: 0 });
     raw.on("error", () => undefined);
     try {
       await expect(raw.set("not-a-job", "1")).rejects.toThrow(/NOPERM/);

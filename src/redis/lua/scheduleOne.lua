@@ -16,9 +16,7 @@
 -- Output: '1' when created, '0' when that id already existed, or '2' followed by the pool's id when
 -- the job was handed to an idle pool (includes/handoff.lua): one due job onto a type whose queues
 -- are empty, while a pool waits idle for it, is leased to the pool here, as its claim would, and
--- pushed to handoff:<T>. A job due now at priority 0 pushed onto a queue that already held jobs is
--- answered with the queue's length after the push, a number: the caller sends the next such job by
--- scheduleOntoBusyQueue.lua while the queue it last saw was long.
+-- pushed to handoff:<T>.
 
 local time = redis.call("TIME")
 local id, tail = ARGV[ARG0], ARGV[ARG0 + 1]
@@ -30,13 +28,12 @@ local id, tail = ARGV[ARG0], ARGV[ARG0 + 1]
 -- registered the type.
 local dueNowPlain = #ARGV == ARG0 + 1
 if dueNowPlain then
-  -- TIME's microseconds have no leading zeros. Written out here and in scheduleOntoBusyQueue.lua, not
-  -- as a shared helper: the helper's closure and its separate concatenation cost about 1k instructions.
+  -- TIME's microseconds have no leading zeros.
   local micros = time[2]
   local millis = #micros == 6 and string.sub(micros, 1, 3) or string.sub(string.rep("0", 6 - #micros) .. micros, 1, 3)
   if redis.call("HSETNX", JOBS, id, '{"at":' .. time[1] .. millis .. "," .. tail) == 0 then return "0" end
   local length = redis.call("RPUSH", QUEUE_1, id)
-  if length > 1 then return length end
+  if length > 1 then return "1" end
 end
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 local runAt, priority = now, 0
