@@ -38,8 +38,6 @@ local poolId = ARGV[ARG0 + 2]
 local promoteLimit = tonumber(ARGV[ARG0 + 3])
 local justWoken = ARGV[ARG0 + 4] == "1"
 local idleEntry = idleMember(ARGV[ARG0 + 1], poolId)
-local plainPoolId = isPlainText(poolId)
-local firstLease = plainPoolId and leasedPrefix("1", exact(now), poolId)
 local waitMs = tonumber(ARGV[ARG0 + 6])
 
 -- Awake now: no schedule may hand this pool a job until it registers again (below, when drained).
@@ -180,7 +178,7 @@ local records, leases = {}, {}
 for k, p in ipairs(taken) do
   local raw = raws[k]
   if raw then
-    local header, payloadOrReason, statusGiven = decodeRecord(raw, typeKeys(p.typeIndex).name)
+    local header, payloadOrReason = decodeRecord(raw, typeKeys(p.typeIndex).name)
     if header and p.handed and (header.s ~= "executing" or header.a ~= 1) then
       -- No longer the first attempt it was handed over as: recovered (its lease ran out while nobody
       -- popped it), then perhaps claimed or settled. Nothing is left to take.
@@ -193,17 +191,9 @@ for k, p in ipairs(taken) do
       records[#records + 1] = p.id
       records[#records + 1] = encodeRecord(header, payloadOrReason)
     elseif header then
-      local record
-      if plainPoolId and not p.handed and not statusGiven and header.a == nil and header.st == nil and header.ft == nil and header.w == nil then
-        -- Its first attempt, and the header holds no run field, in any spelling (it was decoded):
-        -- they go in front of it (includes/record.lua, leasedPrefix).
-        header.a = 1
-        record = firstLease .. string.sub(raw, 2)
-      else
-        if not p.handed then header.a = (header.a or 0) + 1 end
-        header.s, header.st, header.ft, header.w = "executing", now, nil, poolId
-        record = encodeRecord(header, payloadOrReason)
-      end
+      if not p.handed then header.a = (header.a or 0) + 1 end
+      header.s, header.st, header.ft, header.w = "executing", now, nil, poolId
+      local record = encodeRecord(header, payloadOrReason)
       records[#records + 1] = p.id
       records[#records + 1] = record
       pushTo(leases, typeKeys(p.typeIndex).executing, deadline, p.id)

@@ -71,10 +71,9 @@ end
 -- left it pops the next job handed over without claiming in between; its next claim withdraws it.
 local function handOff(pool)
   local leaseMs, poolId = idleMemberParts(pool)
-  -- As a claim leases it (includes/record.lua, leasedPrefix), so its settle is as cheap.
-  local leased = isPlainText(poolId) and leasedPrefix("1", exact(now), poolId)
-    or '{"s":"executing","a":1,"st":' .. exact(now) .. ',"w":' .. cjson.encode(poolId) .. ','
-  local record = newRecord(now, runAt, tail, leased)
+  local header, payload = decodeRecord(newRecord(now, runAt, tail))
+  header.s, header.a, header.st, header.w = "executing", 1, now, poolId
+  local record = encodeRecord(header, payload)
   redis.call("HSET", JOBS, id, record)
   redis.call("ZADD", tk.executing, now + leaseMs, id)
   redis.call("RPUSH", tk.handoff, handoffEntry(id, record))

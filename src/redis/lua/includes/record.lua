@@ -12,8 +12,7 @@
 
 local NUMERIC_FIELDS = { "at", "pr", "r", "f", "a", "rc", "c", "st", "ft", "ev", "to", "sl" }
 
--- Returns header, payload, and whether the header names its status (queued is the default); or nil
--- and the reason the record cannot be read. The checks match the pool's (store/job-record.ts), so a
+-- Returns header and payload; or nil and the reason the record cannot be read. The checks match the pool's (store/job-record.ts), so a
 -- record a script accepts is one a pool can run. With `expectedType`, a record filed in the sets of
 -- another type than its own is refused too: a pool must never be handed a job of a type it did not
 -- ask for.
@@ -36,13 +35,11 @@ local function decodeRecord(record, expectedType)
   if expectedType and header.t ~= expectedType then
     return nil, "the record is of type '" .. header.t .. "' but is filed under '" .. expectedType .. "'"
   end
-  local statusGiven = header.s ~= nil
   header.s = header.s or "queued"
-  return header, string.sub(record, newline + 1), statusGiven
+  return header, string.sub(record, newline + 1)
 end
 
 -- Defaults are left out: a waiting job's record is most of the memory it takes.
--- (claim.lua and settle.lua write the record of an ordinary attempt without it: see leasedPrefix.)
 local function encodeRecord(header, payload)
   local status = header.s
   if status == "queued" then header.s = nil end
@@ -63,33 +60,6 @@ end
 -- collector on every call.
 local function exact(n)
   return string.format("%.0f", n)
-end
-
--- The ordinary attempt's record is written as text, not through cjson: encoding a header (its
--- timestamps above all), and decoding it again at the settle, was about half of a settle's time and
--- a quarter of a claim's (measured). A claim of a job never attempted puts the run fields in front
--- of the header it read, in this form; a settle that finds them there rewrites them in place. Any
--- other record takes cjson's way.
--- A pool id is written as it is only when JSON needs no escapes for it.
-local function isPlainText(text)
-  return not string.find(text, '[%c"\\]')
-end
-
-local function leasedPrefix(attemptText, startedText, poolId)
-  return '{"s":"executing","a":' .. attemptText .. ',"st":' .. startedText .. ',"w":"' .. poolId .. '",'
-end
-
--- What a settle puts in place of leasedPrefix when the attempt ended well.
-local function finishedPrefix(attemptText, startedText, finishedText, poolId)
-  return '{"s":"finished","a":' .. attemptText .. ',"st":' .. startedText .. ',"ft":' .. finishedText .. ',"w":"' .. poolId .. '",'
-end
-
--- A record that starts as leasedPrefix wrote it: attempt and started-at as text, and where the rest
--- of the record starts.
-local LEASED_PREFIX = '^{"s":"executing","a":(%d+),"st":(%d+),"w":"[^"\\]*",'
-local function readLeasedPrefix(record)
-  local _, last, attemptText, startedText = string.find(record, LEASED_PREFIX)
-  if last then return attemptText, startedText, last + 1 end
 end
 
 local function nowMs()
