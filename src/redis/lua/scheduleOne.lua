@@ -21,24 +21,17 @@
 -- scheduleOntoBusyQueue.lua while the queue it last saw was long.
 
 local time = redis.call("TIME")
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 local id, tail = ARGV[ARG0], ARGV[ARG0 + 1]
--- A job due now at priority 0 is the commonest call: it comes without the three timing arguments
--- (each argument costs Redis about a thousand instructions to read), and its run-at is written from
--- TIME's text, as tonumber and string.format go through the C library's strtod and printf (together
--- a sixth of this call's instructions: callgrind). A push onto a queue that already held jobs is
--- all: no pool waits idle while jobs queue, and the push that filled the queue woke one and
--- registered the type.
+-- A job due now at priority 0 is the commonest call: it comes without the three timing arguments.
+-- A push onto a queue that already held jobs is all: no pool waits idle while jobs queue, and the
+-- push that filled the queue woke one and registered the type.
 local dueNowPlain = #ARGV == ARG0 + 1
 if dueNowPlain then
-  -- TIME's microseconds have no leading zeros. Written out here and in scheduleOntoBusyQueue.lua, not
-  -- as a shared helper: the helper's closure and its separate concatenation cost about 1k instructions.
-  local micros = time[2]
-  local millis = #micros == 6 and string.sub(micros, 1, 3) or string.sub(string.rep("0", 6 - #micros) .. micros, 1, 3)
-  if redis.call("HSETNX", JOBS, id, '{"at":' .. time[1] .. millis .. "," .. tail) == 0 then return "0" end
+  if redis.call("HSETNX", JOBS, id, '{"at":' .. string.format("%.0f", now) .. "," .. tail) == 0 then return "0" end
   local length = redis.call("RPUSH", QUEUE_1, id)
   if length > 1 then return length end
 end
-local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 local runAt, priority = now, 0
 if not dueNowPlain then
   runAt = tonumber(ARGV[ARG0 + 2]) or (now + tonumber(ARGV[ARG0 + 3]))
