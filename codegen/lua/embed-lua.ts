@@ -1,7 +1,6 @@
 /**
  * Build step: inlines src/redis/lua/*.lua, with their `-- @include name` fragments from
- * src/redis/lua/includes/ (only the definitions each script uses: shake-includes.ts), into
- * src/redis/lua.generated.ts, so the published ESM build needs no
+ * src/redis/lua/includes/, into src/redis/lua.generated.ts, so the published ESM build needs no
  * .lua files beside it and every script is loaded from one place.
  *
  * `tsx codegen/lua/embed-lua.ts --check` exits 1 when the generated file is stale.
@@ -10,11 +9,9 @@ import { readFileSync, readdirSync, writeFileSync, existsSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { GLOBAL_KEY_KINDS, TYPE_KEY_KINDS, type GlobalKeyKind, type TypeKeyKind } from "../../src/redis/keys.js";
-import { shakeIncludes } from "./shake-includes.js";
 
 const INCLUDE = /^--\s*@include\s+([A-Za-z0-9_-]+)\s*$/;
 const KEYS_LINE = /^--\s*@keys\s+(.*)$/m;
-const TYPE_KEYS_LINE = /^--\s*@type-keys\s*$/m;
 const ONE_TYPE_LINE = /^--[ \t]*@one-type[ \t]*(\n|$)/m;
 
 export interface KeyLayout {
@@ -31,8 +28,8 @@ export interface KeyLayout {
  * Reads a script's `-- @keys` line: the keys it is given, global ones first (in the order of
  * GLOBAL_KEY_KINDS, then TYPE_KEY_KINDS, whatever order the line names them in). A script is
  * passed only these: every key costs the caller and Redis time on each call. A key the script's own
- * text names but does not declare is an error here; one used inside an include it keeps, once the
- * includes are expanded (renderLuaModule).
+ * text names but does not declare is an error here; one used inside an include, once the includes
+ * are expanded (renderLuaModule).
  */
 export function parseKeyLayout(name: string, source: string): KeyLayout {
   const match = KEYS_LINE.exec(source);
@@ -53,27 +50,31 @@ export function parseKeyLayout(name: string, source: string): KeyLayout {
 }
 
 /**
- * The @keys line as Lua: locals for the global keys, the first job type's keys, and typeKeys(i) for
- * job type i's. Generated per script, so a call builds no layout tables: only what the script reads
- * (shakeIncludes drops the rest, as it does an include's; a first-type key is made only if the
- * script's text names it). typeKeys goes where the script's `-- @type-keys` line is, if it has one: below a shortest path
- * that needs none, the helper and its cache are not made on that path (Redis runs a script's whole
- * top level on every call).
+ * The @keys line as Lua: locals for the global keys, and typeKeys(i) for job type i's (built once per
+ * type and call). A @one-type script gets its type's keys as plain locals named after their kind
+ * (QUEUE_1) instead, and no typeKeys: it is given no type names.
  */
-function keyLayoutLua(layout: KeyLayout, firstTypeKeysUsed: readonly TypeKeyKind[]): { readonly keys: string; readonly typeKeys: string } {
+function keyLayoutLua(layout: KeyLayout, firstTypeKeysUsed: readonly TypeKeyKind[]): string {
   const globals = layout.global.map((kind, k) => [kind.toUpperCase(), `KEYS[${k + 1}]`]);
   const perType = layout.perType.map((kind, k) => `${kind} = KEYS[base + ${k + 1}]`);
   const keys = [
     "-- begin include @keys",
     "-- The @keys line, expanded by the build step: KEYS holds these, then each job type's.",
     ...(globals.length > 0 ? [`local ${globals.map(([name]) => name).join(", ")} = ${globals.map(([, key]) => key).join(", ")}`] : []),
-    ...(layout.oneType ? ["-- One job type, whose name is not passed (@one-type): ARGV holds only the script's own arguments."] : ["local TYPE_COUNT = tonumber(ARGV[1])", "local ARG0 = TYPE_COUNT + 2"]),
-    ...(firstTypeKeysUsed.length > 0 && !layout.oneType ? ["", "-- The first job type's keys as plain locals, for a script's shortest path: typeKeys(1) builds a table."] : []),
-    ...firstTypeKeysUsed.map((kind) => `local ${firstTypeKey(kind)} = KEYS[${layout.global.length + layout.perType.indexOf(kind) + 1}]`),
-    "-- end include @keys",
   ];
-  const typeKeys = [
-    "-- begin include @type-keys",
+  if (layout.oneType) {
+    return [
+      ...keys,
+      "-- One job type, whose name is not passed (@one-type): ARGV holds only the script's own arguments.",
+      ...firstTypeKeysUsed.map((kind) => `local ${firstTypeKey(kind)} = KEYS[${layout.global.length + layout.perType.indexOf(kind) + 1}]`),
+      "-- end include @keys",
+    ].join("\n");
+  }
+  return [
+    ...keys,
+    "local TYPE_COUNT = tonumber(ARGV[1])",
+    "local ARG0 = TYPE_COUNT + 2",
+    "",
     "-- Job type i's name and keys, made once per type and call: the per-job loops ask for them per job.",
     "local typeKeysCache = {}",
     "local function typeKeys(i)",
@@ -84,21 +85,14 @@ function keyLayoutLua(layout: KeyLayout, firstTypeKeysUsed: readonly TypeKeyKind
     "  typeKeysCache[i] = tk",
     "  return tk",
     "end",
-    "-- end include @type-keys",
-  ];
-  return { keys: keys.join("\n"), typeKeys: typeKeys.join("\n") };
+    "-- end include @keys",
+  ].join("\n");
 }
 
-/** The script with its @keys line expanded, and typeKeys at its `-- @type-keys` line or after the keys. */
-function withKeyLayout(name: string, source: string, layout: KeyLayout): string {
-  // The script's own text names them (checkKeyUse keeps includes from doing so).
-  const firstTypeKeysUsed = layout.perType.filter((kind) => new RegExp(`\\b${firstTypeKey(kind)}\\b`).test(source));
-  const { keys, typeKeys } = keyLayoutLua(layout, firstTypeKeysUsed);
-  if (layout.oneType) return source.replace(KEYS_LINE, keys).replace(ONE_TYPE_LINE, "");
-  const marker = TYPE_KEYS_LINE.exec(source);
-  if (!marker) return source.replace(KEYS_LINE, `${keys}\n\n${typeKeys}`);
-  if (/\btypeKeys\b/.test(source.slice(0, marker.index))) throw new Error(`${name}.lua uses typeKeys above its -- @type-keys line`);
-  return source.replace(KEYS_LINE, keys).replace(TYPE_KEYS_LINE, typeKeys);
+/** The script with its @keys line expanded (and its @one-type line, if any, removed). */
+function withKeyLayout(source: string, layout: KeyLayout): string {
+  const firstTypeKeysUsed = layout.oneType ? layout.perType.filter((kind) => new RegExp(`\\b${firstTypeKey(kind)}\\b`).test(source)) : [];
+  return source.replace(KEYS_LINE, keyLayoutLua(layout, firstTypeKeysUsed)).replace(ONE_TYPE_LINE, "");
 }
 
 /** The local holding the first job type's key of this kind (keyLayoutLua): QUEUE_1 for queue. */
@@ -107,19 +101,21 @@ function firstTypeKey(kind: TypeKeyKind): string {
 }
 
 /**
- * A key the script (with the include definitions it keeps) names but its @keys line does not, or,
+ * A key the script (with its includes) names but its @keys line does not, or,
  * in a @one-type script, the type arguments it is not given: an error at build time, since the
  * script would otherwise find nil where the key or argument should be.
  */
 export function checkKeyUse(name: string, text: string, layout: KeyLayout): void {
-  const typeArgUse = layout.oneType && /\b(typeKeys|TYPE_COUNT|ARG0)\b|^--\s*@type-keys/m.exec(text);
+  const typeArgUse = layout.oneType && /\b(typeKeys|TYPE_COUNT|ARG0)\b/.exec(text);
   if (typeArgUse) throw new Error(`${name}.lua is -- @one-type (its ARGV holds only its own arguments) but uses ${typeArgUse[0]}`);
   for (const kind of GLOBAL_KEY_KINDS) {
     if (new RegExp(`\\b${kind.toUpperCase()}\\b`).test(text) && !layout.global.includes(kind)) throw new Error(`${name}.lua uses ${kind.toUpperCase()} but its @keys line does not name ${kind}`);
   }
   for (const kind of TYPE_KEY_KINDS) {
     if (new RegExp(`\\.${kind}\\b`).test(text) && !layout.perType.includes(kind)) throw new Error(`${name}.lua uses .${kind} but its @keys line does not name it`);
-    if (new RegExp(`\\b${firstTypeKey(kind)}\\b`).test(text) && !layout.perType.includes(kind)) throw new Error(`${name}.lua uses ${firstTypeKey(kind)} but its @keys line does not name ${kind}`);
+    if (!new RegExp(`\\b${firstTypeKey(kind)}\\b`).test(text)) continue;
+    if (!layout.oneType) throw new Error(`${name}.lua uses ${firstTypeKey(kind)}, which only a -- @one-type script has (others use typeKeys(1))`);
+    if (!layout.perType.includes(kind)) throw new Error(`${name}.lua uses ${firstTypeKey(kind)} but its @keys line does not name ${kind}`);
   }
 }
 
@@ -150,8 +146,8 @@ export function renderLuaModule(luaDir: string): string {
       const name = basename(file, ".lua");
       const source = readFileSync(join(luaDir, file), "utf8");
       const layout = parseKeyLayout(name, source);
-      const lua = shakeIncludes(expandIncludes(withKeyLayout(name, source, layout), readInclude, [name]));
-      // The includes' kept code counts too: no check is left for when the script runs.
+      const lua = expandIncludes(withKeyLayout(source, layout), readInclude, [name]);
+      // The includes' code counts too: no check is left for when the script runs.
       checkKeyUse(name, lua, layout);
       return { name, lua, layout };
     });

@@ -2,7 +2,6 @@ import { readFileSync, readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { expandIncludes, parseKeyLayout, renderLuaModule } from "../../codegen/lua/embed-lua.js";
-import { shakeIncludes } from "../../codegen/lua/shake-includes.js";
 import { luaScripts } from "../../src/redis/lua.generated.js";
 import { useRedis } from "../support/setup.js";
 import { useRedisClient } from "../support/redis-state.js";
@@ -113,39 +112,19 @@ describe("@keys: the keys a script is given", () => {
     expect(() => parseKeyLayout("x", "-- @keys jobs ready sideways")).toThrow("unknown key kind 'sideways'");
     expect(() => parseKeyLayout("x", "-- @keys ready\nredis.call('HGET', JOBS, 'a')")).toThrow("x.lua uses JOBS but its @keys line does not name jobs");
     expect(() => parseKeyLayout("x", "-- @keys jobs ready\nredis.call('ZCARD', tk.failed)")).toThrow("x.lua uses .failed but its @keys line does not name it");
-    expect(() => parseKeyLayout("x", "-- @keys jobs ready\nredis.call('LLEN', QUEUE_1)")).toThrow("x.lua uses QUEUE_1 but its @keys line does not name queue");
+    expect(() => parseKeyLayout("x", "-- @keys jobs ready\nredis.call('LLEN', QUEUE_1)")).toThrow("x.lua uses QUEUE_1, which only a -- @one-type script has");
   });
 
-  it("a key used undeclared inside an include the script keeps fails the build, naming it; one in a definition it leaves out does not", async () => {
+  it("a key used undeclared inside an include fails the build, naming it, whether or not the script calls it", async () => {
     await withLuaDir(async (dir, write) => {
       write("includes/uses.lua", "local function finishedKey(tk) return tk.finished end\n\nlocal function readyKey(tk) return tk.ready end\n");
-      write("x.lua", "-- @keys jobs ready\n-- @include uses\nreturn { readyKey(typeKeys(1)), finishedKey(typeKeys(1)) }\n");
-      expect(() => renderLuaModule(dir)).toThrow("x.lua uses .finished but its @keys line does not name it");
       write("x.lua", "-- @keys jobs ready\n-- @include uses\nreturn { readyKey(typeKeys(1)), JOBS }\n");
+      expect(() => renderLuaModule(dir)).toThrow("x.lua uses .finished but its @keys line does not name it");
+      write("x.lua", "-- @keys jobs ready finished\n-- @include uses\nreturn { readyKey(typeKeys(1)), JOBS }\n");
       const module = renderLuaModule(dir);
       const lua = JSON.parse(/x: (".*"),\n/.exec(module)![1]!) as string;
-      expect(lua).not.toContain("finishedKey");
-      expect(await redis().eval(lua, 2, "jobs", "ready:T", 1, "T")).toEqual(["ready:T", "jobs"]);
-      expect(module).toContain('x: { global: ["jobs"], perType: ["ready"], oneType: false },');
-    });
-  });
-});
-
-describe("@type-keys: where typeKeys is made", () => {
-  it("is at the script's @type-keys line, below a path that needs no per-type table; above it, typeKeys fails the build", async () => {
-    await withLuaDir(async (dir, write) => {
-      const lua = () => JSON.parse(/x: (".*"),\n/.exec(renderLuaModule(dir))![1]!) as string;
-      write("x.lua", "-- @keys jobs ready queue\nif ARGV[ARG0] == 'short' then return QUEUE_1 end\n-- @type-keys\nreturn typeKeys(1).ready\n");
-      const text = lua();
-      expect(text.indexOf("local typeKeysCache")).toBeGreaterThan(text.indexOf("return QUEUE_1"));
-      // Only the first-type keys the script reads are made.
-      expect(text).toContain("local QUEUE_1 = KEYS[3]");
-      expect(text).not.toContain("READY_1");
-      expect(await redis().eval(text, 3, "jobs", "ready:T", "queue:T", 1, "T", "short")).toBe("queue:T");
-      expect(await redis().eval(text, 3, "jobs", "ready:T", "queue:T", 1, "T", "long")).toBe("ready:T");
-
-      write("x.lua", "-- @keys jobs ready\nlocal tk = typeKeys(1)\n-- @type-keys\nreturn tk.ready\n");
-      expect(() => renderLuaModule(dir)).toThrow("x.lua uses typeKeys above its -- @type-keys line");
+      expect(await redis().eval(lua, 3, "jobs", "ready:T", "finished:T", 1, "T")).toEqual(["ready:T", "jobs"]);
+      expect(module).toContain('x: { global: ["jobs"], perType: ["ready","finished"], oneType: false },');
     });
   });
 });
@@ -175,39 +154,8 @@ describe("@one-type: a script given no type names", () => {
   });
 });
 
-describe("shakeIncludes: only the include definitions a script uses", () => {
-  const include = (body: string) => `-- begin include lib\n${body}\n-- end include lib`;
-  const libLines = [
-    "-- About this file: stands alone.",
-    "",
-    "-- Doubles.",
-    "local function double(x) return x * 2 end",
-    "",
-    "-- Quadruples, through double.",
-    "local function quad(x) return double(double(x)) end",
-    "",
-    "local A, B = 1, 2",
-    "local T = {}",
-    "for i = 1, 3 do T[i] = i end",
-    "",
-    "local function unused() return T end",
-  ];
-  const lib = libLines.join("\n");
-
-  it("keeps what the script names and what that needs in turn, with their comments, in the include's order", () => {
-    // Everything down to `local A, B`, as it is; T, the loop that fills it and unused are left out.
-    const kept = libLines.slice(0, libLines.indexOf("local T = {}"));
-    expect(shakeIncludes(`#!lua\n${include(lib)}\nreturn quad(B)`)).toBe(["#!lua", "-- begin include lib", ...kept, "-- end include lib", "return quad(B)"].join("\n"));
-  });
-
-  it("keeps a table with the statements that fill it, and leaves out a definition named only as a field", () => {
-    const shaken = shakeIncludes(`${include(lib)}\nreturn T[1] + x.unused`);
-    expect(shaken).toContain("local T = {}\nfor i = 1, 3 do T[i] = i end");
-    expect(shaken).not.toContain("double");
-    expect(shaken).not.toContain("local function unused");
-  });
-
-  it("every embedded script still defines each helper it calls (a missing one would fail only when its branch runs)", () => {
+describe("the embedded scripts' helpers", () => {
+  it("every embedded script defines each helper it calls (a missing include would fail only when its branch runs)", () => {
     for (const [name, lua] of Object.entries(luaScripts)) {
       const defined = new Set([...lua.matchAll(/^\s*local function (\w+)/gm)].map((m) => m[1]));
       const called = new Set([...lua.matchAll(/(?<![\w.:])([a-z]\w*)\(/g)].map((m) => m[1]!));

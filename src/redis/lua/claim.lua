@@ -3,6 +3,8 @@
 -- @keys jobs ready scheduled executing failed cancelled wake queue idle handoff
 -- @include keys
 -- @include record
+-- @include batch
+-- @include queues
 -- @include handoff
 --
 -- Input (after the key layout of includes/keys.lua; the types are the pool's handler types):

@@ -5,6 +5,8 @@
 -- @keys jobs ready executing cancelled wake queue
 -- @include keys
 -- @include record
+-- @include batch
+-- @include queues
 --
 -- Input (after the key layout of includes/keys.lua):
 -- ARGV[ARG0]   n, then 4 values per attempt: id, attempt number, type index, and '1' when its handler

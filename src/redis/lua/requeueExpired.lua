@@ -4,6 +4,8 @@
 -- @keys jobs pools ready executing failed cancelled wake queue
 -- @include keys
 -- @include record
+-- @include batch
+-- @include queues
 --
 -- Input (after the key layout of includes/keys.lua):
 -- ARGV[ARG0]     the most jobs to recover per type in this call

@@ -1,10 +1,13 @@
 #!lua
 -- Schedules one job: every awaited schedule call, and a bulk of one. Kept apart from schedule.lua
--- (the batch) so that its commonest case, a due job onto a queue that already holds jobs (a busy
--- system), is done before any helper is defined: Redis runs a script's whole top level on every
--- call, and each helper an include defines is a closure made anew. This call's time is the
--- caller's latency.
+-- (the batch) because one job may be handed straight to an idle pool.
 -- @keys jobs types ready scheduled executing wake queue idle handoff
+-- @include keys
+-- @include record
+-- @include batch
+-- @include queues
+-- @include handoff
+-- @include new-jobs
 --
 -- Input (after the key layout of includes/keys.lua; one job type):
 -- ARGV[ARG0]     id
@@ -16,38 +19,25 @@
 -- Output: '1' when created, '0' when that id already existed, or '2' followed by the pool's id when
 -- the job was handed to an idle pool (includes/handoff.lua): one due job onto a type whose queues
 -- are empty, while a pool waits idle for it, is leased to the pool here, as its claim would, and
--- pushed to handoff:<T>. A job due now at priority 0 pushed onto a queue that already held jobs is
+-- pushed to handoff:<T>. A due job of priority 0 pushed onto a queue that already held jobs is
 -- answered with the queue's length after the push, a number: the caller sends the next such job by
 -- scheduleOntoBusyQueue.lua while the queue it last saw was long.
 
-local time = redis.call("TIME")
-local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local now = nowMs()
 local id, tail = ARGV[ARG0], ARGV[ARG0 + 1]
+local tk = typeKeys(1)
 -- A job due now at priority 0 is the commonest call: it comes without the three timing arguments.
--- A push onto a queue that already held jobs is all: no pool waits idle while jobs queue, and the
--- push that filled the queue woke one and registered the type.
-local dueNowPlain = #ARGV == ARG0 + 1
-if dueNowPlain then
-  if redis.call("HSETNX", JOBS, id, '{"at":' .. string.format("%.0f", now) .. "," .. tail) == 0 then return "0" end
-  local length = redis.call("RPUSH", QUEUE_1, id)
-  if length > 1 then return length end
-end
 local runAt, priority = now, 0
-if not dueNowPlain then
+if #ARGV > ARG0 + 1 then
   runAt = tonumber(ARGV[ARG0 + 2]) or (now + tonumber(ARGV[ARG0 + 3]))
   priority = tonumber(ARGV[ARG0 + 4])
 end
-
--- @type-keys
-local tk = typeKeys(1)
-
--- @include record
--- @include handoff
--- @include new-jobs
-
-if not dueNowPlain then
-  if redis.call("HSETNX", JOBS, id, newRecord(now, runAt, tail)) == 0 then return "0" end
-  if runAt <= now and priority == 0 and redis.call("RPUSH", tk.queue, id) > 1 then return "1" end
+if redis.call("HSETNX", JOBS, id, newRecord(now, runAt, tail)) == 0 then return "0" end
+if runAt <= now and priority == 0 then
+  -- A push onto a queue that already held jobs is all: no pool waits idle while jobs queue, and the
+  -- push that filled the queue woke one and registered the type.
+  local length = redis.call("RPUSH", tk.queue, id)
+  if length > 1 then return length end
 end
 
 -- An idle pool of this type to hand a due job to, if the type's queues hold no other job (so none

@@ -3,6 +3,9 @@
 -- @keys jobs ready scheduled executing finished failed cancelled rejected wake queue
 -- @include keys
 -- @include record
+-- @include batch
+-- @include queues
+-- @include enqueue
 --
 -- Input (after the key layout of includes/keys.lua; the types of the jobs in the batch):
 -- ARGV[ARG0]   n, the number of attempts
