@@ -9,6 +9,7 @@ import { readFileSync, readdirSync, writeFileSync, existsSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { GLOBAL_KEY_KINDS, TYPE_KEY_KINDS, type GlobalKeyKind, type TypeKeyKind } from "../../src/redis/keys.js";
+import { SCORE_LAYOUT } from "../../src/redis/ready-score.js";
 
 const INCLUDE = /^--\s*@include\s+([A-Za-z0-9_-]+)\s*$/;
 const KEYS_LINE = /^--\s*@keys\s+(.*)$/m;
@@ -133,8 +134,23 @@ export function expandIncludes(source: string, readInclude: (name: string) => st
     .join("\n");
 }
 
+/**
+ * `-- @include score`: the ready-score constants of src/redis/ready-score.ts as Lua locals, so Lua and
+ * TypeScript read them from one place.
+ */
+export function scoreInclude(): string {
+  return [
+    "-- From src/redis/ready-score.ts (SCORE_LAYOUT), by the build step.",
+    ...Object.entries(SCORE_LAYOUT).map(([name, value]) => {
+      if (!Number.isSafeInteger(value)) throw new Error(`SCORE_LAYOUT.${name} is not an exact integer: ${value}`);
+      return `local ${name} = ${value}`;
+    }),
+  ].join("\n");
+}
+
 export function renderLuaModule(luaDir: string): string {
   const readInclude = (name: string) => {
+    if (name === "score") return scoreInclude();
     const path = join(luaDir, "includes", `${name}.lua`);
     if (!existsSync(path)) throw new Error(`Lua include not found: ${path}`);
     return readFileSync(path, "utf8");

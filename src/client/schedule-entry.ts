@@ -5,11 +5,10 @@ import type { ScheduleOptions } from "../interfaces.js";
 import { DEFAULT_BACKOFF, encodeBackoff } from "../options/backoff.js";
 import { toMilliseconds } from "../options/duration.js";
 import type { RecurrenceFields } from "../options/recurrence.js";
+import { PRIORITY_MAX, PRIORITY_MIN } from "../redis/ready-score.js";
 import type { ScheduleEntry } from "../redis/scripts/schedule.js";
 import { encodeRecordTail, type NewRecordHeader } from "../store/job-record.js";
 
-export const PRIORITY_MIN = -1024;
-export const PRIORITY_MAX = 1023;
 const MAX_ID_LENGTH = 200;
 
 /** Checked first, before any option: a payload that fails its schema is the error a caller sees. */

@@ -2,6 +2,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { expandIncludes, parseKeyLayout, renderLuaModule } from "../../codegen/lua/embed-lua.js";
+import { SCORE_LAYOUT, readyScore } from "../../src/redis/ready-score.js";
 import { luaScripts } from "../../src/redis/lua.generated.js";
 import { useRedis } from "../support/setup.js";
 import { useRedisClient } from "../support/redis-state.js";
@@ -125,6 +126,22 @@ describe("@keys: the keys a script is given", () => {
       const lua = JSON.parse(/x: (".*"),\n/.exec(module)![1]!) as string;
       expect(await redis().eval(lua, 3, "jobs", "ready:T", "finished:T", 1, "T")).toEqual(["ready:T", "jobs"]);
       expect(module).toContain('x: { global: ["jobs"], perType: ["ready","finished"], oneType: false },');
+    });
+  });
+});
+
+describe("@include score: the ready-score constants of src/redis/ready-score.ts", () => {
+  it("gives a script each constant as a local, and Lua's readyScore agrees with TypeScript's", async () => {
+    await withLuaDir(async (dir, write) => {
+      write("includes/queues.lua", readFileSync(`${luaDir}/includes/queues.lua`, "utf8"));
+      write("includes/batch.lua", readFileSync(`${luaDir}/includes/batch.lua`, "utf8"));
+      const names = Object.keys(SCORE_LAYOUT);
+      write("x.lua", `-- @keys jobs ready queue\n-- @include batch\n-- @include queues\nlocal out = { ${names.map((n) => `string.format("%.0f", ${n})`).join(", ")} }\nfor i = ARG0, #ARGV, 2 do out[#out + 1] = string.format("%.0f", readyScore({ at = tonumber(ARGV[i]), pr = tonumber(ARGV[i + 1]) })) end\nreturn out\n`);
+      const lua = JSON.parse(/x: (".*"),\n/.exec(renderLuaModule(dir))![1]!) as string;
+      const cases = [[Date.UTC(2026, 4, 1, 12, 0, 0, 7), 0], [Date.UTC(2026, 4, 1), 1023], [Date.UTC(2026, 4, 1), -1024], [0, 5], [8.64e15, -3]];
+      const reply = (await redis().eval(lua, 1, "jobs", 0, ...cases.flat())) as string[];
+      expect(reply.slice(0, names.length).map(Number)).toEqual(Object.values(SCORE_LAYOUT));
+      expect(reply.slice(names.length).map(Number)).toEqual(cases.map(([at, pr]) => readyScore(at!, pr!)));
     });
   });
 });

@@ -81,7 +81,6 @@ end
 
 -- Select the best n across the types: jobs with a priority above 0 (ready zset, scores below
 -- QUEUE_BAND), then priority 0 (the queue list, oldest first), then negative priorities.
-local QUEUE_BAND = PRIORITY_MAX * TIME_SPAN_MS
 local picked = {}
 
 local function pick(id, typeIndex) picked[#picked + 1] = { id = id, typeIndex = typeIndex } end

@@ -8,11 +8,8 @@ local function wake(wakeKey)
 end
 
 -- Ready queues order by priority (higher first), then by run-at (earlier first), in one exact
--- double: 11 bits of priority above 42 bits of milliseconds since 2025-01-01 (139 years).
-local PRIORITY_MAX = 1023
-local TIME_BASE_MS = 1735689600000
-local TIME_SPAN_MS = 4398046511104
-
+-- double (src/redis/ready-score.ts).
+-- @include score
 local function readyScore(header)
   local sinceBase = (header.at or 0) - TIME_BASE_MS
   if sinceBase < 0 then sinceBase = 0 end
