@@ -6,6 +6,7 @@
 -- @include batch
 -- @include queues
 -- @include handoff
+-- @include end-cancelled
 --
 -- Input (after the key layout of includes/keys.lua; the types are the pool's handler types):
 -- ARGV[ARG0]     n, the most jobs to claim
@@ -186,9 +187,9 @@ for k, p in ipairs(taken) do
     elseif header and p.handed and header.cx then
       -- Cancelled before any pool popped it: it ends here, its attempt undone, as it never started.
       local tk = typeKeys(p.typeIndex)
-      header.s, header.ft, header.cx, header.a, header.st, header.w = "cancelled", now, nil, nil, nil, nil
+      header.a, header.st, header.w = nil, nil, nil
       redis.call("ZREM", tk.executing, p.id)
-      redis.call("ZADD", tk.cancelled, now, p.id)
+      endCancelled(tk, p.id, header, now)
       records[#records + 1] = p.id
       records[#records + 1] = encodeRecord(header, payloadOrReason)
     elseif header then

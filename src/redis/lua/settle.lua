@@ -6,6 +6,7 @@
 -- @include batch
 -- @include queues
 -- @include enqueue
+-- @include end-cancelled
 --
 -- Input (after the key layout of includes/keys.lua; the types of the jobs in the batch):
 -- ARGV[ARG0]   n, the number of attempts
@@ -84,8 +85,7 @@ for j = 0, n - 1 do
       finish(header, id, tk.rejected, "rejected")
       result = "rejected"
     elseif header.cx then
-      header.cx = nil
-      finish(header, id, tk.cancelled, "cancelled")
+      endCancelled(tk, id, header, now)
       result = "cancelled"
     else
       if outcome == "error" then header.f = (header.f or 0) + 1 end
