@@ -7,7 +7,7 @@ import type { KeySpace } from "../redis/keys.js";
 import { toRedisError } from "../redis/redis-error.js";
 import { ScriptRunner } from "../redis/script-runner.js";
 import type { AttemptRef } from "../redis/scripts/attempt-ref.js";
-import { claim, type ClaimedRecord, type ClaimResult } from "../redis/scripts/claim.js";
+import { claim, type ClaimedRecord } from "../redis/scripts/claim.js";
 import { release } from "../redis/scripts/release.js";
 import { decodeRecord, toSnapshot, type DecodedRecord } from "../store/job-record.js";
 import { Heartbeat } from "./heartbeat.js";
@@ -15,6 +15,7 @@ import { LeaseReaper } from "./lease-reaper.js";
 import type { Handler, Pool as PoolApi, PoolTuning } from "./pool-api.js";
 import { poolConfig, type PoolConfig } from "./pool-config.js";
 import { RetentionSweeper, type RetentionConfig } from "./retention-sweeper.js";
+import { Scheduler } from "./scheduler.js";
 import { parseAttemptPayload, runAttempt, type ParsedPayload } from "./run-attempt.js";
 import { SettleBatcher } from "./settle-batcher.js";
 import { AttemptTracker } from "./attempt-tracker.js";
@@ -31,7 +32,6 @@ export interface PoolDeps {
   readonly retention: RetentionConfig;
 }
 
-const PROMOTE_LIMIT = 1000;
 const CLAIMS_IN_FLIGHT = 2;
 
 /**
@@ -39,7 +39,8 @@ const CLAIMS_IN_FLIGHT = 2;
  * free slots (two claims may be on the wire at once, each for part of them) and, while its handlers
  * finish in microseconds, for the jobs it expects to start within a few milliseconds (ClaimAhead); a
  * job claimed ahead that has not started within holdLimitMs is handed back. Once a claim finds the
- * queues drained it blocks on Redis, and wakes as soon as work arrives or the next scheduled job falls due.
+ * queues drained it blocks on Redis, and wakes as soon as work arrives (its scheduler wakes it, or another
+ * pool, when a scheduled job falls due).
  */
 export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
   readonly id: string;
@@ -56,6 +57,7 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
   private readonly heartbeat: Heartbeat;
   private readonly reaper: LeaseReaper;
   private readonly sweeper: RetentionSweeper;
+  private readonly scheduler: Scheduler;
   private state: "new" | "running" | "closing" | "closed" = "new";
   private loopDone: Promise<void> = Promise.resolve();
   private closed: Promise<void> | undefined;
@@ -81,6 +83,7 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
     this.heartbeat = new Heartbeat(this.runner, this.config, this.tracker, report);
     this.reaper = new LeaseReaper(this.runner, this.config, this.types, (ids) => this.emit("recovered", ids), report);
     this.sweeper = new RetentionSweeper(this.runner, this.types, deps.retention, report);
+    this.scheduler = new Scheduler(this.runner, this.types, this.config.idleWaitMs, report);
   }
 
   get activeCount(): number {
@@ -93,6 +96,7 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
     this.heartbeat.start();
     this.reaper.start();
     this.sweeper.start();
+    this.scheduler.start();
     this.loopDone = this.claimLoop();
   }
 
@@ -144,10 +148,11 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
       const count = Math.max(0, Math.min(free, this.config.batchSize + ahead));
       const idleWaitMs = this.hasRoom() ? this.config.idleWaitMs : 0;
       loop.reserved += count;
-      const sent: Promise<void> = claim(this.runner, { types: this.types, count, leaseMs: this.config.leaseMs, poolId: this.id, promoteLimit: PROMOTE_LIMIT, justWoken: loop.justWoken, withdraw: loop.registered, idleWaitMs })
+      const sent: Promise<void> = claim(this.runner, { types: this.types, count, leaseMs: this.config.leaseMs, poolId: this.id, justWoken: loop.justWoken, withdraw: loop.registered, idleWaitMs })
         .then(
           async (result) => {
             loop.failures = 0;
+            this.scheduler.dueAt(result.nextDueAt, result.now);
             if (result.drained && idleWaitMs > 0) loop.registered = true;
             if (this.state !== "running") return this.giveBack(result.jobs);
             this.held.add(result.jobs);
@@ -155,7 +160,7 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
             // Drained: a claim as each job finishes would find nothing. The pool blocks on its wake
             // lists even while jobs run, so new work reaches it in two round trips, not three.
             // Claims are answered in the order Redis ran them: the last one says how things stand.
-            loop.idle = result.drained ? { until: performance.now() + this.waitMsAfter(result) } : undefined;
+            loop.idle = result.drained ? { until: performance.now() + this.config.idleWaitMs } : undefined;
           },
           (error: unknown) => {
             if (this.state !== "running") return;
@@ -178,13 +183,6 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
   /** Free slots beyond the jobs running and held: room for a job handed over. */
   private hasRoom(): boolean {
     return this.config.concurrency > this.tracker.runningCount + this.held.length;
-  }
-
-  /** How long a pool whose claim found the queues drained waits: idleWait, or until the next job is due. */
-  private waitMsAfter(result: ClaimResult): number {
-    const redisNow = result.leaseDeadline - this.config.leaseMs;
-    const untilDue = result.nextDueAt === undefined ? Infinity : result.nextDueAt - redisNow;
-    return Math.min(untilDue, this.config.idleWaitMs);
   }
 
   /** Blocks until a job is handed over, work arrives, or `waitMs` pass. */
@@ -321,7 +319,7 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
     this.blocking.disconnect();
     await bounded(this.loopDone);
     await bounded(this.giveBack(this.held.drain()));
-    await bounded(Promise.all([this.reaper.stop(), this.sweeper.stop()]));
+    await bounded(Promise.all([this.reaper.stop(), this.sweeper.stop(), this.scheduler.stop()]));
     const finishedInTime = await this.tracker.waitForRunning(this.config.closeGraceMs);
     if (!finishedInTime) {
       const unfinished = this.tracker.abandonRunning(new ClosedError("pool.close", `pool ${this.id}`));

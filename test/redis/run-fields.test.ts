@@ -15,7 +15,7 @@ const redis = useRedisClient(server);
 const SCHEDULED_HEADER = `{"at":${T0},"t":"alpha","h":"test-alpha"}`;
 
 function claimAll(s: Scope, poolId = "pool-1", o: Partial<ClaimArgs> = {}) {
-  return claim(s.runner, { types: ["alpha"], count: 10, leaseMs: 30_000, poolId, promoteLimit: 100, justWoken: false, withdraw: false, idleWaitMs: 0, ...o });
+  return claim(s.runner, { types: ["alpha"], count: 10, leaseMs: 30_000, poolId, justWoken: false, withdraw: false, idleWaitMs: 0, ...o });
 }
 
 function ok(id: string, o: Partial<Settlement> = {}): Settlement {
