@@ -13,9 +13,9 @@
 local NUMERIC_FIELDS = { "at", "pr", "r", "f", "a", "rc", "c", "st", "ft", "ev", "to", "sl" }
 
 -- Returns header and payload; or nil and the reason the record cannot be read. The checks match
--- the pool's (store/job-record.ts), so a record a script accepts is one a pool can run. With `expectedType`, a record filed in the sets of
--- another type than its own is refused too: a pool must never be handed a job of a type it did not
--- ask for.
+-- the pool's (store/job-record.ts), so a record a script accepts is one a pool can run. With
+-- `expectedType`, a record filed in the sets of another type than its own is refused too: a pool
+-- must never be handed a job of a type it did not ask for.
 local function decodeRecord(record, expectedType)
   local newline = string.find(record, "\n", 1, true)
   if not newline then return nil, "the record has no header line" end
