@@ -4,6 +4,7 @@
 -- @keys jobs ready scheduled executing failed cancelled wake queue idle handoff
 -- @include keys
 -- @include record
+-- @include leased-record
 -- @include batch
 -- @include queues
 -- @include handoff
@@ -41,6 +42,8 @@ local leaseMs = tonumber(ARGV[ARG0 + 1])
 local poolId = ARGV[ARG0 + 2]
 local justWoken = ARGV[ARG0 + 3] == "1"
 local idleEntry = idleMember(ARGV[ARG0 + 1], poolId)
+local plainPoolId = isPlainText(poolId)
+local firstLease = plainPoolId and leasedPrefix("1", exact(now), poolId)
 local waitMs = tonumber(ARGV[ARG0 + 5])
 
 -- Awake now: no schedule may hand this pool a job until it registers again (below, when drained).
@@ -160,7 +163,7 @@ local records, leases = {}, {}
 for k, p in ipairs(taken) do
   local raw = raws[k]
   if raw then
-    local header, payloadOrReason = decodeRecord(raw, typeKeys(p.typeIndex).name)
+    local header, payloadOrReason, statusGiven = decodeRecord(raw, typeKeys(p.typeIndex).name)
     if header and p.handed and (header.s ~= "executing" or header.a ~= 1) then
       -- No longer the first attempt it was handed over as: recovered (its lease ran out while nobody
       -- popped it), then perhaps claimed or settled. Nothing is left to take.
@@ -173,9 +176,17 @@ for k, p in ipairs(taken) do
       records[#records + 1] = p.id
       records[#records + 1] = encodeRecord(header, payloadOrReason)
     elseif header then
-      if not p.handed then header.a = (header.a or 0) + 1 end
-      header.s, header.st, header.ft, header.w = "executing", now, nil, poolId
-      local record = encodeRecord(header, payloadOrReason)
+      local record
+      if plainPoolId and not p.handed and not statusGiven and header.a == nil and header.st == nil and header.ft == nil and header.w == nil then
+        -- Its first attempt, and the header holds no run field, in any spelling (it was decoded):
+        -- they go in front of it (includes/leased-record.lua).
+        header.a = 1
+        record = firstLease .. string.sub(raw, 2)
+      else
+        if not p.handed then header.a = (header.a or 0) + 1 end
+        header.s, header.st, header.ft, header.w = "executing", now, nil, poolId
+        record = encodeRecord(header, payloadOrReason)
+      end
       records[#records + 1] = p.id
       records[#records + 1] = record
       pushTo(leases, typeKeys(p.typeIndex).executing, deadline, p.id)

@@ -4,6 +4,7 @@
 -- @keys jobs types ready scheduled executing wake queue idle handoff
 -- @include keys
 -- @include record
+-- @include leased-record
 -- @include batch
 -- @include queues
 -- @include handoff
@@ -54,9 +55,10 @@ end
 -- left it pops the next job handed over without claiming in between; its next claim withdraws it.
 local function handOff(pool)
   local leaseMs, poolId = idleMemberParts(pool)
-  local header, payload = decodeRecord(newRecord(now, runAt, tail))
-  header.s, header.a, header.st, header.w = "executing", 1, now, poolId
-  local record = encodeRecord(header, payload)
+  -- As a claim leases it (includes/leased-record.lua), so its settle is as cheap.
+  local leased = isPlainText(poolId) and leasedPrefix("1", exact(now), poolId)
+    or '{"s":"executing","a":1,"st":' .. exact(now) .. ',"w":' .. cjson.encode(poolId) .. ','
+  local record = newRecord(now, runAt, tail, leased)
   redis.call("HSET", JOBS, id, record)
   redis.call("ZADD", tk.executing, now + leaseMs, id)
   redis.call("RPUSH", tk.handoff, handoffEntry(id, record))

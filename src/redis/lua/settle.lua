@@ -3,6 +3,7 @@
 -- @keys jobs ready scheduled executing finished failed cancelled rejected wake queue
 -- @include keys
 -- @include record
+-- @include leased-record
 -- @include batch
 -- @include queues
 -- @include enqueue
@@ -31,6 +32,8 @@
 local now = nowMs()
 local n = tonumber(ARGV[ARG0])
 local poolId = ARGV[ARG0 + 1]
+local plainPoolId = isPlainText(poolId)
+local nowText = exact(now)
 local results = {}
 
 -- Queues a retry or a recurring job's next run, and wakes an idle pool when the job is due now or is
@@ -61,9 +64,24 @@ for j = 0, n - 1 do
   local outcome, errorJson = ARGV[at + 3], ARGV[at + 4]
   local retryDelay, nextRunAt = tonumber(ARGV[at + 5]), tonumber(ARGV[at + 6])
   local raw = raws[j + 1]
+  -- The current attempt of a one-off job, ended well and not cancelled, as a claim leased it: its run
+  -- fields are rewritten in place (includes/leased-record.lua), the rest kept as the claim
+  -- checked it. Anything else (stale, corrupt, a retry, a recurrence, a cancel) is decoded below.
+  local attemptText, startedText, rest
+  if raw and outcome == "ok" and not nextRunAt and errorJson == "" and plainPoolId and not seen[id] then
+    attemptText, startedText, rest = readLeasedPrefix(raw)
+    local newline = rest and string.find(raw, "\n", rest, true)
+    if not newline or tonumber(attemptText) ~= attempt or string.find(string.sub(raw, rest, newline - 1), '"cx":', 1, true) then rest = nil end
+  end
   local header, payload
-  if raw and not seen[id] then header, payload = decodeRecord(raw) end
-  if not raw then
+  if raw and not seen[id] and not rest then header, payload = decodeRecord(raw) end
+  if rest then
+    pushTo(unleased, tk.executing, id)
+    pushTo(ended, tk.finished, now, id)
+    records[#records + 1] = id
+    records[#records + 1] = finishedPrefix(attemptText, startedText, nowText, poolId) .. string.sub(raw, rest)
+    results[#results + 1] = "finished"
+  elseif not raw then
     results[#results + 1] = "gone"
   elseif seen[id] then
     -- The same attempt twice in one batch: the first settle already moved the job on.

@@ -1,9 +1,10 @@
 -- How a new job is written and queued: shared by schedule.lua (a batch) and scheduleOne.lua.
 
--- Run-at and, unless the job runs at once, the creation time come from Redis's clock.
-local function newRecord(now, runAt, tail)
+-- Run-at and, unless the job runs at once, the creation time come from Redis's clock. `leased` is
+-- the opening of the header of a job leased as it is created (a hand-off), or nil.
+local function newRecord(now, runAt, tail, leased)
   local created = runAt == now and "" or '"c":' .. exact(now) .. ","
-  return '{"at":' .. exact(runAt) .. "," .. created .. tail
+  return (leased or "{") .. '"at":' .. exact(runAt) .. "," .. created .. tail
 end
 
 -- A pool asleep until the earliest scheduled job must hear of an earlier one.

@@ -12,10 +12,11 @@
 
 local NUMERIC_FIELDS = { "at", "pr", "r", "f", "a", "rc", "c", "st", "ft", "ev", "to", "sl" }
 
--- Returns header and payload; or nil and the reason the record cannot be read. The checks match
--- the pool's (store/job-record.ts), so a record a script accepts is one a pool can run. With
--- `expectedType`, a record filed in the sets of another type than its own is refused too: a pool
--- must never be handed a job of a type it did not ask for.
+-- Returns header, payload, and whether the header names its status (queued is the default); or nil
+-- and the reason the record cannot be read. The checks match the pool's (store/job-record.ts), so a
+-- record a script accepts is one a pool can run. With `expectedType`, a record filed in the sets of
+-- another type than its own is refused too: a pool must never be handed a job of a type it did not
+-- ask for.
 local function decodeRecord(record, expectedType)
   local newline = string.find(record, "\n", 1, true)
   if not newline then return nil, "the record has no header line" end
@@ -35,11 +36,13 @@ local function decodeRecord(record, expectedType)
   if expectedType and header.t ~= expectedType then
     return nil, "the record is of type '" .. header.t .. "' but is filed under '" .. expectedType .. "'"
   end
+  local statusGiven = header.s ~= nil
   header.s = header.s or "queued"
-  return header, string.sub(record, newline + 1)
+  return header, string.sub(record, newline + 1), statusGiven
 end
 
 -- Defaults are left out: a waiting job's record is most of the memory it takes.
+-- (claim.lua and settle.lua write the record of an ordinary attempt without it: includes/leased-record.lua.)
 local function encodeRecord(header, payload)
   local status = header.s
   if status == "queued" then header.s = nil end
