@@ -1,7 +1,6 @@
 /**
  * Build step: inlines src/redis/lua/*.lua, with their `-- @include name` fragments from
- * src/redis/lua/includes/ (only the definitions each script uses: shake-includes.ts), into
- * src/redis/lua.generated.ts, so the published ESM build needs no
+ * src/redis/lua/includes/, into src/redis/lua.generated.ts, so the published ESM build needs no
  * .lua files beside it and every script is loaded from one place.
  *
  * `tsx codegen/lua/embed-lua.ts --check` exits 1 when the generated file is stale.
@@ -10,29 +9,22 @@ import { readFileSync, readdirSync, writeFileSync, existsSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { GLOBAL_KEY_KINDS, TYPE_KEY_KINDS, type GlobalKeyKind, type TypeKeyKind } from "../../src/redis/keys.js";
-import { shakeIncludes } from "./shake-includes.js";
+import { SCORE_LAYOUT } from "../../src/redis/ready-score.js";
 
 const INCLUDE = /^--\s*@include\s+([A-Za-z0-9_-]+)\s*$/;
 const KEYS_LINE = /^--\s*@keys\s+(.*)$/m;
-const TYPE_KEYS_LINE = /^--\s*@type-keys\s*$/m;
-const ONE_TYPE_LINE = /^--[ \t]*@one-type[ \t]*(\n|$)/m;
 
 export interface KeyLayout {
   readonly global: readonly GlobalKeyKind[];
   readonly perType: readonly TypeKeyKind[];
-  /**
-   * The script's `-- @one-type` line: it is called for exactly one job type and is not given its
-   * name, so ARGV holds only the script's own arguments (two fewer for Redis to read on each call).
-   */
-  readonly oneType: boolean;
 }
 
 /**
  * Reads a script's `-- @keys` line: the keys it is given, global ones first (in the order of
  * GLOBAL_KEY_KINDS, then TYPE_KEY_KINDS, whatever order the line names them in). A script is
  * passed only these: every key costs the caller and Redis time on each call. A key the script's own
- * text names but does not declare is an error here; one used inside an include it keeps, once the
- * includes are expanded (renderLuaModule).
+ * text names but does not declare is an error here; one used inside an include, once the includes
+ * are expanded (renderLuaModule).
  */
 export function parseKeyLayout(name: string, source: string): KeyLayout {
   const match = KEYS_LINE.exec(source);
@@ -46,34 +38,22 @@ export function parseKeyLayout(name: string, source: string): KeyLayout {
   const layout = {
     global: GLOBAL_KEY_KINDS.filter((kind) => named.includes(kind)),
     perType: TYPE_KEY_KINDS.filter((kind) => named.includes(kind)),
-    oneType: ONE_TYPE_LINE.test(source),
   };
   checkKeyUse(name, source.replace(KEYS_LINE, ""), layout);
   return layout;
 }
 
-/**
- * The @keys line as Lua: locals for the global keys, the first job type's keys, and typeKeys(i) for
- * job type i's. Generated per script, so a call builds no layout tables: only what the script reads
- * (shakeIncludes drops the rest, as it does an include's; a first-type key is made only if the
- * script's text names it). typeKeys goes where the script's `-- @type-keys` line is, if it has one: below a shortest path
- * that needs none, the helper and its cache are not made on that path (Redis runs a script's whole
- * top level on every call).
- */
-function keyLayoutLua(layout: KeyLayout, firstTypeKeysUsed: readonly TypeKeyKind[]): { readonly keys: string; readonly typeKeys: string } {
+/** The @keys line as Lua: locals for the global keys, and typeKeys(i) for job type i's (built once per type and call). */
+function keyLayoutLua(layout: KeyLayout): string {
   const globals = layout.global.map((kind, k) => [kind.toUpperCase(), `KEYS[${k + 1}]`]);
   const perType = layout.perType.map((kind, k) => `${kind} = KEYS[base + ${k + 1}]`);
-  const keys = [
+  return [
     "-- begin include @keys",
     "-- The @keys line, expanded by the build step: KEYS holds these, then each job type's.",
     ...(globals.length > 0 ? [`local ${globals.map(([name]) => name).join(", ")} = ${globals.map(([, key]) => key).join(", ")}`] : []),
-    ...(layout.oneType ? ["-- One job type, whose name is not passed (@one-type): ARGV holds only the script's own arguments."] : ["local TYPE_COUNT = tonumber(ARGV[1])", "local ARG0 = TYPE_COUNT + 2"]),
-    ...(firstTypeKeysUsed.length > 0 && !layout.oneType ? ["", "-- The first job type's keys as plain locals, for a script's shortest path: typeKeys(1) builds a table."] : []),
-    ...firstTypeKeysUsed.map((kind) => `local ${firstTypeKey(kind)} = KEYS[${layout.global.length + layout.perType.indexOf(kind) + 1}]`),
-    "-- end include @keys",
-  ];
-  const typeKeys = [
-    "-- begin include @type-keys",
+    "local TYPE_COUNT = tonumber(ARGV[1])",
+    "local ARG0 = TYPE_COUNT + 2",
+    "",
     "-- Job type i's name and keys, made once per type and call: the per-job loops ask for them per job.",
     "local typeKeysCache = {}",
     "local function typeKeys(i)",
@@ -84,42 +64,20 @@ function keyLayoutLua(layout: KeyLayout, firstTypeKeysUsed: readonly TypeKeyKind
     "  typeKeysCache[i] = tk",
     "  return tk",
     "end",
-    "-- end include @type-keys",
-  ];
-  return { keys: keys.join("\n"), typeKeys: typeKeys.join("\n") };
-}
-
-/** The script with its @keys line expanded, and typeKeys at its `-- @type-keys` line or after the keys. */
-function withKeyLayout(name: string, source: string, layout: KeyLayout): string {
-  // The script's own text names them (checkKeyUse keeps includes from doing so).
-  const firstTypeKeysUsed = layout.perType.filter((kind) => new RegExp(`\\b${firstTypeKey(kind)}\\b`).test(source));
-  const { keys, typeKeys } = keyLayoutLua(layout, firstTypeKeysUsed);
-  if (layout.oneType) return source.replace(KEYS_LINE, keys).replace(ONE_TYPE_LINE, "");
-  const marker = TYPE_KEYS_LINE.exec(source);
-  if (!marker) return source.replace(KEYS_LINE, `${keys}\n\n${typeKeys}`);
-  if (/\btypeKeys\b/.test(source.slice(0, marker.index))) throw new Error(`${name}.lua uses typeKeys above its -- @type-keys line`);
-  return source.replace(KEYS_LINE, keys).replace(TYPE_KEYS_LINE, typeKeys);
-}
-
-/** The local holding the first job type's key of this kind (keyLayoutLua): QUEUE_1 for queue. */
-function firstTypeKey(kind: TypeKeyKind): string {
-  return `${kind.toUpperCase()}_1`;
+    "-- end include @keys",
+  ].join("\n");
 }
 
 /**
- * A key the script (with the include definitions it keeps) names but its @keys line does not, or,
- * in a @one-type script, the type arguments it is not given: an error at build time, since the
- * script would otherwise find nil where the key or argument should be.
+ * A key the script (with its includes) names but its @keys line does not: an error at build time,
+ * since the script would otherwise find nil where the key should be.
  */
 export function checkKeyUse(name: string, text: string, layout: KeyLayout): void {
-  const typeArgUse = layout.oneType && /\b(typeKeys|TYPE_COUNT|ARG0)\b|^--\s*@type-keys/m.exec(text);
-  if (typeArgUse) throw new Error(`${name}.lua is -- @one-type (its ARGV holds only its own arguments) but uses ${typeArgUse[0]}`);
   for (const kind of GLOBAL_KEY_KINDS) {
     if (new RegExp(`\\b${kind.toUpperCase()}\\b`).test(text) && !layout.global.includes(kind)) throw new Error(`${name}.lua uses ${kind.toUpperCase()} but its @keys line does not name ${kind}`);
   }
   for (const kind of TYPE_KEY_KINDS) {
     if (new RegExp(`\\.${kind}\\b`).test(text) && !layout.perType.includes(kind)) throw new Error(`${name}.lua uses .${kind} but its @keys line does not name it`);
-    if (new RegExp(`\\b${firstTypeKey(kind)}\\b`).test(text) && !layout.perType.includes(kind)) throw new Error(`${name}.lua uses ${firstTypeKey(kind)} but its @keys line does not name ${kind}`);
   }
 }
 
@@ -137,8 +95,23 @@ export function expandIncludes(source: string, readInclude: (name: string) => st
     .join("\n");
 }
 
+/**
+ * `-- @include score`: the ready-score constants of src/redis/ready-score.ts as Lua locals, so Lua and
+ * TypeScript read them from one place.
+ */
+export function scoreInclude(): string {
+  return [
+    "-- From src/redis/ready-score.ts (SCORE_LAYOUT), by the build step.",
+    ...Object.entries(SCORE_LAYOUT).map(([name, value]) => {
+      if (!Number.isSafeInteger(value)) throw new Error(`SCORE_LAYOUT.${name} is not an exact integer: ${value}`);
+      return `local ${name} = ${value}`;
+    }),
+  ].join("\n");
+}
+
 export function renderLuaModule(luaDir: string): string {
   const readInclude = (name: string) => {
+    if (name === "score") return scoreInclude();
     const path = join(luaDir, "includes", `${name}.lua`);
     if (!existsSync(path)) throw new Error(`Lua include not found: ${path}`);
     return readFileSync(path, "utf8");
@@ -150,8 +123,8 @@ export function renderLuaModule(luaDir: string): string {
       const name = basename(file, ".lua");
       const source = readFileSync(join(luaDir, file), "utf8");
       const layout = parseKeyLayout(name, source);
-      const lua = shakeIncludes(expandIncludes(withKeyLayout(name, source, layout), readInclude, [name]));
-      // The includes' kept code counts too: no check is left for when the script runs.
+      const lua = expandIncludes(source.replace(KEYS_LINE, keyLayoutLua(layout)), readInclude, [name]);
+      // The includes' code counts too: no check is left for when the script runs.
       checkKeyUse(name, lua, layout);
       return { name, lua, layout };
     });
@@ -165,9 +138,9 @@ export function renderLuaModule(luaDir: string): string {
     "",
     "export type ScriptName = keyof typeof luaScripts;",
     "",
-    "/** The keys each script is given (its @keys line): the global ones, then these for each job type; and whether it takes no type names (@one-type). */",
+    "/** The keys each script is given (its @keys line): the global ones, then these for each job type. */",
     "export const scriptKeys = {",
-    ...scripts.map(({ name, layout }) => `  ${name}: { global: ${JSON.stringify(layout.global)}, perType: ${JSON.stringify(layout.perType)}, oneType: ${layout.oneType} },`),
+    ...scripts.map(({ name, layout }) => `  ${name}: { global: ${JSON.stringify(layout.global)}, perType: ${JSON.stringify(layout.perType)} },`),
     "} as const;",
     "",
   ].join("\n");

@@ -8,7 +8,6 @@ import { checkPriority, checkRetries } from "../options/priority-retries.js";
 import { timeoutMs } from "../options/timeout.js";
 import type { RecurrenceFields } from "../options/recurrence.js";
 import type { ScheduleEntry } from "../redis/scripts/schedule.js";
-import { PRIORITY_MAX, PRIORITY_MIN } from "../redis/ready-score.js";
 import { encodeRecordTail, type NewRecordHeader } from "../redis/record.js";
 
 const MAX_ID_LENGTH = 200;

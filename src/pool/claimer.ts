@@ -1,12 +1,11 @@
 import type { JobsError } from "../errors.js";
 import { toRedisError } from "../redis/redis-error.js";
 import type { ScriptRunner } from "../redis/script-runner.js";
-import { claim, type ClaimedRecord, type ClaimResult } from "../redis/scripts/claim.js";
+import { claim, type ClaimedRecord } from "../redis/scripts/claim.js";
 import type { ClaimAhead } from "./claim-ahead.js";
 import type { IdleWait, WaitOutcome } from "./idle-wait.js";
 import type { PoolConfig } from "./pool-config.js";
 
-const PROMOTE_LIMIT = 1000;
 const CLAIMS_IN_FLIGHT = 2;
 
 /** What a claimer needs of its pool: how full it is, and where the jobs it claims go. */
@@ -21,6 +20,8 @@ export interface ClaimerPool {
   takeHandedOver(job: ClaimedRecord): void;
   /** Gives jobs leased to the pool back to their queues unstarted. */
   giveBack(jobs: readonly ClaimedRecord[]): Promise<void>;
+  /** When the earliest scheduled job of the pool's types falls due, as a claim saw it (for its scheduler). */
+  nextDue(at: number | undefined, now: number): void;
   report(error: JobsError): void;
 }
 
@@ -115,17 +116,18 @@ export class Claimer {
   private send(count: number): void {
     const idleWaitMs = this.hasRoom() ? this.config.idleWaitMs : 0;
     this.reserved += count;
-    const sent: Promise<void> = claim(this.runner, { types: this.types, count, leaseMs: this.config.leaseMs, poolId: this.config.id, promoteLimit: PROMOTE_LIMIT, justWoken: this.justWoken, withdraw: this.registered, idleWaitMs })
+    const sent: Promise<void> = claim(this.runner, { types: this.types, count, leaseMs: this.config.leaseMs, poolId: this.config.id, justWoken: this.justWoken, withdraw: this.registered, idleWaitMs })
       .then(
         async (result) => {
           this.failures = 0;
+          this.pool.nextDue(result.nextDueAt, result.now);
           if (result.drained && idleWaitMs > 0) this.registered = true;
           if (!this.running) return this.pool.giveBack(result.jobs);
           this.pool.take(result.jobs);
           // Drained: a claim as each job finishes would find nothing. The pool blocks on its wake
           // lists even while jobs run, so new work reaches it in two round trips, not three.
           // Claims are answered in the order Redis ran them: the last one says how things stand.
-          this.idleUntil = result.drained ? performance.now() + this.waitMsAfter(result) : undefined;
+          this.idleUntil = result.drained ? performance.now() + this.config.idleWaitMs : undefined;
         },
         (error: unknown) => {
           if (!this.running) return;
@@ -146,13 +148,6 @@ export class Claimer {
   /** Free slots beyond the jobs running and held: room for a job handed over. */
   private hasRoom(): boolean {
     return this.config.concurrency > this.pool.slotsTaken();
-  }
-
-  /** How long a pool whose claim found the queues drained waits: idleWait, or until the next job is due. */
-  private waitMsAfter(result: ClaimResult): number {
-    const redisNow = result.leaseDeadline - this.config.leaseMs;
-    const untilDue = result.nextDueAt === undefined ? Infinity : result.nextDueAt - redisNow;
-    return Math.min(untilDue, this.config.idleWaitMs);
   }
 
   /** Blocks until a job is handed over, work arrives, or `waitMs` pass, and acts on what ended the wait. */

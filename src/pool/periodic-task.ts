@@ -2,25 +2,45 @@ import { toRedisError } from "../redis/redis-error.js";
 import type { JobsError } from "../errors.js";
 
 /**
- * A background duty of a pool (heartbeat, lease reaper, retention sweep): runs `tick` every interval,
- * never two at once, and reports a failure instead of dying, then tries again on the next interval.
- * `tick` returns true when it should run again at once (it stopped at its batch limit).
+ * What a tick asks for: true to run again at once (it stopped at its batch limit), a number of ms to
+ * run again that soon (at most the interval), false to wait the interval.
+ */
+export type TickResult = boolean | number;
+
+/**
+ * A background duty of a pool (heartbeat, lease reaper, retention sweep, scheduler): runs `tick`
+ * every interval, or sooner when a tick or `runWithin` asks, never two at once, and reports a
+ * failure instead of dying, then tries again on the next interval.
  */
 export class PeriodicTask {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
+  private ticking = false;
   private stopped = true;
+  /** When the timer fires (performance.now() ms), or Infinity while a tick runs. */
+  private nextRunAt = Infinity;
+  /** The earliest run asked for by runWithin while a tick ran, applied when it ends. */
+  private requestedAt = Infinity;
 
   constructor(
     private readonly name: string,
     private readonly intervalMs: number,
-    private readonly tick: () => Promise<boolean>,
+    private readonly tick: () => Promise<TickResult>,
     private readonly onError: (error: JobsError) => void,
   ) {}
 
   start(runNow = true): void {
     this.stopped = false;
     this.schedule(runNow ? 0 : this.intervalMs);
+  }
+
+  /** Brings the next tick forward to within `ms`, if it was due later; never puts it off. */
+  runWithin(ms: number): void {
+    if (this.stopped) return;
+    const at = performance.now() + Math.max(0, ms);
+    if (this.ticking) this.requestedAt = Math.min(this.requestedAt, at);
+    // Redis's clock has ms steps: the same run-at, reported again, must not move the timer each time.
+    else if (at + 1 < this.nextRunAt) this.schedule(at - performance.now());
   }
 
   /** Runs a tick now (after any running one) and waits for it. */
@@ -37,16 +57,30 @@ export class PeriodicTask {
 
   private schedule(delay: number): void {
     if (this.stopped) return;
-    this.timer = setTimeout(() => void this.execute().then((again) => this.schedule(again ? 0 : this.intervalMs)), delay);
+    clearTimeout(this.timer);
+    this.nextRunAt = performance.now() + delay;
+    this.timer = setTimeout(() => {
+      this.nextRunAt = Infinity;
+      void this.execute().then((result) => this.schedule(this.delayAfter(result)));
+    }, delay);
     this.timer.unref();
   }
 
-  private execute(): Promise<boolean> {
+  private delayAfter(result: TickResult): number {
+    const asked = result === true ? 0 : result === false ? this.intervalMs : Math.min(Math.max(0, result), this.intervalMs);
+    const requested = this.requestedAt - performance.now();
+    this.requestedAt = Infinity;
+    return Math.max(0, Math.min(asked, requested));
+  }
+
+  private execute(): Promise<TickResult> {
+    this.ticking = true;
     const run = this.tick().catch((error: unknown) => {
       this.onError(toRedisError(`pool.${this.name}`, error));
       return false;
     });
-    this.running = run.then(() => undefined);
-    return run;
+    const done = run.finally(() => (this.ticking = false));
+    this.running = done.then(() => undefined);
+    return done;
   }
 }

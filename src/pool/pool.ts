@@ -17,6 +17,7 @@ import { LeaseReaper } from "./lease-reaper.js";
 import type { Handler, Pool as PoolApi, PoolTuning } from "./pool-api.js";
 import { poolConfig, type PoolConfig } from "./pool-config.js";
 import { RetentionSweeper, type RetentionConfig } from "./retention-sweeper.js";
+import { Scheduler } from "./scheduler.js";
 import { parseAttemptPayload, runAttempt, type ParsedPayload } from "./run-attempt.js";
 import { SettleBatcher } from "./settle-batcher.js";
 import { AttemptTracker } from "./attempt-tracker.js";
@@ -39,7 +40,8 @@ export interface PoolDeps {
  * free slots (two claims may be on the wire at once, each for part of them) and, while its handlers
  * finish in microseconds, for the jobs it expects to start within a few milliseconds (ClaimAhead); a
  * job claimed ahead that has not started within holdLimitMs is handed back. Once a claim finds the
- * queues drained it blocks on Redis, and wakes as soon as work arrives or the next scheduled job falls due.
+ * queues drained it blocks on Redis, and wakes as soon as work arrives (its scheduler wakes it, or another
+ * pool's, when a scheduled job falls due).
  */
 export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
   readonly id: string;
@@ -57,6 +59,7 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
   private readonly heartbeat: Heartbeat;
   private readonly reaper: LeaseReaper;
   private readonly sweeper: RetentionSweeper;
+  private readonly scheduler: Scheduler;
   private state: "new" | "running" | "closing" | "closed" = "new";
   private closed: Promise<void> | undefined;
 
@@ -84,6 +87,7 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
       },
       takeHandedOver: (job) => this.startHandedOver(job),
       giveBack: (jobs) => this.giveBack(jobs),
+      nextDue: (at, now) => this.scheduler.dueAt(at, now),
       report: (error) => this.report(error),
     });
     this.batcher = new SettleBatcher(this.runner, this.id, (error) => this.report(toRedisError("pool.settle", error)));
@@ -91,6 +95,7 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
     this.heartbeat = new Heartbeat(this.runner, this.config, this.tracker, report);
     this.reaper = new LeaseReaper(this.runner, this.config, this.types, (ids) => this.emit("recovered", ids), report);
     this.sweeper = new RetentionSweeper(this.runner, this.types, deps.retention, report);
+    this.scheduler = new Scheduler(this.runner, this.types, this.config.idleWaitMs, report);
   }
 
   get activeCount(): number {
@@ -103,6 +108,7 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
     this.heartbeat.start();
     this.reaper.start();
     this.sweeper.start();
+    this.scheduler.start();
     this.claimer.start();
   }
 
@@ -228,7 +234,7 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
     this.blocking.disconnect();
     await bounded(claiming);
     await bounded(this.giveBack(this.held.drain()));
-    await bounded(Promise.all([this.reaper.stop(), this.sweeper.stop()]));
+    await bounded(Promise.all([this.reaper.stop(), this.sweeper.stop(), this.scheduler.stop()]));
     const finishedInTime = await this.tracker.waitForRunning(this.config.closeGraceMs);
     if (!finishedInTime) {
       const unfinished = this.tracker.abandonRunning(new ClosedError("pool.close", `pool ${this.id}`));

@@ -3,7 +3,7 @@ import { JOB_STATUSES } from "../interfaces.js";
 import type { RedisClient } from "../redis/connection.js";
 import type { KeySpace, TypeKeys } from "../redis/keys.js";
 import { withRedis } from "../redis/redis-error.js";
-import { PRIORITY_MAX, TIME_BASE_MS, TIME_SPAN_MS } from "../redis/ready-score.js";
+import { QUEUE_BAND, sinceTimeBase } from "../redis/ready-score.js";
 import { decodeRecord } from "../redis/record.js";
 
 /** Read-only questions about a namespace; none needs a script, so they never block a pool's writes. */
@@ -103,8 +103,6 @@ interface Ranked {
   score: number;
 }
 
-/** The ready score of priority 0 at the time base: where the queue list ranks. */
-const QUEUE_BAND = PRIORITY_MAX * TIME_SPAN_MS;
 /** Scheduled scores are plain run-at times; a scheduled job ranks after every ready one. */
 const SCHEDULED_BIAS = 2 ** 53;
 
@@ -113,10 +111,6 @@ function ranked(reply: string[], bias: number): Ranked[] {
   const out: Ranked[] = [];
   for (let i = 0; i < reply.length; i += 2) out.push({ id: reply[i]!, score: Number(reply[i + 1]) + bias });
   return out;
-}
-
-function sinceTimeBase(at: number): number {
-  return Math.min(Math.max(at - TIME_BASE_MS, 0), TIME_SPAN_MS - 1);
 }
 
 /** A record's run-at, or 0 when it cannot be read: listing shows a corrupt record, it does not judge it. */

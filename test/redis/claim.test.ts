@@ -7,8 +7,8 @@ import {
   seedExecuting, seedFinished, seedQueued, seedRaw, seedScheduled, timed, within, type Scope,
 } from "./seed.js";
 
-// claim.lua: promotes due scheduled jobs, then leases the best n due jobs across the pool's types to
-// one pool: priorities above 0 (ready zset: priority, then run-at, then id), then priority 0 (the
+// claim.lua: leases the best n due jobs across the pool's types to one pool (scheduled jobs become
+// due through promote.lua): priorities above 0 (ready zset: priority, then run-at, then id), then priority 0 (the
 // queue list, in list order), then negative priorities (ready zset).
 
 const { server } = useRedis();
@@ -17,7 +17,7 @@ const redis = useRedisClient(server);
 const LEASE = 30_000;
 
 function run(s: Scope, o: Partial<ClaimArgs> = {}) {
-  return claim(s.runner, { types: ["alpha"], count: 10, leaseMs: LEASE, poolId: "pool-1", promoteLimit: 100, justWoken: false, withdraw: false, idleWaitMs: 0, ...o });
+  return claim(s.runner, { types: ["alpha"], count: 10, leaseMs: LEASE, poolId: "pool-1", justWoken: false, withdraw: false, idleWaitMs: 0, ...o });
 }
 
 /** A queued header as seedQueued writes it, turned executing by a claim at `now`. */
@@ -228,46 +228,6 @@ describe("claim.lua", () => {
     });
   });
 
-  it("promotes due scheduled jobs (and not future ones) before choosing: a priority job scored by its own run-at, a priority-0 job to the tail of the queue list", async () => {
-    const s = scope(redis());
-    await seedQueued(s, "alpha", "ready-late", { at: T0 + 5000 });
-    await seedQueued(s, "alpha", "ready-high-late", { at: T0 + 9500, pr: 1 });
-    await seedScheduled(s, "alpha", "due-early", { at: T0 + 1000 });
-    await seedScheduled(s, "alpha", "due-high", { at: T0 + 9000, pr: 1 });
-    await seedScheduled(s, "alpha", "future", { at: FUTURE });
-    const { result, now } = await timed(() => run(s, { count: 3 }));
-    // due-high ranks ahead of the already ready job of its priority by its earlier run-at; due-early
-    // joins the queue list behind ready-late, although it fell due first.
-    expect(result.jobs.map((j) => j.id)).toEqual(["due-high", "ready-high-late", "ready-late"]);
-    const d = result.leaseDeadline;
-    expect(await readState(s)).toEqual({
-      jobs: {
-        "ready-late": claimed("alpha", now, { at: T0 + 5000 }),
-        "ready-high-late": claimed("alpha", now, { at: T0 + 9500, pr: 1 }),
-        "due-early": rec({ t: "alpha", s: "queued", at: T0 + 1000, c: T0, h: "test-alpha" }),
-        "due-high": claimed("alpha", now, { at: T0 + 9000, pr: 1 }),
-        future: rec({ t: "alpha", s: "queued", at: FUTURE, c: T0, h: "test-alpha" }),
-      },
-      zsets: {
-        "scheduled:alpha": { future: FUTURE },
-        "executing:alpha": { "ready-late": d, "ready-high-late": d, "due-high": d },
-      },
-      lists: { "queue:alpha": ["due-early"] },
-    });
-  });
-
-  it("promotes at most promoteLimit scheduled jobs per type per call, earliest first", async () => {
-    const s = scope(redis());
-    // Seeded latest first: the queue lists show the promotion order, which is by run-at.
-    for (const n of [3, 2, 1]) await seedScheduled(s, "alpha", `s${n}`, { at: T0 + n });
-    for (const n of [2, 1]) await seedScheduled(s, "beta", `b${n}`, { at: T0 + n });
-    const { result } = await timed(() => run(s, { types: ["alpha", "beta"], count: 0, promoteLimit: 2 }));
-    expect(result.jobs).toEqual([]);
-    const state = await readState(s);
-    expect(state.zsets).toEqual({ "scheduled:alpha": { s3: T0 + 3 } });
-    expect(state.lists).toEqual({ "queue:alpha": ["s1", "s2"], "queue:beta": ["b1", "b2"] });
-  });
-
   it("claims nothing when asked for no jobs, of one type or several, whatever is waiting", async () => {
     const s = scope(redis());
     await seedQueued(s, "alpha", "urgent", { pr: 5 });
@@ -302,7 +262,7 @@ describe("claim.lua", () => {
     expect(await readState(s)).toEqual(before);
   });
 
-  it("a full batch is not drained and gives no next due time, even with future jobs waiting", async () => {
+  it("a full batch is not drained, and gives the next due time too", async () => {
     const s = scope(redis());
     await seedQueued(s, "alpha", "now");
     await seedQueued(s, "alpha", "next");
@@ -310,10 +270,10 @@ describe("claim.lua", () => {
     const { result } = await timed(() => run(s, { count: 1 }));
     expect(result.jobs.map((j) => j.id)).toEqual(["now"]);
     expect(result.drained).toBe(false);
-    expect(result.nextDueAt).toBeUndefined();
+    expect(result.nextDueAt).toBe(FUTURE);
   });
 
-  it("a batch cut short by empty queues is drained and gives the next due time, so the pool can sleep until then", async () => {
+  it("a batch cut short by empty queues is drained and gives the next due time", async () => {
     const s = scope(redis());
     await seedQueued(s, "alpha", "now");
     await seedScheduled(s, "alpha", "later");
@@ -323,13 +283,15 @@ describe("claim.lua", () => {
     expect(result.nextDueAt).toBe(FUTURE);
   });
 
-  it("is not drained while due scheduled jobs are left unpromoted by the promotion limit", async () => {
+  it("leaves scheduled jobs to promote.lua, even those due: the queues are drained, and their run-at is the next due time", async () => {
     const s = scope(redis());
-    for (const id of ["d1", "d2", "d3"]) await seedScheduled(s, "alpha", id, { at: T0 });
-    const { result } = await timed(() => run(s, { count: 10, promoteLimit: 2 }));
-    expect(result.jobs.map((j) => j.id)).toEqual(["d1", "d2"]);
-    expect(result.drained).toBe(false);
-    expect((await readState(s)).zsets?.["scheduled:alpha"]).toEqual({ d3: T0 });
+    await seedScheduled(s, "alpha", "due", { at: T0 });
+    const before = await readState(s);
+    const { result } = await timed(() => run(s, { count: 10 }));
+    expect(result.jobs).toEqual([]);
+    expect(result.drained).toBe(true);
+    expect(result.nextDueAt).toBe(T0);
+    expect(await readState(s)).toEqual(before);
   });
 
   it.each([
@@ -382,25 +344,11 @@ describe("claim.lua", () => {
       });
     });
 
-    it("being promoted from the schedule is quarantined, never reaching the ready queue", async () => {
-      const s = scope(redis());
-      await seedRaw(s, "alpha", "bad", raw, "scheduled", T0);
-      const { result, now } = await timed(() => run(s));
-      expect(result.jobs).toEqual([]);
-      expect(await readState(s)).toEqual({
-        jobs: { bad: quarantined("alpha", "bad", raw, reason, now) },
-        zsets: { "failed:alpha": { bad: now } },
-      });
-      // The payload kept is the original record, byte for byte.
-      const stored = (await readState(s)).jobs!.bad as { payload: string };
-      expect(JSON.parse(stored.payload)).toBe(raw);
-    });
   });
 
   it.each([
     { kind: "ready" as const },
     { kind: "queue" as const },
-    { kind: "scheduled" as const },
   ])("a record of another type filed in this type's $kind key is quarantined, not handed to a pool that did not ask for it", async ({ kind }) => {
     const s = scope(redis());
     // A priority job waits in the ready zset, a priority-0 one in the queue list.

@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { expandIncludes, parseKeyLayout, renderLuaModule } from "../../codegen/lua/embed-lua.js";
-import { shakeIncludes } from "../../codegen/lua/shake-includes.js";
+import { SCORE_LAYOUT, readyScore } from "../../src/redis/ready-score.js";
 import { luaScripts } from "../../src/redis/lua.generated.js";
 import { useRedis } from "../support/setup.js";
 import { useRedisClient } from "../support/redis-state.js";
@@ -35,7 +35,7 @@ describe("the Lua scripts", () => {
   it("every .lua file is embedded, under its own name", () => {
     const files = readdirSync(luaDir).filter((f) => f.endsWith(".lua")).map((f) => f.slice(0, -4)).sort();
     expect(Object.keys(luaScripts).sort()).toEqual(files);
-    expect(files).toEqual(["cancel", "claim", "destroy", "extendLease", "release", "requeueExpired", "reschedule", "schedule", "scheduleOne", "settle", "trimRetained"]);
+    expect(files).toEqual(["cancel", "claim", "destroy", "extendLease", "promote", "release", "requeueExpired", "reschedule", "schedule", "scheduleOne", "settle", "trimRetained"]);
   });
 
   it.each(Object.entries(luaScripts))("%s compiles under SCRIPT LOAD, starts with #!lua and has no include left", async (_name, lua) => {
@@ -105,7 +105,7 @@ describe("expandIncludes", () => {
 
 describe("@keys: the keys a script is given", () => {
   it("orders them globals first, each group in the layout's order, whatever order the line names them in", () => {
-    expect(parseKeyLayout("x", "-- @keys queue jobs ready pools\nreturn 1")).toEqual({ global: ["jobs", "pools"], perType: ["ready", "queue"], oneType: false });
+    expect(parseKeyLayout("x", "-- @keys queue jobs ready pools\nreturn 1")).toEqual({ global: ["jobs", "pools"], perType: ["ready", "queue"] });
   });
 
   it("refuses a script without the line, an unknown kind, and a key the script's own text uses undeclared", () => {
@@ -113,101 +113,40 @@ describe("@keys: the keys a script is given", () => {
     expect(() => parseKeyLayout("x", "-- @keys jobs ready sideways")).toThrow("unknown key kind 'sideways'");
     expect(() => parseKeyLayout("x", "-- @keys ready\nredis.call('HGET', JOBS, 'a')")).toThrow("x.lua uses JOBS but its @keys line does not name jobs");
     expect(() => parseKeyLayout("x", "-- @keys jobs ready\nredis.call('ZCARD', tk.failed)")).toThrow("x.lua uses .failed but its @keys line does not name it");
-    expect(() => parseKeyLayout("x", "-- @keys jobs ready\nredis.call('LLEN', QUEUE_1)")).toThrow("x.lua uses QUEUE_1 but its @keys line does not name queue");
   });
 
-  it("a key used undeclared inside an include the script keeps fails the build, naming it; one in a definition it leaves out does not", async () => {
+  it("a key used undeclared inside an include fails the build, naming it, whether or not the script calls it", async () => {
     await withLuaDir(async (dir, write) => {
       write("includes/uses.lua", "local function finishedKey(tk) return tk.finished end\n\nlocal function readyKey(tk) return tk.ready end\n");
-      write("x.lua", "-- @keys jobs ready\n-- @include uses\nreturn { readyKey(typeKeys(1)), finishedKey(typeKeys(1)) }\n");
-      expect(() => renderLuaModule(dir)).toThrow("x.lua uses .finished but its @keys line does not name it");
       write("x.lua", "-- @keys jobs ready\n-- @include uses\nreturn { readyKey(typeKeys(1)), JOBS }\n");
+      expect(() => renderLuaModule(dir)).toThrow("x.lua uses .finished but its @keys line does not name it");
+      write("x.lua", "-- @keys jobs ready finished\n-- @include uses\nreturn { readyKey(typeKeys(1)), JOBS }\n");
       const module = renderLuaModule(dir);
       const lua = JSON.parse(/x: (".*"),\n/.exec(module)![1]!) as string;
-      expect(lua).not.toContain("finishedKey");
-      expect(await redis().eval(lua, 2, "jobs", "ready:T", 1, "T")).toEqual(["ready:T", "jobs"]);
-      expect(module).toContain('x: { global: ["jobs"], perType: ["ready"], oneType: false },');
+      expect(await redis().eval(lua, 3, "jobs", "ready:T", "finished:T", 1, "T")).toEqual(["ready:T", "jobs"]);
+      expect(module).toContain('x: { global: ["jobs"], perType: ["ready","finished"] },');
     });
   });
 });
 
-describe("@type-keys: where typeKeys is made", () => {
-  it("is at the script's @type-keys line, below a path that needs no per-type table; above it, typeKeys fails the build", async () => {
+describe("@include score: the ready-score constants of src/redis/ready-score.ts", () => {
+  it("gives a script each constant as a local, and Lua's readyScore agrees with TypeScript's", async () => {
     await withLuaDir(async (dir, write) => {
-      const lua = () => JSON.parse(/x: (".*"),\n/.exec(renderLuaModule(dir))![1]!) as string;
-      write("x.lua", "-- @keys jobs ready queue\nif ARGV[ARG0] == 'short' then return QUEUE_1 end\n-- @type-keys\nreturn typeKeys(1).ready\n");
-      const text = lua();
-      expect(text.indexOf("local typeKeysCache")).toBeGreaterThan(text.indexOf("return QUEUE_1"));
-      // Only the first-type keys the script reads are made.
-      expect(text).toContain("local QUEUE_1 = KEYS[3]");
-      expect(text).not.toContain("READY_1");
-      expect(await redis().eval(text, 3, "jobs", "ready:T", "queue:T", 1, "T", "short")).toBe("queue:T");
-      expect(await redis().eval(text, 3, "jobs", "ready:T", "queue:T", 1, "T", "long")).toBe("ready:T");
-
-      write("x.lua", "-- @keys jobs ready\nlocal tk = typeKeys(1)\n-- @type-keys\nreturn tk.ready\n");
-      expect(() => renderLuaModule(dir)).toThrow("x.lua uses typeKeys above its -- @type-keys line");
+      write("includes/queues.lua", readFileSync(`${luaDir}/includes/queues.lua`, "utf8"));
+      write("includes/batch.lua", readFileSync(`${luaDir}/includes/batch.lua`, "utf8"));
+      const names = Object.keys(SCORE_LAYOUT);
+      write("x.lua", `-- @keys jobs ready queue\n-- @include batch\n-- @include queues\nlocal out = { ${names.map((n) => `string.format("%.0f", ${n})`).join(", ")} }\nfor i = ARG0, #ARGV, 2 do out[#out + 1] = string.format("%.0f", readyScore({ at = tonumber(ARGV[i]), pr = tonumber(ARGV[i + 1]) })) end\nreturn out\n`);
+      const lua = JSON.parse(/x: (".*"),\n/.exec(renderLuaModule(dir))![1]!) as string;
+      const cases = [[Date.UTC(2026, 4, 1, 12, 0, 0, 7), 0], [Date.UTC(2026, 4, 1), 1023], [Date.UTC(2026, 4, 1), -1024], [0, 5], [8.64e15, -3]];
+      const reply = (await redis().eval(lua, 1, "jobs", 0, ...cases.flat())) as string[];
+      expect(reply.slice(0, names.length).map(Number)).toEqual(Object.values(SCORE_LAYOUT));
+      expect(reply.slice(names.length).map(Number)).toEqual(cases.map(([at, pr]) => readyScore(at!, pr!)));
     });
   });
 });
 
-describe("@one-type: a script given no type names", () => {
-  it("reads its own arguments from ARGV[1], names its type's keys as locals, and is listed as oneType", async () => {
-    await withLuaDir(async (dir, write) => {
-      write("x.lua", "-- @keys jobs queue\n-- @one-type\nreturn { JOBS, QUEUE_1, ARGV[1] }\n");
-      const module = renderLuaModule(dir);
-      const lua = JSON.parse(/x: (".*"),\n/.exec(module)![1]!) as string;
-      expect(lua).not.toMatch(/TYPE_COUNT|typeKeys|^--\s*@one-type/m);
-      expect(await redis().eval(lua, 2, "jobs", "queue:T", "own")).toEqual(["jobs", "queue:T", "own"]);
-      expect(module).toContain('x: { global: ["jobs"], perType: ["queue"], oneType: true },');
-    });
-  });
-
-  it("fails the build when the script, or an include it keeps, reads type arguments it is not given", async () => {
-    await withLuaDir(async (dir, write) => {
-      for (const [use, name] of [["typeKeys(1).queue", "typeKeys"], ["ARGV[ARG0]", "ARG0"], ["TYPE_COUNT", "TYPE_COUNT"]]) {
-        write("x.lua", `-- @keys jobs queue\n-- @one-type\nreturn ${use}\n`);
-        expect(() => renderLuaModule(dir)).toThrow(`x.lua is -- @one-type (its ARGV holds only its own arguments) but uses ${name}`);
-      }
-      write("includes/uses.lua", "local function firstArg() return ARGV[ARG0] end\n");
-      write("x.lua", "-- @keys jobs queue\n-- @one-type\n-- @include uses\nreturn firstArg()\n");
-      expect(() => renderLuaModule(dir)).toThrow("but uses ARG0");
-    });
-  });
-});
-
-describe("shakeIncludes: only the include definitions a script uses", () => {
-  const include = (body: string) => `-- begin include lib\n${body}\n-- end include lib`;
-  const libLines = [
-    "-- About this file: stands alone.",
-    "",
-    "-- Doubles.",
-    "local function double(x) return x * 2 end",
-    "",
-    "-- Quadruples, through double.",
-    "local function quad(x) return double(double(x)) end",
-    "",
-    "local A, B = 1, 2",
-    "local T = {}",
-    "for i = 1, 3 do T[i] = i end",
-    "",
-    "local function unused() return T end",
-  ];
-  const lib = libLines.join("\n");
-
-  it("keeps what the script names and what that needs in turn, with their comments, in the include's order", () => {
-    // Everything down to `local A, B`, as it is; T, the loop that fills it and unused are left out.
-    const kept = libLines.slice(0, libLines.indexOf("local T = {}"));
-    expect(shakeIncludes(`#!lua\n${include(lib)}\nreturn quad(B)`)).toBe(["#!lua", "-- begin include lib", ...kept, "-- end include lib", "return quad(B)"].join("\n"));
-  });
-
-  it("keeps a table with the statements that fill it, and leaves out a definition named only as a field", () => {
-    const shaken = shakeIncludes(`${include(lib)}\nreturn T[1] + x.unused`);
-    expect(shaken).toContain("local T = {}\nfor i = 1, 3 do T[i] = i end");
-    expect(shaken).not.toContain("double");
-    expect(shaken).not.toContain("local function unused");
-  });
-
-  it("every embedded script still defines each helper it calls (a missing one would fail only when its branch runs)", () => {
+describe("the embedded scripts' helpers", () => {
+  it("every embedded script defines each helper it calls (a missing include would fail only when its branch runs)", () => {
     for (const [name, lua] of Object.entries(luaScripts)) {
       const defined = new Set([...lua.matchAll(/^\s*local function (\w+)/gm)].map((m) => m[1]));
       const called = new Set([...lua.matchAll(/(?<![\w.:])([a-z]\w*)\(/g)].map((m) => m[1]!));

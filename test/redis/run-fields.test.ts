@@ -5,7 +5,7 @@ import { useRedis } from "../support/setup.js";
 import { useRedisClient } from "../support/redis-state.js";
 import { FUTURE, PAYLOAD, T0, decodeStored, readState, scope, seedRaw, timed, type Scope } from "./seed.js";
 
-// The ordinary attempt's record is written as text (includes/record.lua, leasedPrefix): a first claim
+// The ordinary attempt's record is written as text (includes/leased-record.lua): a first claim
 // puts the run fields in front of the header it read, the settle of an attempt that ended well
 // rewrites them in place. Every other record goes through cjson. Both must leave the same job.
 
@@ -16,7 +16,7 @@ const redis = useRedisClient(server);
 const SCHEDULED_HEADER = `{"at":${T0},"t":"alpha","h":"test-alpha"}`;
 
 function claimAll(s: Scope, poolId = "pool-1", o: Partial<ClaimArgs> = {}) {
-  return claim(s.runner, { types: ["alpha"], count: 10, leaseMs: 30_000, poolId, promoteLimit: 100, justWoken: false, withdraw: false, idleWaitMs: 0, ...o });
+  return claim(s.runner, { types: ["alpha"], count: 10, leaseMs: 30_000, poolId, justWoken: false, withdraw: false, idleWaitMs: 0, ...o });
 }
 
 function ok(id: string, o: Partial<Settlement> = {}): Settlement {

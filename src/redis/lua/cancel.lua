@@ -4,6 +4,7 @@
 -- @keys jobs ready scheduled cancelled queue
 -- @include keys
 -- @include record
+-- @include end-cancelled
 --
 -- Input (after the key layout of includes/keys.lua, with the job's one type):
 -- ARGV[ARG0]   job id
@@ -24,8 +25,7 @@ if header.s == "queued" then
   if redis.call("ZREM", tk.scheduled, id) == 0 and redis.call("ZREM", tk.ready, id) == 0 then
     redis.call("LREM", tk.queue, 1, id)
   end
-  header.s, header.ft = "cancelled", now
-  redis.call("ZADD", tk.cancelled, now, id)
+  endCancelled(tk, id, header, now)
   redis.call("HSET", JOBS, id, encodeRecord(header, payload))
   return { "cancelled", "cancelled" }
 end

@@ -1,32 +1,37 @@
 #!lua
--- Claims up to n jobs of the given types for one pool, best first, and leases them to it.
+-- Claims up to n due jobs of the given types for one pool, best first, and leases them to it. Jobs
+-- scheduled for later become due through promote.lua, not here.
 -- @keys jobs ready scheduled executing failed cancelled wake queue idle handoff
 -- @include keys
 -- @include record
+-- @include leased-record
+-- @include batch
+-- @include queues
 -- @include handoff
+-- @include end-cancelled
 --
 -- Input (after the key layout of includes/keys.lua; the types are the pool's handler types):
 -- ARGV[ARG0]     n, the most jobs to claim
 -- ARGV[ARG0+1]   lease length ms
 -- ARGV[ARG0+2]   pool id, kept on the record for observers
--- ARGV[ARG0+3]   the most scheduled jobs per type to promote to ready in this call
--- ARGV[ARG0+4]   '1' when the pool was just woken from idle: it then passes the wake-up on if work
+-- ARGV[ARG0+3]   '1' when the pool was just woken from idle: it then passes the wake-up on if work
 --                remains after a full batch, so a bulk schedule wakes every idle pool in turn
--- ARGV[ARG0+5]   '1' when the pool may still be registered idle (a claim of its found the queues
+-- ARGV[ARG0+4]   '1' when the pool may still be registered idle (a claim of its found the queues
 --                drained): its entries in idle:<T> are withdrawn first
--- ARGV[ARG0+6]   how long the pool will wait for work if this claim finds the queues drained, ms; it
---                is then registered idle until that wait (or the next due run-at) ends, for a
---                schedule to hand it a job (includes/handoff.lua). 0: it will not wait, or has no room
+-- ARGV[ARG0+5]   how long the pool will wait for work if this claim finds the queues drained, ms; it
+--                is then registered idle until that wait ends, for a schedule to hand it a job
+--                (includes/handoff.lua). 0: it will not wait, or has no room
 -- Output: { drained, next due ms or '', lease deadline ms, id1, record1, id2, record2, ... }
 --   Each record is as stored after the claim (status executing, attempt counted). Drained is '1'
---   when fewer than n jobs were due and every due scheduled job was promoted: the queues are empty,
---   and until the next due run-at (given then: the earliest scheduled one among the types) only a
---   wake-up can bring work, so the pool may block instead of claiming again as its jobs finish.
+--   when fewer than n jobs were due: the queues are empty, and only a wake-up (a schedule, a
+--   promotion, a retry, a recovered job) can bring work, so the pool may block instead of claiming
+--   again as its jobs finish. Next due is the earliest run-at still scheduled among the types, for
+--   the pool's scheduler (promote.lua).
 --   Jobs handed to an idle pool that no pool popped from handoff:<T> come first, leased anew to this
 --   pool (their attempt was counted when they were handed over); one cancelled meanwhile ends
 --   cancelled here, never started.
 --
--- Cost: O(log N) per type for promotion and selection (O(1) from the queue list), plus O(1) per
+-- Cost: O(log N) per type for selection (O(1) from the queue list), plus O(1) per
 -- claimed job; the claimed jobs' records are read and written with one HMGET and one HSET, their
 -- leases added with one ZADD per type. With several types, ranking the queue lists reads one record
 -- per list entry considered: at most n plus one per type.
@@ -35,15 +40,14 @@ local now = nowMs()
 local wanted = tonumber(ARGV[ARG0])
 local leaseMs = tonumber(ARGV[ARG0 + 1])
 local poolId = ARGV[ARG0 + 2]
-local promoteLimit = tonumber(ARGV[ARG0 + 3])
-local justWoken = ARGV[ARG0 + 4] == "1"
+local justWoken = ARGV[ARG0 + 3] == "1"
 local idleEntry = idleMember(ARGV[ARG0 + 1], poolId)
 local plainPoolId = isPlainText(poolId)
 local firstLease = plainPoolId and leasedPrefix("1", exact(now), poolId)
-local waitMs = tonumber(ARGV[ARG0 + 6])
+local waitMs = tonumber(ARGV[ARG0 + 5])
 
 -- Awake now: no schedule may hand this pool a job until it registers again (below, when drained).
-if ARGV[ARG0 + 5] == "1" then
+if ARGV[ARG0 + 4] == "1" then
   for i = 1, TYPE_COUNT do redis.call("ZREM", typeKeys(i).idle, idleEntry) end
 end
 
@@ -59,29 +63,8 @@ for i = 1, TYPE_COUNT do
 end
 wanted = wanted - #handed
 
--- Promote due scheduled jobs (delayed, retry backoff, recurring) into their ready queues.
-local promotedAll = true
-for i = 1, TYPE_COUNT do
-  local tk = typeKeys(i)
-  local due = redis.call("ZRANGEBYSCORE", tk.scheduled, "-inf", now, "LIMIT", 0, promoteLimit)
-  if #due == promoteLimit then promotedAll = false end
-  for _, id in ipairs(due) do
-    redis.call("ZREM", tk.scheduled, id)
-    local raw = redis.call("HGET", JOBS, id)
-    if raw then
-      local header, reason = decodeRecord(raw, tk.name)
-      if header then
-        enqueueReady(tk, id, header)
-      else
-        quarantine(JOBS, tk.failed, id, tk.name, raw, reason, now)
-      end
-    end
-  end
-end
-
 -- Select the best n across the types: jobs with a priority above 0 (ready zset, scores below
 -- QUEUE_BAND), then priority 0 (the queue list, oldest first), then negative priorities.
-local QUEUE_BAND = PRIORITY_MAX * TIME_SPAN_MS
 local picked = {}
 
 local function pick(id, typeIndex) picked[#picked + 1] = { id = id, typeIndex = typeIndex } end
@@ -187,16 +170,16 @@ for k, p in ipairs(taken) do
     elseif header and p.handed and header.cx then
       -- Cancelled before any pool popped it: it ends here, its attempt undone, as it never started.
       local tk = typeKeys(p.typeIndex)
-      header.s, header.ft, header.cx, header.a, header.st, header.w = "cancelled", now, nil, nil, nil, nil
+      header.a, header.st, header.w = nil, nil, nil
       redis.call("ZREM", tk.executing, p.id)
-      redis.call("ZADD", tk.cancelled, now, p.id)
+      endCancelled(tk, p.id, header, now)
       records[#records + 1] = p.id
       records[#records + 1] = encodeRecord(header, payloadOrReason)
     elseif header then
       local record
       if plainPoolId and not p.handed and not statusGiven and header.a == nil and header.st == nil and header.ft == nil and header.w == nil then
         -- Its first attempt, and the header holds no run field, in any spelling (it was decoded):
-        -- they go in front of it (includes/record.lua, leasedPrefix).
+        -- they go in front of it (includes/leased-record.lua).
         header.a = 1
         record = firstLease .. string.sub(raw, 2)
       else
@@ -217,21 +200,21 @@ end
 batchCall("HSET", JOBS, records)
 for key, members in pairs(leases) do batchCall("ZADD", key, members) end
 
-if #picked < wanted and promotedAll then
+local earliest
+for i = 1, TYPE_COUNT do
+  local head = redis.call("ZRANGE", typeKeys(i).scheduled, 0, 0, "WITHSCORES")[2]
+  if head and (earliest == nil or tonumber(head) < earliest) then earliest = tonumber(head) end
+end
+if earliest then result[2] = exact(earliest) end
+
+if #picked < wanted then
   result[1] = "1"
-  local earliest
-  for i = 1, TYPE_COUNT do
-    local head = redis.call("ZRANGE", typeKeys(i).scheduled, 0, 0, "WITHSCORES")[2]
-    if head and (earliest == nil or tonumber(head) < earliest) then earliest = tonumber(head) end
-  end
-  if earliest then result[2] = exact(earliest) end
-  local waitEnds = earliest and math.min(earliest, now + waitMs) or now + waitMs
-  if waitMs > 0 and waitEnds > now then
+  if waitMs > 0 then
     for i = 1, TYPE_COUNT do
       local idle = typeKeys(i).idle
       -- Entries whose wait has ended, a dead pool's among them, go as the pool registers.
       redis.call("ZREMRANGEBYSCORE", idle, "-inf", now)
-      redis.call("ZADD", idle, waitEnds, idleEntry)
+      redis.call("ZADD", idle, now + waitMs, idleEntry)
     end
   end
 elseif justWoken and #picked == wanted then

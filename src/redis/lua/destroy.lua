@@ -3,6 +3,7 @@
 -- @keys jobs ready scheduled executing finished failed cancelled rejected queue
 -- @include keys
 -- @include record
+-- @include remove-job
 --
 -- Input (after the key layout of includes/keys.lua, with the job's one type):
 -- ARGV[ARG0]   job id

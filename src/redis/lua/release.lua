@@ -5,6 +5,9 @@
 -- @keys jobs ready executing cancelled wake queue
 -- @include keys
 -- @include record
+-- @include batch
+-- @include queues
+-- @include end-cancelled
 --
 -- Input (after the key layout of includes/keys.lua):
 -- ARGV[ARG0]   n, then 4 values per attempt: id, attempt number, type index, and '1' when its handler
@@ -34,8 +37,7 @@ for j = 0, n - 1 do
       header.a = attempt > 1 and attempt - 1 or nil
     end
     if header.cx then
-      header.s, header.ft, header.cx = "cancelled", now, nil
-      redis.call("ZADD", tk.cancelled, now, id)
+      endCancelled(tk, id, header, now)
     else
       header.s = "queued"
       enqueueReady(tk, id, header, front)

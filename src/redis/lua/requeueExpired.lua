@@ -4,6 +4,9 @@
 -- @keys jobs pools ready executing failed cancelled wake queue
 -- @include keys
 -- @include record
+-- @include batch
+-- @include queues
+-- @include end-cancelled
 --
 -- Input (after the key layout of includes/keys.lua):
 -- ARGV[ARG0]     the most jobs to recover per type in this call
@@ -40,8 +43,7 @@ for i = 1, TYPE_COUNT do
       else
         header.rc = (header.rc or 0) + 1
         if header.cx then
-          header.s, header.ft, header.cx = "cancelled", now, nil
-          redis.call("ZADD", tk.cancelled, now, id)
+          endCancelled(tk, id, header, now)
           outcome = "cancelled"
         elseif header.rc > maxRecoveries then
           header.s, header.ft = "failed", now

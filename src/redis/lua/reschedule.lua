@@ -4,6 +4,10 @@
 -- @keys jobs ready scheduled executing finished failed cancelled rejected wake queue
 -- @include keys
 -- @include record
+-- @include batch
+-- @include queues
+-- @include enqueue
+-- @include remove-job
 --
 -- Input (after the key layout of includes/keys.lua, with the job's one type):
 -- ARGV[ARG0]     job id

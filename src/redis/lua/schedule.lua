@@ -3,6 +3,8 @@
 -- @keys jobs types ready scheduled wake queue
 -- @include keys
 -- @include record
+-- @include batch
+-- @include queues
 -- @include new-jobs
 --
 -- Input (after the key layout of includes/keys.lua):

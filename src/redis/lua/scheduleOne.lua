@@ -1,10 +1,14 @@
 #!lua
 -- Schedules one job: every awaited schedule call, and a bulk of one. Kept apart from schedule.lua
--- (the batch) so that its commonest case, a due job onto a queue that already holds jobs (a busy
--- system), is done before any helper is defined: Redis runs a script's whole top level on every
--- call, and each helper an include defines is a closure made anew. This call's time is the
--- caller's latency.
+-- (the batch) because one job may be handed straight to an idle pool.
 -- @keys jobs types ready scheduled executing wake queue idle handoff
+-- @include keys
+-- @include record
+-- @include leased-record
+-- @include batch
+-- @include queues
+-- @include handoff
+-- @include new-jobs
 --
 -- Input (after the key layout of includes/keys.lua; one job type):
 -- ARGV[ARG0]     id
@@ -18,40 +22,20 @@
 -- are empty, while a pool waits idle for it, is leased to the pool here, as its claim would, and
 -- pushed to handoff:<T>.
 
-local time = redis.call("TIME")
+local now = nowMs()
 local id, tail = ARGV[ARG0], ARGV[ARG0 + 1]
--- A job due now at priority 0 is the commonest call: it comes without the three timing arguments
--- (each argument costs Redis about a thousand instructions to read), and its run-at is written from
--- TIME's text, as tonumber and string.format go through the C library's strtod and printf (together
--- a sixth of this call's instructions: callgrind). A push onto a queue that already held jobs is
--- all: no pool waits idle while jobs queue, and the push that filled the queue woke one and
--- registered the type.
-local dueNowPlain = #ARGV == ARG0 + 1
-if dueNowPlain then
-  -- TIME's microseconds have no leading zeros.
-  local micros = time[2]
-  local millis = #micros == 6 and string.sub(micros, 1, 3) or string.sub(string.rep("0", 6 - #micros) .. micros, 1, 3)
-  if redis.call("HSETNX", JOBS, id, '{"at":' .. time[1] .. millis .. "," .. tail) == 0 then return "0" end
-  local length = redis.call("RPUSH", QUEUE_1, id)
-  if length > 1 then return "1" end
-end
-local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local tk = typeKeys(1)
+-- A job due now at priority 0 is the commonest call: it comes without the three timing arguments.
 local runAt, priority = now, 0
-if not dueNowPlain then
+if #ARGV > ARG0 + 1 then
   runAt = tonumber(ARGV[ARG0 + 2]) or (now + tonumber(ARGV[ARG0 + 3]))
   priority = tonumber(ARGV[ARG0 + 4])
 end
-
--- @type-keys
-local tk = typeKeys(1)
-
--- @include record
--- @include handoff
--- @include new-jobs
-
-if not dueNowPlain then
-  if redis.call("HSETNX", JOBS, id, newRecord(now, runAt, tail)) == 0 then return "0" end
-  if runAt <= now and priority == 0 and redis.call("RPUSH", tk.queue, id) > 1 then return "1" end
+if redis.call("HSETNX", JOBS, id, newRecord(now, runAt, tail)) == 0 then return "0" end
+if runAt <= now and priority == 0 then
+  -- A push onto a queue that already held jobs is all: no pool waits idle while jobs queue, and the
+  -- push that filled the queue woke one and registered the type.
+  if redis.call("RPUSH", tk.queue, id) > 1 then return "1" end
 end
 
 -- An idle pool of this type to hand a due job to, if the type's queues hold no other job (so none
@@ -68,7 +52,7 @@ end
 -- left it pops the next job handed over without claiming in between; its next claim withdraws it.
 local function handOff(pool)
   local leaseMs, poolId = idleMemberParts(pool)
-  -- As a claim leases it (includes/record.lua, leasedPrefix), so its settle is as cheap.
+  -- As a claim leases it (includes/leased-record.lua), so its settle is as cheap.
   local leased = isPlainText(poolId) and leasedPrefix("1", exact(now), poolId)
     or '{"s":"executing","a":1,"st":' .. exact(now) .. ',"w":' .. cjson.encode(poolId) .. ','
   local record = newRecord(now, runAt, tail, leased)

@@ -3,6 +3,11 @@
 -- @keys jobs ready scheduled executing finished failed cancelled rejected wake queue
 -- @include keys
 -- @include record
+-- @include leased-record
+-- @include batch
+-- @include queues
+-- @include enqueue
+-- @include end-cancelled
 --
 -- Input (after the key layout of includes/keys.lua; the types of the jobs in the batch):
 -- ARGV[ARG0]   n, the number of attempts
@@ -60,7 +65,7 @@ for j = 0, n - 1 do
   local retryDelay, nextRunAt = tonumber(ARGV[at + 5]), tonumber(ARGV[at + 6])
   local raw = raws[j + 1]
   -- The current attempt of a one-off job, ended well and not cancelled, as a claim leased it: its run
-  -- fields are rewritten in place (includes/record.lua, leasedPrefix), the rest kept as the claim
+  -- fields are rewritten in place (includes/leased-record.lua), the rest kept as the claim
   -- checked it. Anything else (stale, corrupt, a retry, a recurrence, a cancel) is decoded below.
   local attemptText, startedText, rest
   if raw and outcome == "ok" and not nextRunAt and errorJson == "" and plainPoolId and not seen[id] then
@@ -98,8 +103,7 @@ for j = 0, n - 1 do
       finish(header, id, tk.rejected, "rejected")
       result = "rejected"
     elseif header.cx then
-      header.cx = nil
-      finish(header, id, tk.cancelled, "cancelled")
+      endCancelled(tk, id, header, now)
       result = "cancelled"
     else
       if outcome == "error" then header.f = (header.f or 0) + 1 end

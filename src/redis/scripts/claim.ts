@@ -5,7 +5,6 @@ export interface ClaimArgs {
   readonly count: number;
   readonly leaseMs: number;
   readonly poolId: string;
-  readonly promoteLimit: number;
   readonly justWoken: boolean;
   /** The pool may still be registered idle from an earlier claim: withdraw that first. */
   readonly withdraw: boolean;
@@ -21,20 +20,23 @@ export interface ClaimedRecord {
 export interface ClaimResult {
   readonly jobs: ClaimedRecord[];
   /**
-   * Fewer jobs were due than asked for: until `nextDueAt`, only a wake-up (a schedule, a retry, a
-   * recovered or released job) brings this pool work, so it may block instead of claiming again.
+   * Fewer jobs were due than asked for: only a wake-up (a schedule, a promotion of due scheduled
+   * jobs, a retry, a recovered or released job) brings this pool work, so it may block instead of
+   * claiming again.
    */
   readonly drained: boolean;
-  /** Earliest scheduled run-at among the types, given when drained. */
+  /** Earliest scheduled run-at among the types (Redis clock), for the pool's scheduler. */
   readonly nextDueAt: number | undefined;
   /** When the leases of these jobs expire unless renewed (Redis clock). */
   readonly leaseDeadline: number;
+  /** Redis's clock when the claim ran. */
+  readonly now: number;
 }
 
-/** claim.lua: promotes due jobs and leases the best `count` to the pool. */
+/** claim.lua: leases the best `count` due jobs to the pool. */
 export async function claim(runner: ScriptRunner, a: ClaimArgs): Promise<ClaimResult> {
-  const reply = (await runner.run("claim", "redis.claim", a.types, [a.count, a.leaseMs, a.poolId, a.promoteLimit, a.justWoken ? "1" : "0", a.withdraw ? "1" : "0", a.idleWaitMs])) as string[];
+  const reply = (await runner.run("claim", "redis.claim", a.types, [a.count, a.leaseMs, a.poolId, a.justWoken ? "1" : "0", a.withdraw ? "1" : "0", a.idleWaitMs])) as string[];
   const jobs: ClaimedRecord[] = [];
   for (let i = 3; i < reply.length; i += 2) jobs.push({ id: reply[i]!, raw: reply[i + 1]! });
-  return { jobs, drained: reply[0] === "1", nextDueAt: reply[1] ? Number(reply[1]) : undefined, leaseDeadline: Number(reply[2]) };
+  return { jobs, drained: reply[0] === "1", nextDueAt: reply[1] ? Number(reply[1]) : undefined, leaseDeadline: Number(reply[2]), now: Number(reply[2]) - a.leaseMs };
 }

@@ -42,7 +42,7 @@ local function decodeRecord(record, expectedType)
 end
 
 -- Defaults are left out: a waiting job's record is most of the memory it takes.
--- (claim.lua and settle.lua write the record of an ordinary attempt without it: see leasedPrefix.)
+-- (claim.lua and settle.lua write the record of an ordinary attempt without it: includes/leased-record.lua.)
 local function encodeRecord(header, payload)
   local status = header.s
   if status == "queued" then header.s = nil end
@@ -65,120 +65,9 @@ local function exact(n)
   return string.format("%.0f", n)
 end
 
--- The ordinary attempt's record is written as text, not through cjson: encoding a header (its
--- timestamps above all), and decoding it again at the settle, was about half of a settle's time and
--- a quarter of a claim's (measured). A claim of a job never attempted puts the run fields in front
--- of the header it read, in this form; a settle that finds them there rewrites them in place. Any
--- other record takes cjson's way.
--- A pool id is written as it is only when JSON needs no escapes for it.
-local function isPlainText(text)
-  return not string.find(text, '[%c"\\]')
-end
-
-local function leasedPrefix(attemptText, startedText, poolId)
-  return '{"s":"executing","a":' .. attemptText .. ',"st":' .. startedText .. ',"w":"' .. poolId .. '",'
-end
-
--- What a settle puts in place of leasedPrefix when the attempt ended well.
-local function finishedPrefix(attemptText, startedText, finishedText, poolId)
-  return '{"s":"finished","a":' .. attemptText .. ',"st":' .. startedText .. ',"ft":' .. finishedText .. ',"w":"' .. poolId .. '",'
-end
-
--- A record that starts as leasedPrefix wrote it: attempt and started-at as text, and where the rest
--- of the record starts.
-local LEASED_PREFIX = '^{"s":"executing","a":(%d+),"st":(%d+),"w":"[^"\\]*",'
-local function readLeasedPrefix(record)
-  local _, last, attemptText, startedText = string.find(record, LEASED_PREFIX)
-  if last then return attemptText, startedText, last + 1 end
-end
-
 local function nowMs()
   local time = redis.call("TIME")
   return tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-end
-
--- Ready queues order by priority (higher first), then by run-at (earlier first), in one exact
--- double: 11 bits of priority above 42 bits of milliseconds since 2025-01-01 (139 years).
-local PRIORITY_MAX = 1023
-local TIME_BASE_MS = 1735689600000
-local TIME_SPAN_MS = 4398046511104
-
-local function readyScore(header)
-  local sinceBase = (header.at or 0) - TIME_BASE_MS
-  if sinceBase < 0 then sinceBase = 0 end
-  if sinceBase >= TIME_SPAN_MS then sinceBase = TIME_SPAN_MS - 1 end
-  return (PRIORITY_MAX - (header.pr or 0)) * TIME_SPAN_MS + sinceBase
-end
-
--- Many fields or members per call instead of one call each: a script pays Redis's per-call cost once
--- per batch. Chunks keep every call under Lua's unpack limit; BATCH_ARGS is even, so pairs stay whole.
-local BATCH_ARGS = 1000
-
-local function batchCall(command, key, args)
-  for i = 1, #args, BATCH_ARGS do
-    redis.call(command, key, unpack(args, i, math.min(i + BATCH_ARGS - 1, #args)))
-  end
-end
-
--- HMGET for any number of ids: the values in order, false where a field is missing.
-local function hmgetAll(key, ids)
-  local values = {}
-  for i = 1, #ids, BATCH_ARGS do
-    local part = redis.call("HMGET", key, unpack(ids, i, math.min(i + BATCH_ARGS - 1, #ids)))
-    for k = 1, #part do values[#values + 1] = part[k] end
-  end
-  return values
-end
-
--- Appends to the list kept under `name` in `lists`, creating it on first use.
-local function pushTo(lists, name, a, b)
-  local list = lists[name]
-  if not list then
-    list = {}
-    lists[name] = list
-  end
-  list[#list + 1] = a
-  if b ~= nil then list[#list + 1] = b end
-end
-
--- A due job of priority 0 (nearly every job) waits in the queue list, oldest first: a list entry
--- costs a few bytes where a sorted-set member costs over 100. Only jobs with a priority are scored
--- in the ready zset. With `front` (a table), priority-0 ids are collected there instead, for
--- pushFront: attempts handed back go where they were taken from.
-local function enqueueReady(tk, id, header, front)
-  if (header.pr or 0) == 0 then
-    if front then pushTo(front, tk.queue, id) else redis.call("RPUSH", tk.queue, id) end
-  else
-    redis.call("ZADD", tk.ready, readyScore(header), id)
-  end
-end
-
--- Puts the ids collected by enqueueReady at the heads of their lists, in the order they were
--- collected (LPUSH reverses, so they are pushed last first).
-local function pushFront(front)
-  for key, ids in pairs(front) do
-    local reversed = {}
-    for k = #ids, 1, -1 do reversed[#reversed + 1] = ids[k] end
-    batchCall("LPUSH", key, reversed)
-  end
-end
-
--- Puts a queued job where a pool will find it: ready when due, else the schedule.
--- Returns true when the job is ready.
-local function enqueue(tk, id, header, now)
-  if (header.at or 0) <= now then
-    enqueueReady(tk, id, header)
-    return true
-  end
-  redis.call("ZADD", tk.scheduled, header.at, id)
-  return false
-end
-
--- Wakes one idle pool blocked on this type; one token is enough, the woken pool passes it on.
-local function wake(wakeKey)
-  if redis.call("LLEN", wakeKey) == 0 then
-    redis.call("RPUSH", wakeKey, "1")
-  end
 end
 
 -- A record that cannot be read is kept, not dropped: it becomes a failed job whose payload is
