@@ -5,14 +5,15 @@
  * tsc, drop the dev dependencies as a production image does, and run a job on a private Redis.
  */
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RedisServer } from "../support/redis-server.js";
 
-const repoRoot = new URL("../../", import.meta.url).pathname;
+const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 const run = promisify(execFile);
 const npmFlags = ["--prefer-offline", "--no-audit", "--no-fund"];
 const compilerPackages = ["typescript", "ts-morph", "esbuild", "tsx"];
@@ -23,12 +24,17 @@ const userEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) =
 /** Runs a command; on failure the error carries its output, so a failing step says why. */
 async function sh(cwd: string, command: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<string> {
   try {
-    const { stdout } = await run(command, args, { cwd, env: { ...userEnv, ...env }, maxBuffer: 64 * 1024 * 1024 });
+    const { stdout } = await run(command, args, { cwd, env: { ...userEnv, ...env }, maxBuffer: 64 * 1024 * 1024, timeout: 180_000 });
     return stdout;
   } catch (error) {
     const { stdout = "", stderr = "" } = error as { stdout?: string; stderr?: string };
     throw new Error(`${command} ${args.join(" ")} failed in ${cwd}:\n${stderr}\n${stdout}`.slice(0, 8000));
   }
+}
+
+/** The version the repo has installed, so the app's own packages come from npm's cache. */
+function installed(name: string): string {
+  return (JSON.parse(readFileSync(join(repoRoot, "node_modules", name, "package.json"), "utf8")) as { version: string }).version;
 }
 
 interface NpmTree {
@@ -54,20 +60,23 @@ export default defineJobs({
 `;
 
 /** Schedules one job, runs a pool until it has finished, and prints what the handler saw and the job's status. */
-const app = `import { once } from "node:events";
-import { closeJobs, configureJobs, createPool, findJob, schedulePing } from "./jobs.generated.js";
+const app = `import { closeJobs, configureJobs, createPool, findJob, schedulePing } from "./jobs.generated.js";
 
 configureJobs({ redis: process.env.REDIS_URL!, namespace: "packed-app" });
 const job = await schedulePing({ at: 42 });
 let seen: number | undefined;
 const pool = createPool({ concurrency: 1, handlers: { ping: ({ at }) => void (seen = at) } });
-const finished = once(pool, "finished");
+const outcome = new Promise<string>((resolve) => {
+  pool.once("finished", () => resolve("finished"));
+  const not = (event: string) => (_job: unknown, error: Error) => resolve(\`\${event}: \${error.message}\`);
+  pool.once("retried", not("retried")).once("failed", not("failed")).once("rejected", not("rejected"));
+});
 await pool.start();
-await finished;
+const settled = await outcome;
 await pool.close();
 const { status } = await findJob(job.id);
 await closeJobs();
-console.log(JSON.stringify({ seen, status }));
+console.log(JSON.stringify({ seen, settled, status }));
 `;
 
 const tsconfig = {
@@ -97,16 +106,15 @@ describe("the packed packages in a new app", { timeout: 240_000 }, () => {
     const packed = JSON.parse(await sh(repoRoot, "npm", ["pack", "--ignore-scripts", "--json", "--workspaces", "--include-workspace-root", "--pack-destination", work])) as { name: string; filename: string }[];
     const tarball = (name: string): string => `file:${join(work, packed.find((p) => p.name === name)!.filename)}`;
 
-    const devVersions = (JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as { devDependencies: Record<string, string> }).devDependencies;
-    await sh(work, "mkdir", ["app"]);
+    mkdirSync(appDir);
     writeFileSync(
       join(appDir, "package.json"),
       JSON.stringify({
         name: "packed-app",
         private: true,
         type: "module",
-        dependencies: { "typed-jobs": tarball("typed-jobs"), typebox: "^1.4.3" },
-        devDependencies: { "typed-jobs-cli": tarball("typed-jobs-cli"), typescript: devVersions.typescript, "@types/node": devVersions["@types/node"] },
+        dependencies: { "typed-jobs": tarball("typed-jobs"), typebox: installed("typebox") },
+        devDependencies: { "typed-jobs-cli": tarball("typed-jobs-cli"), typescript: installed("typescript"), "@types/node": installed("@types/node") },
       }),
     );
     writeFileSync(join(appDir, "jobs.schema.ts"), schema);
@@ -127,6 +135,6 @@ describe("the packed packages in a new app", { timeout: 240_000 }, () => {
     await sh(appDir, "npm", ["prune", "--omit=dev", ...npmFlags]);
     expect(compilerPackages.filter((name) => existsSync(join(appDir, "node_modules", name)))).toEqual([]);
     const out = await sh(appDir, process.execPath, ["build/app.js"], { REDIS_URL: server!.url });
-    expect(JSON.parse(out.trim().split("\n").at(-1)!)).toEqual({ seen: 42, status: "finished" });
+    expect(JSON.parse(out.trim().split("\n").at(-1)!)).toEqual({ seen: 42, settled: "finished", status: "finished" });
   });
 });
