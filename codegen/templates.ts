@@ -11,10 +11,10 @@ const SLOT = /^(\s*)\/\* @jobs:([a-z-]+) \*\/$/;
 const DOC_SLOT = /^(\s*)\* @jobs:doc$/;
 const cache = new Map<string, string>();
 
-/** templates/ beside codegen/ when run from source, or two levels up from dist/codegen/. */
+/** dist/templates/ in the typed-jobs-cli package (its build copies them), or templates/ beside codegen/ in the repo. */
 function templatesDir(): string {
   const here = dirname(fileURLToPath(import.meta.url));
-  const candidates = [join(here, "..", "templates"), join(here, "..", "..", "templates")];
+  const candidates = [join(here, "templates"), join(here, "..", "templates")];
   const found = candidates.find((dir) => existsSync(join(dir, "module.ts")));
   if (!found) throw new Error(`jobs-gen: templates/ not found (looked in ${candidates.join(", ")})`);
   return found;

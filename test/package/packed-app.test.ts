@@ -1,0 +1,140 @@
+/**
+ * The two packages as a user installs them: `npm pack` the runtime (typed-jobs) and the generator
+ * (typed-jobs-cli), install them into a new app from the tarballs, the runtime as a dependency and
+ * the CLI as a dev dependency, generate the typed module with `npx jobs-gen`, compile the app with
+ * tsc, drop the dev dependencies as a production image does, and run a job on a private Redis.
+ */
+import { execFile } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { RedisServer } from "../support/redis-server.js";
+
+const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
+const run = promisify(execFile);
+const npmFlags = ["--prefer-offline", "--no-audit", "--no-fund"];
+const compilerPackages = ["typescript", "ts-morph", "esbuild", "tsx"];
+
+/** The environment of a user's shell: without the npm_* variables of the `npm test` this may run under. */
+const userEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name) && name !== "INIT_CWD"));
+
+/** Runs a command; on failure the error carries its output, so a failing step says why. */
+async function sh(cwd: string, command: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<string> {
+  try {
+    const { stdout } = await run(command, args, { cwd, env: { ...userEnv, ...env }, maxBuffer: 64 * 1024 * 1024, timeout: 180_000 });
+    return stdout;
+  } catch (error) {
+    const { stdout = "", stderr = "" } = error as { stdout?: string; stderr?: string };
+    throw new Error(`${command} ${args.join(" ")} failed in ${cwd}:\n${stderr}\n${stdout}`.slice(0, 8000));
+  }
+}
+
+/** The version the repo has installed, so the app's own packages come from npm's cache. */
+function installed(name: string): string {
+  return (JSON.parse(readFileSync(join(repoRoot, "node_modules", name, "package.json"), "utf8")) as { version: string }).version;
+}
+
+interface NpmTree {
+  readonly dependencies?: Readonly<Record<string, NpmTree>>;
+}
+
+/** Every package name anywhere in an `npm ls --all --json` tree. */
+function packageNames(tree: NpmTree, into = new Set<string>()): Set<string> {
+  for (const [name, child] of Object.entries(tree.dependencies ?? {})) {
+    into.add(name);
+    packageNames(child, into);
+  }
+  return into;
+}
+
+const schema = `import Type from "typebox";
+import { defineJobs } from "typed-jobs";
+
+export default defineJobs({
+  /** Answers a ping. */
+  ping: { payload: Type.Object({ at: Type.Number() }) },
+});
+`;
+
+/** Schedules one job, runs a pool until it has finished, and prints what the handler saw and the job's status. */
+const app = `import { closeJobs, configureJobs, createPool, findJob, schedulePing } from "./jobs.generated.js";
+
+configureJobs({ redis: process.env.REDIS_URL!, namespace: "packed-app" });
+const job = await schedulePing({ at: 42 });
+let seen: number | undefined;
+const pool = createPool({ concurrency: 1, handlers: { ping: ({ at }) => void (seen = at) } });
+const outcome = new Promise<string>((resolve) => {
+  pool.once("finished", () => resolve("finished"));
+  const not = (event: string) => (_job: unknown, error: Error) => resolve(\`\${event}: \${error.message}\`);
+  pool.once("retried", not("retried")).once("failed", not("failed")).once("rejected", not("rejected"));
+});
+await pool.start();
+const settled = await outcome;
+await pool.close();
+const { status } = await findJob(job.id);
+await closeJobs();
+console.log(JSON.stringify({ seen, settled, status }));
+`;
+
+const tsconfig = {
+  compilerOptions: { target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true, skipLibCheck: true, types: ["node"], outDir: "build", rootDir: "." },
+  include: ["app.ts", "jobs.generated.ts"],
+};
+
+describe("the packed packages in a new app", { timeout: 240_000 }, () => {
+  let work = "";
+  let appDir = "";
+  let server: RedisServer | undefined;
+
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), "typed-jobs-packed-"));
+    appDir = join(work, "app");
+    server = await RedisServer.start();
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it("installs the runtime without a compiler, generates with npx jobs-gen, and runs a job from the built app", async () => {
+    // `npm run build` builds the runtime, then the CLI against it; pack both without rebuilding.
+    await sh(repoRoot, "npm", ["run", "build"]);
+    const packed = JSON.parse(await sh(repoRoot, "npm", ["pack", "--ignore-scripts", "--json", "--workspaces", "--include-workspace-root", "--pack-destination", work])) as { name: string; filename: string }[];
+    const tarball = (name: string): string => `file:${join(work, packed.find((p) => p.name === name)!.filename)}`;
+
+    mkdirSync(appDir);
+    writeFileSync(
+      join(appDir, "package.json"),
+      JSON.stringify({
+        name: "packed-app",
+        private: true,
+        type: "module",
+        dependencies: { "typed-jobs": tarball("typed-jobs"), typebox: installed("typebox") },
+        devDependencies: { "typed-jobs-cli": tarball("typed-jobs-cli"), typescript: installed("typescript"), "@types/node": installed("@types/node") },
+      }),
+    );
+    writeFileSync(join(appDir, "jobs.schema.ts"), schema);
+    writeFileSync(join(appDir, "app.ts"), app);
+    writeFileSync(join(appDir, "tsconfig.json"), JSON.stringify(tsconfig));
+    await sh(appDir, "npm", ["install", ...npmFlags]);
+
+    const production = packageNames(JSON.parse(await sh(appDir, "npm", ["ls", "--omit=dev", "--all", "--json"])) as NpmTree);
+    expect([...production].filter((name) => compilerPackages.includes(name))).toEqual([]);
+    expect(["typed-jobs", "typebox", "ioredis", "croner"].filter((name) => !production.has(name))).toEqual([]);
+    const everything = packageNames(JSON.parse(await sh(appDir, "npm", ["ls", "--all", "--json"])) as NpmTree);
+    expect(compilerPackages.filter((name) => !everything.has(name))).toEqual([]); // dev still has them: the filter above is not vacuous
+
+    await sh(appDir, "npx", ["jobs-gen"]);
+    expect(readFileSync(join(appDir, "jobs.generated.ts"), "utf8")).toMatch(/^\/\/ Generated by jobs-gen from jobs\.schema\.ts/);
+    await sh(appDir, "npx", ["tsc", "-p", "."]);
+
+    await sh(appDir, "npm", ["prune", "--omit=dev", ...npmFlags]);
+    expect(compilerPackages.filter((name) => existsSync(join(appDir, "node_modules", name)))).toEqual([]);
+    const out = await sh(appDir, process.execPath, ["build/app.js"], { REDIS_URL: server!.url });
+    expect(JSON.parse(out.trim().split("\n").at(-1)!)).toEqual({ seen: 42, settled: "finished", status: "finished" });
+  });
+});
