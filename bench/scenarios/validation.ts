@@ -48,7 +48,7 @@ function checkCostNs(check: (value: unknown) => boolean): number {
 /**
  * typed-jobs only: the same schedule calls with the job type's check switched between the
  * TypeBox-compiled validator and one that returns true, in alternating blocks, on one client and one
- * namespace (two clients differ by more than their check: a run once measured 6 % between them); plus
+ * namespace (two clients can differ by more than the check itself); plus
  * the check's own cost.
  */
 export const validation: Scenario = {

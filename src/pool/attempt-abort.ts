@@ -1,6 +1,6 @@
 /**
  * How one attempt is stopped early (timeout, cancel, lost lease). The handler's AbortSignal is made
- * only when the handler reads it: making one costs several µs per attempt on Node 20, most
+ * only when the handler reads it: an AbortController is costly to make, most
  * handlers never look at it, and the pool itself waits on `race` instead (only for a handler that
  * returns something).
  */

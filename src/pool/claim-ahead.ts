@@ -2,7 +2,7 @@
 export const AHEAD_WINDOW_MS = 5;
 /**
  * The most jobs held ahead, whatever the handlers' speed: it bounds a claim, and so how long one claim
- * script holds Redis (about 13 µs per job: under a millisecond), which every other client waits on.
+ * script holds Redis, which every other client waits on, to well under a millisecond.
  */
 const MAX_AHEAD = 64;
 /** Weight of the newest handler duration in the running average. */

@@ -155,7 +155,7 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
     // One parse: the handler's payload is the snapshot's (an unreadable one shows as its text).
     const payload = parseAttemptPayload(record.payloadJson);
     // The snapshot is made when first wanted (a listener, the handler reading `job`), not on the way
-    // from the claim's reply to the handler, where every µs is the job's latency.
+    // from the claim's reply to the handler, where any work adds to the job's latency.
     const snapshot = snapshotOnce(id, record, payload);
     const startedAt = performance.now();
     if (this.listenerCount("started") > 0) this.emit("started", snapshot());

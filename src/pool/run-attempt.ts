@@ -133,7 +133,7 @@ function failed(ctx: AttemptContext, thrown: unknown): AttemptResult {
   return { settlement: settlementOf(ctx, "error", errorInfo(error), backoffDelay(header.bo, failures), next(header)), error };
 }
 
-// Every field written out: on Node 20 `{ ...base, outcome }` costs about 1 µs per added field, per job.
+// Every field written out: a spread (`{ ...base, outcome }`) copies through V8's slow path, once per job.
 function settlementOf(ctx: AttemptContext, outcome: Settlement["outcome"], error?: JobErrorInfo, retryDelayMs = 0, nextRunAt?: number): Settlement {
   const { header } = ctx.record;
   return { id: ctx.id, attempt: header.a ?? 0, type: header.t, outcome, error, retryDelayMs, nextRunAt };

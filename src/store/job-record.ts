@@ -36,7 +36,7 @@ export function toSnapshot<P>(id: string, { header, payloadJson }: DecodedRecord
     type: header.t,
     status: header.s,
     // A plain data property: an accessor here would put every Object.assign of a snapshot (a Job
-    // handle per scheduled job) on V8's slow path, measured at twice the CPU of a bulk schedule.
+    // handle per scheduled job) on V8's slow path.
     payload: payload === undefined ? (safeParse(payloadJson) as P) : payload,
     priority: header.pr ?? 0,
     runAt: new Date(header.at),

@@ -13,7 +13,7 @@
 local NUMERIC_FIELDS = { "at", "pr", "r", "f", "a", "rc", "c", "st", "ft", "ev", "to", "sl" }
 
 -- Returns header, payload, and whether the header names its status (queued is the default); or nil
--- and the reason the record cannot be read. The checks match the pool's (store/job-record.ts), so a
+-- and the reason the record cannot be read. The checks match the pool's (redis/record.ts), so a
 -- record a script accepts is one a pool can run. With `expectedType`, a record filed in the sets of
 -- another type than its own is refused too: a pool must never be handed a job of a type it did not
 -- ask for.
