@@ -6,6 +6,7 @@
 import { spawn, execFileSync } from "node:child_process";
 import { createServer } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
+import { existsSync } from "node:fs";
 
 const [dirA, dirB, blocksArg] = process.argv.slice(2);
 const BLOCKS = Number(blocksArg ?? 30);
@@ -20,7 +21,7 @@ const flush = () => execFileSync("redis-cli", ["-p", String(port), "FLUSHALL"]);
 
 const type = { name: "welcome", schemaHash: "ab", schema: {}, check: (v) => true, errors: () => [] };
 const libs = [];
-for (const [label, dir] of [["A", dirA], ["B", dirB]]) libs.push({ label, dir, createJobs: (await import(`${dir}/dist/src/index.js`)).createJobs });
+for (const [label, dir] of [["A", dirA], ["B", dirB]]) libs.push({ label, dir, createJobs: (await import(existsSync(`${dir}/dist/index.js`) ? `${dir}/dist/index.js` : `${dir}/dist/src/index.js`)).createJobs });
 const payload = (i) => ({ userId: i, email: `user${i}@example.com` });
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]; };

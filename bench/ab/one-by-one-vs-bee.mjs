@@ -3,6 +3,7 @@
 // holding dist/) and bee-queue (createJob().save()), on one private redis-server, in one process.
 import { spawn, execFileSync } from "node:child_process";
 import { createServer } from "node:net";
+import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { setTimeout as sleep } from "node:timers/promises";
 const dirs = process.argv.slice(2);
@@ -18,7 +19,7 @@ const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.
 const libs = [];
 let n = 0;
 for (const dir of dirs) {
-  const { createJobs } = await import(`${dir}/dist/src/index.js`);
+  const { createJobs } = await import(existsSync(`${dir}/dist/index.js`) ? `${dir}/dist/index.js` : `${dir}/dist/src/index.js`);
   const jobs = createJobs({ welcome: type }, { redis: url, namespace: `ns${++n}` });
   libs.push({ label: dir.split("/").pop(), add: (p) => jobs.schedule("welcome", p) });
 }
