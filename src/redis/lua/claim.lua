@@ -9,6 +9,7 @@
 -- @include queues
 -- @include handoff
 -- @include end-cancelled
+-- @include earliest-scheduled
 --
 -- Input (after the key layout of includes/keys.lua; the types are the pool's handler types):
 -- ARGV[ARG0]     n, the most jobs to claim
@@ -200,11 +201,7 @@ end
 batchCall("HSET", JOBS, records)
 for key, members in pairs(leases) do batchCall("ZADD", key, members) end
 
-local earliest
-for i = 1, TYPE_COUNT do
-  local head = redis.call("ZRANGE", typeKeys(i).scheduled, 0, 0, "WITHSCORES")[2]
-  if head and (earliest == nil or tonumber(head) < earliest) then earliest = tonumber(head) end
-end
+local earliest = earliestScheduled()
 if earliest then result[2] = exact(earliest) end
 
 if #picked < wanted then

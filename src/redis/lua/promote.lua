@@ -7,6 +7,7 @@
 -- @include record
 -- @include batch
 -- @include queues
+-- @include earliest-scheduled
 --
 -- Input (after the key layout of includes/keys.lua):
 -- ARGV[ARG0]   the most jobs to promote per type in this call
@@ -17,7 +18,6 @@
 local now = nowMs()
 local limit = tonumber(ARGV[ARG0])
 local more = "0"
-local earliest
 for i = 1, TYPE_COUNT do
   local tk = typeKeys(i)
   local due = redis.call("ZRANGEBYSCORE", tk.scheduled, "-inf", now, "LIMIT", 0, limit)
@@ -40,7 +40,6 @@ for i = 1, TYPE_COUNT do
     end
   end
   if promoted then wake(tk.wake) end
-  local head = redis.call("ZRANGE", tk.scheduled, 0, 0, "WITHSCORES")[2]
-  if head and (earliest == nil or tonumber(head) < earliest) then earliest = tonumber(head) end
 end
+local earliest = earliestScheduled()
 return { more, now, earliest and exact(earliest) or "" }
