@@ -2,7 +2,7 @@
  * The import rules of src/, checked by `npm run check:deps` (part of `npm test`).
  *
  * Layers, lowest first; a module imports only from its own layer and those below it:
- *   errors.ts → options/ → interfaces.ts → contract/ → redis/ → store/ → pool/ → client/ → index.ts
+ *   errors.ts → options/ → interfaces.ts → contract/ → redis/ → store/ → ops/ → pool/ → client/ → index.ts
  * Only redis/ talks to ioredis: every other layer reaches Redis through redis/'s typed wrappers.
  * Type-only imports count too: a type from a higher layer couples the two as much as a value does.
  */
@@ -45,9 +45,10 @@ module.exports = {
     layer("errors-is-the-floor", "^src/errors\\.ts$", "^src/(?!errors\\.ts$)", "errors.ts imports nothing of src/."),
     layer("options-below-interfaces", "^src/options/", "^src/(?!errors\\.ts$|options/)", "options/ imports errors.ts only."),
     layer("interfaces-below-contract", "^src/interfaces\\.ts$", "^src/(?!errors\\.ts$|options/|interfaces\\.ts$)", "The public types import errors.ts and options/ only."),
-    layer("contract-below-redis", "^src/contract/", "^src/(redis|store|pool|client)/|^src/index\\.ts$", "A job type knows nothing of how it is stored or run."),
-    layer("redis-below-store", "^src/redis/", "^src/(contract|store|pool|client)/|^src/index\\.ts$", "redis/ is the typed face of Redis: records, keys, scripts; it knows no job type, query, pool or client."),
-    layer("store-below-pool", "^src/store/", "^src/(pool|client)/|^src/index\\.ts$", "store/ reads jobs for the pool and the client, and imports neither."),
+    layer("contract-below-redis", "^src/contract/", "^src/(redis|store|ops|pool|client)/|^src/index\\.ts$", "A job type knows nothing of how it is stored or run."),
+    layer("redis-below-store", "^src/redis/", "^src/(contract|store|ops|pool|client)/|^src/index\\.ts$", "redis/ is the typed face of Redis: records, keys, scripts; it knows no job type, query, pool or client."),
+    layer("store-below-ops", "^src/store/", "^src/(ops|pool|client)/|^src/index\\.ts$", "store/ reads jobs for the operations, the pool and the client, and imports none of them."),
+    layer("ops-below-pool", "^src/ops/", "^src/(pool|client)/|^src/index\\.ts$", "Operations act on a namespace's jobs through store/ and redis/; they know no pool or client."),
     layer("pool-below-client", "^src/pool/", "^src/client/|^src/index\\.ts$", "A pool is made by the client, never the other way round."),
     layer("index-is-the-top", "^src/", "^src/index\\.ts$", "index.ts is the package's entry: nothing inside imports it."),
   ],

@@ -105,3 +105,85 @@ export interface PoolEvents {
   /** A background error the pool survived (Redis gone, a script refused); it keeps retrying. */
   error: [error: JobsError];
 }
+
+/** What a bulk action acts on: one job type's jobs of one status, narrowed by age and payload fields. */
+export interface BulkSelection {
+  readonly type: string;
+  readonly status: JobStatus;
+  /** Only jobs that entered this status longer ago than this (queued: created; ended: end time). */
+  readonly olderThan?: Duration;
+  /**
+   * Payload fields that must equal these values, by path ("user.id" or the JSON pointer "/user/id").
+   * Each path is checked against the type's schema before anything runs.
+   */
+  readonly where?: Readonly<Record<string, string | number | boolean | null>>;
+}
+
+/** How far a bulk action has come; reported after every batch. */
+export interface BulkProgress {
+  /** Jobs of the status examined so far. */
+  readonly scanned: number;
+  /** Of those, jobs that matched the selection. */
+  readonly matched: number;
+  /** Of those, jobs the action changed (a job that moved on meanwhile is matched, not changed). */
+  readonly changed: number;
+  /** Jobs of the status when the action began: an estimate of the work. */
+  readonly total: number;
+  /** Batches run so far; each is one short script call. */
+  readonly batches: number;
+}
+
+export interface BulkOptions {
+  readonly onProgress?: (progress: BulkProgress) => void;
+  /** Stops between batches; what was done stays done. */
+  readonly signal?: AbortSignal;
+}
+
+/** One job type's state, as `stats()` reads it. */
+export interface TypeStats {
+  readonly counts: StatusCounts;
+  /** Of counts.queued, jobs whose run-at is still ahead (delayed, retry backoff, recurring). */
+  readonly delayed: number;
+  /** How long the job waiting longest among the due ones has waited, ms; null when none is due. */
+  readonly oldestDueAgeMs: number | null;
+  readonly paused: boolean;
+}
+
+/** Jobs of one type that ended an attempt in one minute. */
+export interface ThroughputPoint {
+  /** The start of the minute. */
+  readonly minute: Date;
+  readonly finished: number;
+  /** Attempts that failed, retried or not. */
+  readonly failed: number;
+}
+
+/** A pool that is alive: its last heartbeat is recent. */
+export interface PoolInfo {
+  readonly id: string;
+  readonly host: string;
+  readonly pid: number;
+  readonly types: readonly string[];
+  readonly concurrency: number;
+  readonly running: number;
+  readonly startedAt: Date;
+  readonly lastHeartbeat: Date;
+}
+
+export interface Stats {
+  /** When Redis was read. */
+  readonly at: Date;
+  readonly total: StatusCounts;
+  readonly byType: Readonly<Record<string, TypeStats>>;
+  readonly pools: readonly PoolInfo[];
+}
+
+/** A payload schema a runtime published to Redis, so tools without the application's code can read it. */
+export interface RegisteredContract {
+  readonly type: string;
+  readonly schemaHash: string;
+  /** The payload's JSON Schema. */
+  readonly schema: object;
+  /** When a runtime first published this hash; the newest of a type is its current contract. */
+  readonly firstSeen: Date;
+}

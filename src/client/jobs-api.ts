@@ -1,5 +1,5 @@
 import type { JobTypes } from "../contract/job-type.js";
-import type { CountsByType, JobSnapshot, JobStatus, ListOptions, RescheduleOptions, RetentionOptions, ScheduleOptions } from "../interfaces.js";
+import type { BulkOptions, BulkProgress, BulkSelection, CountsByType, JobSnapshot, JobStatus, ListOptions, PoolInfo, RegisteredContract, RescheduleOptions, RetentionOptions, ScheduleOptions, Stats, ThroughputPoint } from "../interfaces.js";
 import type { Recurrence } from "../options/recurrence.js";
 import type { Pool, PoolOptions } from "../pool/pool-api.js";
 import type { Job } from "./job.js";
@@ -33,9 +33,35 @@ export interface Jobs<M> {
   /** How many jobs execute right now. */
   running(): Promise<number>;
   createPool<K extends keyof M & string = keyof M & string>(options: PoolOptions<M, K>): Pool;
+  /** No pool claims jobs of a paused type (scheduling goes on; running jobs finish). Kept in Redis. */
+  pause(type: keyof M & string): Promise<void>;
+  /** Idle pools hear of a resume at once. */
+  resume(type: keyof M & string): Promise<void>;
+  pausedTypes(): Promise<string[]>;
+  /** A failed, rejected or cancelled job queued again now with a fresh retry budget. */
+  retry(id: string): Promise<Job<unknown>>;
+  /** A delayed job (a retry's backoff, a recurring job's next slot) due now. */
+  promote(id: string): Promise<Job<unknown>>;
+  /** Retries the selected failed, rejected or cancelled jobs, in bounded batches. */
+  retryAll<K extends keyof M & string>(selection: TypedBulkSelection<K>, options?: BulkOptions): Promise<BulkProgress>;
+  /** Cancels the selected queued jobs, in bounded batches. */
+  cancelAll<K extends keyof M & string>(selection: TypedBulkSelection<K>, options?: BulkOptions): Promise<BulkProgress>;
+  /** Destroys the selected ended jobs, in bounded batches. */
+  destroyAll<K extends keyof M & string>(selection: TypedBulkSelection<K>, options?: BulkOptions): Promise<BulkProgress>;
+  stats(): Promise<Stats>;
+  /** Per minute over the last `minutes` (at most 1440), oldest first. */
+  throughput(type: keyof M & string, minutes?: number): Promise<ThroughputPoint[]>;
+  pools(): Promise<PoolInfo[]>;
+  /** Every schema a runtime published to the namespace's contract registry. */
+  contracts(): Promise<RegisteredContract[]>;
+  /** Every recurring job, next run first. */
+  recurring(): Promise<Job<unknown>[]>;
   /** Closes the shared connection; pools close their own. */
   close(): Promise<void>;
   readonly types: JobTypes<M>;
 }
+
+/** A bulk selection whose type is one of the contract's. */
+export type TypedBulkSelection<K extends string> = BulkSelection & { readonly type: K };
 
 export type { JobSnapshot, RescheduleOptions };

@@ -1,7 +1,8 @@
 import { assertJobTypes } from "../contract/job-definition-rules.js";
 import type { JobType, JobTypes } from "../contract/job-type.js";
 import { ClosedError, InvalidOptionError, UnknownJobTypeError } from "../errors.js";
-import type { CountsByType, JobSnapshot, JobStatus, ListOptions, ScheduleOptions } from "../interfaces.js";
+import type { BulkOptions, BulkProgress, CountsByType, JobSnapshot, JobStatus, ListOptions, PoolInfo, RegisteredContract, ScheduleOptions, Stats, ThroughputPoint } from "../interfaces.js";
+import { OperationsRuntime } from "../ops/operations.js";
 import { toMilliseconds } from "../options/duration.js";
 import { encodeRecurrence, firstRunAt, type Recurrence } from "../options/recurrence.js";
 import { createRedisClient, type RedisClient } from "../redis/connection.js";
@@ -12,10 +13,10 @@ import { Pool } from "../pool/pool.js";
 import type { Handler, Pool as PoolApi, PoolOptions } from "../pool/pool-api.js";
 import type { RetentionConfig } from "../pool/retention-sweeper.js";
 import { Queries } from "../store/queries.js";
-import { decodeRecord, type RecordHeader } from "../redis/record.js";
+import type { RecordHeader } from "../redis/record.js";
 import { toSnapshot } from "../store/job-record.js";
 import { Job, readSnapshot, type JobContext } from "./job.js";
-import type { Jobs, JobsOptions } from "./jobs-api.js";
+import type { Jobs, JobsOptions, TypedBulkSelection } from "./jobs-api.js";
 import { checkPayload, scheduleEntry } from "./schedule-entry.js";
 
 const DEFAULT_MAX_PAYLOAD_BYTES = 512 * 1024;
@@ -24,6 +25,7 @@ interface Connection {
   readonly redis: RedisClient;
   readonly runner: ScriptRunner;
   readonly queries: Queries;
+  readonly ops: OperationsRuntime;
 }
 
 /**
@@ -77,24 +79,72 @@ class JobsRuntime<M> implements Jobs<M> {
     return new Job(this.ctx, await readSnapshot(this.ctx, id, "findJob"));
   }
 
-  async counts(): Promise<CountsByType> {
-    const { queries } = this.connect();
-    return queries.counts(await queries.types(Object.keys(this.types)));
+  counts(): Promise<CountsByType> {
+    return this.ops().counts();
   }
 
   async listJobs(status: JobStatus, options: ListOptions = {}): Promise<Job<unknown>[]> {
-    const { queries } = this.connect();
-    const offset = options.offset ?? 0;
-    const limit = options.limit ?? 100;
-    const types = options.type ? [options.type] : await queries.types(Object.keys(this.types));
-    const ids = await queries.ids(status, types, offset, limit);
-    const raws = await queries.readRecords(ids, "listJobs");
-    return ids.flatMap((id, i) => (raws[i] ? [new Job(this.ctx, toSnapshot(id, decodeRecord(id, raws[i]!, "listJobs")))] : []));
+    return this.handles(await this.ops().listJobs(status, options));
   }
 
   async running(): Promise<number> {
     const { queries } = this.connect();
     return queries.running(await queries.types(Object.keys(this.types)));
+  }
+
+  pause(type: keyof M & string): Promise<void> {
+    return this.ops().pause(this.jobType(type, "pause").name);
+  }
+
+  resume(type: keyof M & string): Promise<void> {
+    return this.ops().resume(this.jobType(type, "resume").name);
+  }
+
+  pausedTypes(): Promise<string[]> {
+    return this.ops().pausedTypes();
+  }
+
+  async retry(id: string): Promise<Job<unknown>> {
+    return new Job(this.ctx, await this.ops().retry(id));
+  }
+
+  async promote(id: string): Promise<Job<unknown>> {
+    return new Job(this.ctx, await this.ops().promote(id));
+  }
+
+  retryAll<K extends keyof M & string>(selection: TypedBulkSelection<K>, options?: BulkOptions): Promise<BulkProgress> {
+    this.jobType(selection.type, "retryAll");
+    return this.ops().retryAll(selection, options);
+  }
+
+  cancelAll<K extends keyof M & string>(selection: TypedBulkSelection<K>, options?: BulkOptions): Promise<BulkProgress> {
+    this.jobType(selection.type, "cancelAll");
+    return this.ops().cancelAll(selection, options);
+  }
+
+  destroyAll<K extends keyof M & string>(selection: TypedBulkSelection<K>, options?: BulkOptions): Promise<BulkProgress> {
+    this.jobType(selection.type, "destroyAll");
+    return this.ops().destroyAll(selection, options);
+  }
+
+  stats(): Promise<Stats> {
+    return this.ops().stats();
+  }
+
+  throughput(type: keyof M & string, minutes?: number): Promise<ThroughputPoint[]> {
+    return this.ops().throughput(this.jobType(type, "throughput").name, minutes);
+  }
+
+  pools(): Promise<PoolInfo[]> {
+    return this.ops().pools();
+  }
+
+  contracts(): Promise<RegisteredContract[]> {
+    return this.ops().contracts();
+  }
+
+  async recurring(): Promise<Job<unknown>[]> {
+    return this.handles(await this.ops().recurring());
   }
 
   createPool<K extends keyof M & string>(options: PoolOptions<M, K>): PoolApi {
@@ -131,6 +181,14 @@ class JobsRuntime<M> implements Jobs<M> {
     return new Job<P>(this.ctx, (await readSnapshot(this.ctx, id, op)) as JobSnapshot<P>);
   }
 
+  private handles(snapshots: readonly JobSnapshot[]): Job<unknown>[] {
+    return snapshots.map((snapshot) => new Job(this.ctx, snapshot));
+  }
+
+  private ops(): OperationsRuntime {
+    return this.connect().ops;
+  }
+
   private jobType(type: string, op: string): JobType<unknown> {
     const jobType = (this.types as Record<string, JobType<unknown> | undefined>)[type];
     if (!jobType || !Object.hasOwn(this.types, type)) throw new UnknownJobTypeError(op, type, Object.keys(this.types));
@@ -145,7 +203,13 @@ class JobsRuntime<M> implements Jobs<M> {
     if (!this.connection) {
       const redis = createRedisClient(this.options.redis);
       redis.on("error", () => undefined);
-      this.connection = { redis, runner: new ScriptRunner(redis, this.keySpace), queries: new Queries(redis, this.keySpace) };
+      const keys = this.keySpace;
+      const runner = new ScriptRunner(redis, keys);
+      const queries = new Queries(redis, keys);
+      const types = this.types as Readonly<Record<string, JobType<unknown>>>;
+      const knownTypes = Object.keys(types);
+      const ops = new OperationsRuntime({ redis, runner, queries, keys, knownTypes, schemaOf: async (type) => (Object.hasOwn(types, type) ? types[type]!.schema : undefined) });
+      this.connection = { redis, runner, queries, ops };
     }
     return this.connection;
   }

@@ -21,7 +21,7 @@ const WRONG_WAY: Record<string, { file: string; text: string; reported: string }
   "store imports client": {
     file: "src/store/wrong-way.ts",
     text: 'export { createJobs } from "../client/jobs.js";\n',
-    reported: "error store-below-pool: src/store/wrong-way.ts → src/client/jobs.ts",
+    reported: "error store-below-ops: src/store/wrong-way.ts → src/client/jobs.ts",
   },
   "pool speaks raw Redis": {
     file: "src/pool/wrong-way.ts",

@@ -1,0 +1,37 @@
+import type { BulkOptions, BulkProgress, BulkSelection, CountsByType, JobSnapshot, JobStatus, ListOptions, PoolInfo, RegisteredContract, Stats, ThroughputPoint } from "../interfaces.js";
+
+/**
+ * Operating a namespace: pause and resume job types, retry and promote jobs one by one or in bulk,
+ * and read stats, pools and the contracts runtimes published. The `jobs` CLI and the dashboard are
+ * built on it; `Jobs` offers the same, typed by the contract.
+ */
+export interface Operations {
+  /** No pool claims jobs of a paused type (scheduling goes on; running jobs finish). Kept in Redis. */
+  pause(type: string): Promise<void>;
+  /** Idle pools hear of a resume at once. */
+  resume(type: string): Promise<void>;
+  pausedTypes(): Promise<string[]>;
+  /** A failed, rejected or cancelled job queued again now with a fresh retry budget. */
+  retry(id: string): Promise<JobSnapshot>;
+  /** A delayed job (a retry's backoff, a recurring job's next slot) due now. */
+  promote(id: string): Promise<JobSnapshot>;
+  /** Retries the selected failed, rejected or cancelled jobs, in bounded batches. */
+  retryAll(selection: BulkSelection, options?: BulkOptions): Promise<BulkProgress>;
+  /** Cancels the selected queued jobs, in bounded batches. */
+  cancelAll(selection: BulkSelection, options?: BulkOptions): Promise<BulkProgress>;
+  /** Destroys the selected ended jobs (finished, failed, cancelled, rejected), in bounded batches. */
+  destroyAll(selection: BulkSelection, options?: BulkOptions): Promise<BulkProgress>;
+  stats(): Promise<Stats>;
+  /** Per minute over the last `minutes` (at most 1440), oldest first, a point for every minute. */
+  throughput(type: string, minutes?: number): Promise<ThroughputPoint[]>;
+  pools(): Promise<PoolInfo[]>;
+  /** Every schema a runtime published, oldest first per type. */
+  contracts(): Promise<RegisteredContract[]>;
+  /** Every recurring job, next run first. */
+  recurring(): Promise<JobSnapshot[]>;
+  findJob(id: string): Promise<JobSnapshot>;
+  listJobs(status: JobStatus, options?: ListOptions): Promise<JobSnapshot[]>;
+  counts(): Promise<CountsByType>;
+  /** Closes the connection, when the operations opened their own. */
+  close(): Promise<void>;
+}

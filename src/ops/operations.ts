@@ -1,0 +1,95 @@
+import { JobNotFoundError } from "../errors.js";
+import type { BulkOptions, BulkProgress, BulkSelection, CountsByType, JobSnapshot, JobStatus, ListOptions, PoolInfo, RegisteredContract, Stats, ThroughputPoint } from "../interfaces.js";
+import { decodeRecord } from "../redis/record.js";
+import { toSnapshot } from "../store/job-record.js";
+import { runBulk } from "./bulk.js";
+import { promote, retry } from "./job-actions.js";
+import type { Operations } from "./operations-api.js";
+import type { OpsContext } from "./ops-context.js";
+import { pause, pausedTypes, resume } from "./pause.js";
+import { readPools } from "./pools.js";
+import { readRecurring } from "./recurring.js";
+import { readContracts } from "./registry.js";
+import { readStats, readThroughput } from "./stats.js";
+
+const MINUTES_KEPT = 1440;
+
+/** The operations of one namespace over one connection; `close` runs `onClose` (the owner's choice). */
+export class OperationsRuntime implements Operations {
+  constructor(private readonly ctx: OpsContext, private readonly onClose: () => Promise<void> = async () => undefined) {}
+
+  pause(type: string): Promise<void> {
+    return pause(this.ctx, type);
+  }
+
+  resume(type: string): Promise<void> {
+    return resume(this.ctx, type);
+  }
+
+  pausedTypes(): Promise<string[]> {
+    return pausedTypes(this.ctx);
+  }
+
+  retry(id: string): Promise<JobSnapshot> {
+    return retry(this.ctx, id);
+  }
+
+  promote(id: string): Promise<JobSnapshot> {
+    return promote(this.ctx, id);
+  }
+
+  retryAll(selection: BulkSelection, options?: BulkOptions): Promise<BulkProgress> {
+    return runBulk(this.ctx, "retry", selection, options);
+  }
+
+  cancelAll(selection: BulkSelection, options?: BulkOptions): Promise<BulkProgress> {
+    return runBulk(this.ctx, "cancel", selection, options);
+  }
+
+  destroyAll(selection: BulkSelection, options?: BulkOptions): Promise<BulkProgress> {
+    return runBulk(this.ctx, "destroy", selection, options);
+  }
+
+  stats(): Promise<Stats> {
+    return readStats(this.ctx);
+  }
+
+  throughput(type: string, minutes = MINUTES_KEPT): Promise<ThroughputPoint[]> {
+    return readThroughput(this.ctx, type, Math.min(Math.max(1, Math.floor(minutes)), MINUTES_KEPT));
+  }
+
+  pools(): Promise<PoolInfo[]> {
+    return readPools(this.ctx);
+  }
+
+  contracts(): Promise<RegisteredContract[]> {
+    return readContracts(this.ctx);
+  }
+
+  recurring(): Promise<JobSnapshot[]> {
+    return readRecurring(this.ctx);
+  }
+
+  async findJob(id: string): Promise<JobSnapshot> {
+    const raw = await this.ctx.queries.readRecord(id, "findJob");
+    if (raw === null) throw new JobNotFoundError("findJob", id);
+    return toSnapshot(id, decodeRecord(id, raw, "findJob"));
+  }
+
+  async listJobs(status: JobStatus, options: ListOptions = {}): Promise<JobSnapshot[]> {
+    const { queries } = this.ctx;
+    const types = options.type ? [options.type] : await queries.types(this.ctx.knownTypes);
+    const ids = await queries.ids(status, types, options.offset ?? 0, options.limit ?? 100);
+    const raws = await queries.readRecords(ids, "listJobs");
+    return ids.flatMap((id, i) => (raws[i] ? [toSnapshot(id, decodeRecord(id, raws[i]!, "listJobs"))] : []));
+  }
+
+  async counts(): Promise<CountsByType> {
+    const { queries } = this.ctx;
+    return queries.counts(await queries.types(this.ctx.knownTypes));
+  }
+
+  close(): Promise<void> {
+    return this.onClose();
+  }
+}
