@@ -6,11 +6,14 @@ import { assertTypeName } from "../options/type-name.js";
  * `-- @keys` line names (codegen/lua/embed-lua.ts, includes/keys.lua). Per type: ready (zset of due
  * jobs with a priority), scheduled, executing, finished, failed, cancelled, rejected (zsets), wake
  * (list), queue (due jobs of priority 0, oldest first: a list costs a few bytes per job, where a zset
- * member costs 100+), idle (zset of pools waiting for a hand-off) and handoff (list of jobs handed
- * to them).
+ * member costs 100+), idle (zset of pools waiting for a hand-off), handoff (list of jobs handed
+ * to them) and throughput (jobs ended per minute). Namespace-wide besides jobs, types and pools:
+ * paused (set of paused types), holes (hash: per type, removed entries still in its queue list),
+ * poolinfo (hash: pool id -> what the pool published with its heartbeat) and contracts (hash: the
+ * payload schemas runtimes published).
  */
-export const GLOBAL_KEY_KINDS = ["jobs", "types", "pools"] as const;
-export const TYPE_KEY_KINDS = ["ready", "scheduled", "executing", "finished", "failed", "cancelled", "rejected", "wake", "queue", "idle", "handoff"] as const;
+export const GLOBAL_KEY_KINDS = ["jobs", "types", "pools", "paused", "holes", "poolinfo", "contracts"] as const;
+export const TYPE_KEY_KINDS = ["ready", "scheduled", "executing", "finished", "failed", "cancelled", "rejected", "wake", "queue", "idle", "handoff", "throughput"] as const;
 export type GlobalKeyKind = (typeof GLOBAL_KEY_KINDS)[number];
 export type TypeKeyKind = (typeof TYPE_KEY_KINDS)[number];
 
@@ -27,6 +30,10 @@ export class KeySpace {
   readonly jobs: string;
   readonly types: string;
   readonly pools: string;
+  readonly paused: string;
+  readonly holes: string;
+  readonly poolinfo: string;
+  readonly contracts: string;
   private readonly base: string;
   private readonly typeKeyCache = new Map<string, TypeKeys>();
 
@@ -37,6 +44,10 @@ export class KeySpace {
     this.jobs = `${this.base}jobs`;
     this.types = `${this.base}types`;
     this.pools = `${this.base}pools`;
+    this.paused = `${this.base}paused`;
+    this.holes = `${this.base}holes`;
+    this.poolinfo = `${this.base}poolinfo`;
+    this.contracts = `${this.base}contracts`;
   }
 
   forType(type: string): TypeKeys {
