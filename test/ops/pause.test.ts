@@ -131,7 +131,7 @@ describe("a paused type survives a Redis restart (AOF)", () => {
       const job = await jobs.schedule("alpha", { n: 1 });
       await persistent.kill();
       await persistent.restart();
-      await waitUntil(async () => (await jobs.pausedTypes().catch(() => [])).includes("alpha"));
+      await waitUntil(async () => (await jobs.pausedTypes().catch((): string[] => [])).includes("alpha"));
       const p = jobs.createPool({ handlers: { alpha: async () => undefined, beta: async () => undefined } });
       await p.start();
       try {
