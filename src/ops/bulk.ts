@@ -10,7 +10,7 @@ import { parsePayloadPath, schemaHasPath } from "./payload-path.js";
 export type { BulkAction } from "../redis/scripts/bulk.js";
 
 /** Entries one script call examines: short enough that Redis answers other clients between calls. */
-export const BULK_BATCH_SIZE = 500;
+export const BULK_BATCH_SIZE = 200;
 
 /** The statuses each action takes. */
 const ACCEPTS: Readonly<Record<BulkAction, readonly JobStatus[]>> = {
