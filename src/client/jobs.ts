@@ -3,6 +3,7 @@ import type { JobType, JobTypes } from "../contract/job-type.js";
 import { ClosedError, InvalidOptionError, UnknownJobTypeError } from "../errors.js";
 import type { BulkOptions, BulkProgress, CountsByType, JobSnapshot, JobStatus, ListOptions, PoolInfo, RegisteredContract, ScheduleOptions, Stats, ThroughputPoint } from "../interfaces.js";
 import { OperationsRuntime } from "../ops/operations.js";
+import { publishContracts } from "../ops/registry.js";
 import { toMilliseconds } from "../options/duration.js";
 import { encodeRecurrence, firstRunAt, type Recurrence } from "../options/recurrence.js";
 import { createRedisClient, type RedisClient } from "../redis/connection.js";
@@ -210,6 +211,9 @@ class JobsRuntime<M> implements Jobs<M> {
       const knownTypes = Object.keys(types);
       const ops = new OperationsRuntime({ redis, runner, queries, keys, knownTypes, schemaOf: async (type) => (Object.hasOwn(types, type) ? types[type]!.schema : undefined) });
       this.connection = { redis, runner, queries, ops };
+      // The contract registry learns this runtime's schemas on its first connection; a failure (Redis
+      // away) is left to the next runtime or pool to publish, as the pools' own publishing is.
+      void publishContracts(redis, keys, Object.values(types)).catch(() => undefined);
     }
     return this.connection;
   }

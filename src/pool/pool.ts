@@ -13,6 +13,7 @@ import { unregisterPool } from "../redis/pool-registry.js";
 import { encodePoolInfo } from "../redis/pool-info.js";
 import { release } from "../redis/scripts/release.js";
 import { decodeRecord, type DecodedRecord } from "../redis/record.js";
+import { publishContracts } from "../ops/registry.js";
 import { toSnapshot } from "../store/job-record.js";
 import { Heartbeat } from "./heartbeat.js";
 import { LeaseReaper } from "./lease-reaper.js";
@@ -109,6 +110,10 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
     if (this.state !== "new") throw new ClosedError("pool.start", `pool ${this.id} was already started`);
     this.state = "running";
     this.startedAt = Date.now();
+    const published = this.types.map((type) => this.deps.jobTypes[type]!);
+    void publishContracts(this.redis, this.deps.keys, published).catch((error: unknown) => {
+      if (this.state === "running") this.report(toRedisError("pool.publishContracts", error));
+    });
     this.heartbeat.start();
     this.reaper.start();
     this.sweeper.start();
