@@ -4,6 +4,7 @@ import { ClosedError, InvalidOptionError, UnknownJobTypeError } from "../errors.
 import type { BulkOptions, BulkProgress, CountsByType, JobSnapshot, JobStatus, ListOptions, PoolInfo, RegisteredContract, ScheduleOptions, Stats, ThroughputPoint } from "../interfaces.js";
 import { OperationsRuntime } from "../ops/operations.js";
 import { publishContracts } from "../ops/registry.js";
+import { indexRecurring } from "../redis/recurring-index.js";
 import { toMilliseconds } from "../options/duration.js";
 import { encodeRecurrence, firstRunAt, type Recurrence } from "../options/recurrence.js";
 import { createRedisClient, type RedisClient } from "../redis/connection.js";
@@ -73,7 +74,10 @@ class JobsRuntime<M> implements Jobs<M> {
     const jobType = this.jobType(type, "scheduleRecurring");
     checkPayload("scheduleRecurring", jobType, payload);
     const entry = scheduleEntry("scheduleRecurring", jobType, payload, first ? { ...options, runAt: first } : options, this.maxPayloadBytes(), fields);
-    return this.writeOne(entry, payload, "scheduleRecurring");
+    // Indexed first, on the same connection, so the index holds every recurring job that exists.
+    const indexed = indexRecurring(this.connect().redis, this.keySpace, entry.id, "scheduleRecurring");
+    const [, job] = await Promise.all([indexed, this.writeOne(entry, payload, "scheduleRecurring")]);
+    return job;
   }
 
   async findJob(id: string): Promise<Job<unknown>> {
