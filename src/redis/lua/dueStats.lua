@@ -1,6 +1,6 @@
-#!lua flags=no-writes
--- Reads, per job type, what stats() says about its waiting jobs that counts cannot: how many are
--- delayed, and the run-at of the due job that has waited longest. Changes nothing.
+#!lua
+-- Reads, per job type, what the stats operation tells of its waiting jobs beyond the counts: how
+-- many are delayed, and the run-at of the due job that has waited longest. Changes nothing.
 -- @keys jobs ready scheduled queue
 -- @include keys
 -- @include record

@@ -2,7 +2,7 @@
 -- Renews the leases of the attempts a pool is running, and tells it which it no longer holds and
 -- which were cancelled while they ran. A record that names another pool (a job handed to an idle
 -- pool and popped by another) is made to name this one. The pool's description (host, pid, types,
--- ...) is kept beside its heartbeat, for `pools()`.
+-- ...) is kept beside its heartbeat, for the pools operation.
 -- @keys jobs pools poolinfo executing
 -- @include keys
 -- @include record
