@@ -13,9 +13,8 @@ local function pruneThroughput(key, minute)
   local last = tonumber(redis.call("HGET", key, "last"))
   if last and last >= minute then return end
   if last then
-    local from = math.max(last - MINUTES_KEPT + 1, minute - 2 * MINUTES_KEPT + 1)
     local stale = {}
-    for m = from, minute - MINUTES_KEPT do
+    for m = last - MINUTES_KEPT + 1, math.min(last, minute - MINUTES_KEPT) do
       stale[#stale + 1] = m .. ":finished"
       stale[#stale + 1] = m .. ":failed"
     end
