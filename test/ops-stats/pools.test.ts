@@ -70,9 +70,9 @@ describe("pools()", () => {
     // Without info (an older caller) only the heartbeat moves.
     await extendLease(s.runner, "p1", 30_000, []);
     expect(await redis().hget(s.key("poolinfo"), "p1")).toBe(info({ pid: 11 }));
-    await redis().zadd(s.key("pools"), 1000, "p2");
+    await redis().zadd(s.key("pools"), "1000", "p2");
     await requeueExpired(s.runner, { types: ["alpha"], limit: 10, maxRecoveries: 3, stalePoolMs: 60_000 });
-    expect(await redis().zrange(s.key("pools"), 0, -1)).toEqual(["p1"]);
+    expect(await redis().zrange(s.key("pools"), "0", "-1")).toEqual(["p1"]);
     expect(await redis().hgetall(s.key("poolinfo"))).toEqual({ p1: info({ pid: 11 }) });
   });
 });
