@@ -42,7 +42,8 @@ function pingLoop(url: string): { stop(): Promise<number[]> } {
 
 /** retryAll over a million failed jobs of one type: its rate, and another client's PING p99 meanwhile. */
 export const opsBulkRetry: Scenario = {
-  name: "ops",
+  name: "ops-bulk-retry",
+  group: "ops",
   libs: ["typed-jobs"],
   async run({ redis, sizes, queue }): Promise<Metric[]> {
     // --quick runs a tenth of it (its process size is the smaller one).

@@ -153,6 +153,13 @@ describe("the Redis user of the documented least-privilege ACL line", () => {
       const finished = await jobs.listJobs("finished", { type: "mail", limit: 1000 });
       expect(finished.length).toBeGreaterThanOrEqual(all.length + handed.length);
       expect((await jobs.listJobs("cancelled")).map((j) => j.id)).toEqual([running.id]);
+
+      // The operations' reads, as the same user.
+      expect((await jobs.stats()).byType.mail!.counts).toEqual((await jobs.counts()).byType.mail);
+      expect((await jobs.throughput("mail", 2)).reduce((sum, point) => sum + point.finished, 0)).toBeGreaterThanOrEqual(all.length + handed.length);
+      expect((await jobs.pools()).map((info) => info.id)).toEqual([p.id]);
+      expect((await jobs.contracts()).map((c) => c.type).sort()).toEqual(["mail", "slow"]);
+      expect((await jobs.recurring()).map((j) => j.id)).toEqual([tick.id]);
     } finally {
       await p.close();
     }
