@@ -26,6 +26,12 @@ export async function withOperations<T>(target: Target, use: (ops: Operations) =
   }
   try {
     await reach(ops, shown);
+  } catch (error) {
+    // Nothing to wait for on a server that does not answer: the process exits without a clean close.
+    void ops.close().catch(() => undefined);
+    throw error;
+  }
+  try {
     return await use(ops);
   } finally {
     await within(ops.close(), CLOSE_TIMEOUT_MS).catch(() => undefined);

@@ -40,7 +40,7 @@ export function jobJson(job: JobSnapshot, book: ContractBook): JobJson {
     startedAt: job.startedAt?.toISOString() ?? null,
     finishedAt: job.finishedAt?.toISOString() ?? null,
     durationMs: job.durationMs ?? null,
-    error: job.error ? { name: job.error.name, message: job.error.message, stack: job.error.stack ?? null, issues: job.error.issues ? [...job.error.issues] : [] } : null,
+    error: job.error ? { name: job.error.name, message: job.error.message, stack: job.error.stack ?? null, issues: (job.error.issues ?? []).map((i) => ({ path: i.path, message: i.message })) } : null,
     recurrence: !r ? null : r.cron !== undefined ? { cron: r.cron, timezone: r.timezone ?? null } : { every: Number(r.every) },
     schemaHash: job.schemaHash ?? null,
     poolId: job.poolId ?? null,
