@@ -77,3 +77,8 @@ export function shownMs(ms: number | null | undefined): string {
   const h = m / 60;
   return h < 48 ? `${h.toFixed(1)} h` : `${(h / 24).toFixed(1)} d`;
 }
+
+/** Text cut to `max` characters for a table cell; --json and piped output keep it whole. */
+export function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}

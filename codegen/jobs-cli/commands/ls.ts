@@ -3,7 +3,7 @@ import type { JobSnapshot, JobStatus, Operations } from "typed-jobs";
 import { connected, examples, parseCount, parseStatus } from "../command-kit.js";
 import { ContractBook } from "../contract-book.js";
 import { jobJson, type JobJson } from "../job-json.js";
-import { shownDate } from "../output.js";
+import { clip, shownDate } from "../output.js";
 import { collectWhere, matchesWhere, parseWhere, type Where } from "../where.js";
 
 /** `jobs ls --json` (docs/cli.md). */
@@ -54,7 +54,7 @@ export function registerLs(program: Command): void {
         if (out.json) return out.document(doc);
         out.table(
           ["id", "type", "status", "run at", "attempts", "error", "payload"],
-          doc.jobs.map((j) => [j.id, j.type, out.status(j.status), shownDate(new Date(j.runAt)), String(j.attempts), j.error?.message ?? "", JSON.stringify(j.payload)]),
+          doc.jobs.map((j) => [j.id, j.type, out.status(j.status), shownDate(new Date(j.runAt)), String(j.attempts), j.error?.message ?? "", out.tty ? clip(JSON.stringify(j.payload), 60) : JSON.stringify(j.payload)]),
         );
         if (out.tty) out.line(out.colors.dim(`${doc.jobs.length} job${doc.jobs.length === 1 ? "" : "s"}${Object.keys(where).length ? ` of ${scanned} read` : ""}`));
       }),

@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { connected, examples } from "../command-kit.js";
 import { ContractBook } from "../contract-book.js";
 import { contractJson, jobJson, type ContractJson, type JobJson } from "../job-json.js";
-import { shownDate } from "../output.js";
+import { clip, shownDate } from "../output.js";
 
 /** `jobs recurring --json` (docs/cli.md). */
 export interface RecurringJson {
@@ -30,7 +30,7 @@ export function registerRecurring(program: Command): void {
             shownDate(new Date(nextRunAt)),
             out.status(job.status),
             out.verdict(contract.passes),
-            JSON.stringify(job.payload),
+            out.tty ? clip(JSON.stringify(job.payload), 60) : JSON.stringify(job.payload),
           ]),
         );
       }),
