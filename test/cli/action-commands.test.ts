@@ -85,10 +85,9 @@ describe("jobs action commands", { timeout: 60_000 }, () => {
 
   it("refuses ids mixed with --all, --all without --type or --status, and bulk flags without --all, with exit 2", async () => {
     const { cli: run } = cli.namespace();
-    for (const args of [["retry", "abc", "--all", "--type", "x", "--status", "failed"], ["retry", "--all", "--status", "failed"], ["destroy", "--all", "--type", "x"], ["cancel", "abc", "--yes"], ["promote", "--all"], ["retry"]]) {
-      const result = await run(...args);
-      expect([args, result.code, result.stdout]).toEqual([args, 2, ""]);
-    }
+    const cases = [["retry", "abc", "--all", "--type", "x", "--status", "failed"], ["retry", "--all", "--status", "failed"], ["destroy", "--all", "--type", "x"], ["cancel", "abc", "--yes"], ["promote", "--all"], ["retry"]];
+    const results = await Promise.all(cases.map((args) => run(...args)));
+    expect(results.map((r, i) => [cases[i], r.code, r.stdout])).toEqual(cases.map((args) => [args, 2, ""]));
   });
 
   it("pause and resume a type, kept in Redis and shown by stats", async () => {

@@ -3,6 +3,7 @@
  * with the example contract's runtime (jobs scheduled through src, contracts published by it).
  */
 import { beforeAll } from "vitest";
+import type { JobType } from "typed-jobs";
 import { chargeInvoiceType, nightlyReportType, welcomeEmailType, type ChargeInvoicePayload } from "../../jobs.generated.js";
 import { waitUntil } from "../support/redis-server.js";
 import { useRedis } from "../support/setup.js";
@@ -25,9 +26,9 @@ export function useCli() {
 
   return {
     server: redis.server,
-    /** A fresh namespace with the example runtime, and `jobs` bound to it. */
-    namespace() {
-      const bundle = redis.bundle<{ chargeInvoice: ChargeInvoicePayload; welcomeEmail: typeof welcome; nightlyReport: unknown }>(types as never);
+    /** A fresh namespace with the example runtime (or the types given), and `jobs` bound to it. */
+    namespace(given: Record<string, JobType<any>> = types) {
+      const bundle = redis.bundle<{ chargeInvoice: ChargeInvoicePayload; welcomeEmail: typeof welcome; nightlyReport: unknown } & Record<string, any>>(given as never);
       const jobs = bundle.jobs;
       const cli = (...args: string[]): Promise<JobsResult> => runJobs(bin, ["--redis", redis.server().url, "--namespace", bundle.namespace, ...args]);
       /** Schedules invoices that fail at once (no retries) and waits until they have. */

@@ -104,10 +104,9 @@ describe("jobs read commands", { timeout: 60_000 }, () => {
 
   it("refuses a bad status or option with exit 2 before connecting", async () => {
     const { cli: run } = cli.namespace();
-    for (const args of [["ls", "bogus"], ["ls", "failed", "--limit", "ten"], ["ls", "failed", "--where", "novalue"], ["frobnicate"], []]) {
-      const result = await run(...args);
-      expect([args, result.code]).toEqual([args, 2]);
-    }
+    const cases = [["ls", "bogus"], ["ls", "failed", "--limit", "ten"], ["ls", "failed", "--where", "novalue"], ["frobnicate"], []];
+    const results = await Promise.all(cases.map((args) => run(...args)));
+    expect(results.map((r) => r.code)).toEqual(cases.map(() => 2));
   });
 
   it("--help of the program and of each command exits 0 with examples and the exit codes", async () => {
@@ -115,9 +114,8 @@ describe("jobs read commands", { timeout: 60_000 }, () => {
     const top = await run("--help");
     expect(top.code).toBe(0);
     expect(top.stdout).toMatch(/Exit codes:\n\s+0 .*\n\s+1 .*\n\s+2 /);
-    for (const command of ["stats", "ls", "show", "retry", "cancel", "destroy", "promote", "pause", "resume", "pools", "recurring", "contracts"]) {
-      const help = await run(command, "--help");
-      expect([command, help.code, help.stdout]).toEqual([command, 0, expect.stringContaining(`Examples:\n  $ jobs ${command}`)]);
-    }
+    const commands = ["stats", "ls", "show", "retry", "cancel", "destroy", "promote", "pause", "resume", "pools", "recurring", "contracts"];
+    const helps = await Promise.all(commands.map((command) => run(command, "--help")));
+    expect(helps.map((h, i) => [commands[i], h.code, h.stdout])).toEqual(commands.map((c) => [c, 0, expect.stringContaining(`Examples:\n  $ jobs ${c}`)]));
   });
 });
