@@ -92,6 +92,7 @@ export type SyncWebhookPayload = {
   headers?: {
     [key: string]: string;
   };
+  signingSecret?: string;
 };
 
 /**
@@ -231,6 +232,7 @@ export const jobSchemas: { readonly [K in JobName]: TSchema } = {
       attempt: { type: "integer", minimum: 0 },
       sentAt: { type: "string", format: "date-time" },
       headers: { type: "object", patternProperties: { "^.*$": { type: "string" } } },
+      signingSecret: { type: "string", minLength: 16, "x-sensitive": true },
     },
   },
   welcomeEmail: {
@@ -256,7 +258,7 @@ export const schemaHashes: { readonly [K in JobName]: string } = {
   chargeInvoice: "59e04aa936169fe6",
   nightlyReport: "96b4ca058f998847",
   resizeImage: "64202909f22c2ba0",
-  syncWebhook: "96630932739d4f6b",
+  syncWebhook: "d05f3928604c6008",
   welcomeEmail: "8628394d8484d02f",
 };
 
@@ -572,7 +574,7 @@ export function scheduleRecurringResizeImage(payload: ResizeImagePayload, recurr
 const compiledSyncWebhook = ((): ((value: unknown) => boolean) => {
   const External: readonly unknown[] = [Format.Get("uri"), Format.Get("uuid"), Format.Get("uuid"), Format.Get("date-time"), new RegExp("^.*$", "u")];
   // @ts-ignore
-  const check_0 = ((value) => ((typeof value === "object" && value !== null && !(Array.isArray(value))) && (((("endpoint" in value && "event" in value) && "attempt" in value) && "sentAt" in value) && (((((typeof value.endpoint === "string" && External[0](value.endpoint)) && (((typeof value.event === "object" && value.event !== null && !(Array.isArray(value.event))) && ((("kind" in value.event && "orderId" in value.event) && "total" in value.event) && (((typeof value.event.kind === "string" && value.event.kind === "order.created") && (typeof value.event.orderId === "string" && External[1](value.event.orderId))) && (Number.isFinite(value.event.total) && value.event.total >= 0)))) || ((typeof value.event === "object" && value.event !== null && !(Array.isArray(value.event))) && ((("kind" in value.event && "orderId" in value.event) && "reason" in value.event) && (((typeof value.event.kind === "string" && value.event.kind === "order.refunded") && (typeof value.event.orderId === "string" && External[2](value.event.orderId))) && typeof value.event.reason === "string"))))) && (Number.isInteger(value.attempt) && (!((Number.isFinite(value.attempt) || typeof value.attempt === "bigint")) || value.attempt >= 0))) && (typeof value.sentAt === "string" && External[3](value.sentAt))) && (value.headers === undefined || (!("headers" in value) || ((typeof value.headers === "object" && value.headers !== null && !(Array.isArray(value.headers))) && Object.entries(value.headers).every(([unique_0, unique_1], _) => ((!(External[4].test(unique_0)) || typeof unique_1 === "string"))))))))));
+  const check_0 = ((value) => ((typeof value === "object" && value !== null && !(Array.isArray(value))) && (((("endpoint" in value && "event" in value) && "attempt" in value) && "sentAt" in value) && ((((((typeof value.endpoint === "string" && External[0](value.endpoint)) && (((typeof value.event === "object" && value.event !== null && !(Array.isArray(value.event))) && ((("kind" in value.event && "orderId" in value.event) && "total" in value.event) && (((typeof value.event.kind === "string" && value.event.kind === "order.created") && (typeof value.event.orderId === "string" && External[1](value.event.orderId))) && (Number.isFinite(value.event.total) && value.event.total >= 0)))) || ((typeof value.event === "object" && value.event !== null && !(Array.isArray(value.event))) && ((("kind" in value.event && "orderId" in value.event) && "reason" in value.event) && (((typeof value.event.kind === "string" && value.event.kind === "order.refunded") && (typeof value.event.orderId === "string" && External[2](value.event.orderId))) && typeof value.event.reason === "string"))))) && (Number.isInteger(value.attempt) && (!((Number.isFinite(value.attempt) || typeof value.attempt === "bigint")) || value.attempt >= 0))) && (typeof value.sentAt === "string" && External[3](value.sentAt))) && (value.headers === undefined || (!("headers" in value) || ((typeof value.headers === "object" && value.headers !== null && !(Array.isArray(value.headers))) && Object.entries(value.headers).every(([unique_0, unique_1], _) => ((!(External[4].test(unique_0)) || typeof unique_1 === "string"))))))) && (value.signingSecret === undefined || (!("signingSecret" in value) || (typeof value.signingSecret === "string" && (value.signingSecret.length >= 32 || (value.signingSecret.length >= 16 && Guard.CodePointCount(value.signingSecret) >= 16)))))))));
   // @ts-ignore
   function Check(value) { return check_0(value) }
   return Check;
@@ -619,7 +621,7 @@ export function decodeSyncWebhookPayload(text: string): SyncWebhookPayload {
  */
 export const syncWebhookType: JobType<SyncWebhookPayload> = {
   name: "syncWebhook",
-  schemaHash: "96630932739d4f6b",
+  schemaHash: "d05f3928604c6008",
   schema: jobSchemas.syncWebhook,
   retries: 8,
   timeout: 10000,

@@ -3,7 +3,7 @@
  * and the tests. Edit it and run `npm run jobs-gen` to regenerate jobs.generated.ts.
  */
 import Type from "typebox";
-import { defineJobs } from "typed-jobs";
+import { defineJobs, Sensitive } from "typed-jobs";
 
 const Uuid = Type.String({ format: "uuid" });
 
@@ -82,6 +82,8 @@ export default defineJobs({
       attempt: Type.Integer({ minimum: 0 }),
       sentAt: Type.String({ format: "date-time" }),
       headers: Type.Optional(Type.Record(Type.String(), Type.String())),
+      /** The key the body is signed with (HMAC); the ops tools show it masked. */
+      signingSecret: Type.Optional(Sensitive(Type.String({ minLength: 16 }))),
     }),
     retries: 8,
     timeout: 10_000,

@@ -14,13 +14,14 @@ import { redisWork } from "./scenarios/redis-work.js";
 import { scheduleBulk, scheduleOne } from "./scenarios/schedule.js";
 import type { Scenario, Sizes } from "./scenarios/scenario.js";
 import { validation } from "./scenarios/validation.js";
+import { opsThroughputCost } from "./scenarios/ops-throughput.js";
 
-const SCENARIOS: readonly Scenario[] = [scheduleOne, scheduleBulk, processC1, processC10, processC50, processTwoProcs, idleLatency, redisWork, validation];
+const SCENARIOS: readonly Scenario[] = [scheduleOne, scheduleBulk, processC1, processC10, processC50, processTwoProcs, idleLatency, redisWork, validation, opsThroughputCost];
 const FULL: Sizes = { scheduleOne: 10_000, scheduleBulk: 20_000, process: 20_000, latency: 1000, work: 2000, memory: 20_000 };
 const QUICK: Sizes = { scheduleOne: 2000, scheduleBulk: 5000, process: 5000, latency: 300, work: 1000, memory: 5000 };
 
 const USAGE = `npm run bench [-- --quick] [--json] [--rounds N] [--only scenario[,scenario]]
-scenarios: ${SCENARIOS.map((s) => s.name).join(", ")}`;
+scenarios: ${SCENARIOS.map((s) => s.name).join(", ")}; groups: ${[...new Set(SCENARIOS.flatMap((s) => (s.group ? [s.group] : [])))].join(", ")}`;
 
 const { values: args } = parseArgs({
   options: { quick: { type: "boolean" }, json: { type: "boolean" }, rounds: { type: "string" }, only: { type: "string" }, help: { type: "boolean", short: "h" } },
@@ -32,7 +33,7 @@ if (args.help) {
 const sizes = args.quick ? QUICK : FULL;
 const rounds = Number(args.rounds ?? (args.quick ? 1 : 3));
 const only = args.only?.split(",");
-const scenarios = only ? SCENARIOS.filter((s) => only.includes(s.name)) : SCENARIOS;
+const scenarios = only ? SCENARIOS.filter((s) => only.includes(s.name) || (s.group !== undefined && only.includes(s.group))) : SCENARIOS;
 if (scenarios.length === 0) throw new Error(`--only matches none of: ${SCENARIOS.map((s) => s.name).join(", ")}`);
 
 const redis = await BenchRedis.start();

@@ -29,6 +29,8 @@ export interface RunContext {
 
 export interface Scenario {
   readonly name: string;
+  /** A name that selects it along with others (`--only ops`). */
+  readonly group?: string;
   /** Libraries it runs for; default all three. */
   readonly libs?: readonly LibName[];
   run(ctx: RunContext): Promise<Metric[]>;

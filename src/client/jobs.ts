@@ -3,6 +3,8 @@ import type { JobType, JobTypes } from "../contract/job-type.js";
 import { ClosedError, InvalidOptionError, UnknownJobTypeError } from "../errors.js";
 import type { BulkOptions, BulkProgress, CountsByType, JobSnapshot, JobStatus, ListOptions, PoolInfo, RegisteredContract, ScheduleOptions, Stats, ThroughputPoint } from "../interfaces.js";
 import { OperationsRuntime } from "../ops/operations.js";
+import { publishContracts } from "../ops/registry.js";
+import { indexRecurring } from "../redis/recurring-index.js";
 import { toMilliseconds } from "../options/duration.js";
 import { encodeRecurrence, firstRunAt, type Recurrence } from "../options/recurrence.js";
 import { createRedisClient, type RedisClient } from "../redis/connection.js";
@@ -72,7 +74,10 @@ class JobsRuntime<M> implements Jobs<M> {
     const jobType = this.jobType(type, "scheduleRecurring");
     checkPayload("scheduleRecurring", jobType, payload);
     const entry = scheduleEntry("scheduleRecurring", jobType, payload, first ? { ...options, runAt: first } : options, this.maxPayloadBytes(), fields);
-    return this.writeOne(entry, payload, "scheduleRecurring");
+    // Indexed first, on the same connection, so the index holds every recurring job that exists.
+    const indexed = indexRecurring(this.connect().redis, this.keySpace, entry.id, "scheduleRecurring");
+    const [, job] = await Promise.all([indexed, this.writeOne(entry, payload, "scheduleRecurring")]);
+    return job;
   }
 
   async findJob(id: string): Promise<Job<unknown>> {
@@ -210,6 +215,9 @@ class JobsRuntime<M> implements Jobs<M> {
       const knownTypes = Object.keys(types);
       const ops = new OperationsRuntime({ redis, runner, queries, keys, knownTypes, schemaOf: async (type) => (Object.hasOwn(types, type) ? types[type]!.schema : undefined) });
       this.connection = { redis, runner, queries, ops };
+      // The contract registry learns this runtime's schemas on its first connection; a failure (Redis
+      // away) is left to the next runtime or pool to publish, as the pools' own publishing is.
+      void publishContracts(redis, keys, Object.values(types)).catch(() => undefined);
     }
     return this.connection;
   }

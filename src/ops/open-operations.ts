@@ -5,6 +5,7 @@ import { Queries } from "../store/queries.js";
 import type { Operations } from "./operations-api.js";
 import { OperationsRuntime } from "./operations.js";
 import { readContracts } from "./registry.js";
+import { newestContract } from "../contract/contract-check.js";
 
 export interface OperationsOptions {
   /** A URL or options, as for configureJobs; default REDIS_URL, else redis://127.0.0.1:6379. */
@@ -27,15 +28,9 @@ export function openOperations(options: OperationsOptions = {}): Operations {
     runner: new ScriptRunner(redis, keys),
     queries: new Queries(redis, keys),
     knownTypes: [],
-    schemaOf: async (type: string) => newestSchema(await readContracts(ctx), type),
+    schemaOf: async (type: string) => newestContract(await readContracts(ctx), type)?.schema,
   };
   return new OperationsRuntime(ctx, async () => {
     await redis.quit().catch(() => redis.disconnect());
   });
-}
-
-function newestSchema(contracts: readonly { type: string; schema: object; firstSeen: Date }[], type: string): object | undefined {
-  let newest: { schema: object; firstSeen: Date } | undefined;
-  for (const c of contracts) if (c.type === type && (!newest || c.firstSeen >= newest.firstSeen)) newest = c;
-  return newest?.schema;
 }

@@ -1,11 +1,34 @@
-import type { Stats, ThroughputPoint } from "../interfaces.js";
+import type { Stats, TypeStats } from "../interfaces.js";
+import { withRedis } from "../redis/redis-error.js";
+import { dueStats } from "../redis/scripts/due-stats.js";
 import type { OpsContext } from "./ops-context.js";
-import { notBuilt } from "./ops-context.js";
+import { readPools } from "./pools.js";
 
-export async function readStats(_ctx: OpsContext): Promise<Stats> {
-  notBuilt("stats");
-}
+export { readThroughput } from "./throughput.js";
 
-export async function readThroughput(_ctx: OpsContext, _type: string, _minutes: number): Promise<ThroughputPoint[]> {
-  notBuilt("throughput");
+/**
+ * Every type's counts (exactly `counts()`'s), delayed jobs, the wait of its oldest due job and its
+ * paused state, with the live pools. A fixed number of round trips whatever the number of jobs: the
+ * counts, one dueStats.lua call over every type, the paused set and the pools, sent together.
+ */
+export async function readStats(ctx: OpsContext): Promise<Stats> {
+  const types = await ctx.queries.types(ctx.knownTypes);
+  const [counts, due, paused, pools] = await Promise.all([
+    ctx.queries.counts(types),
+    dueStats(ctx.runner, types),
+    withRedis("stats", () => ctx.redis.smembers(ctx.keys.paused), ctx.redis),
+    readPools(ctx),
+  ]);
+  const pausedSet = new Set(paused);
+  const byType: Record<string, TypeStats> = {};
+  types.forEach((type, i) => {
+    const { delayed, earliestDueAt } = due.byType[i]!;
+    byType[type] = {
+      counts: counts.byType[type]!,
+      delayed,
+      oldestDueAgeMs: earliestDueAt === null ? null : Math.max(0, due.now - earliestDueAt),
+      paused: pausedSet.has(type),
+    };
+  });
+  return { at: new Date(due.now), total: counts.total, byType, pools };
 }

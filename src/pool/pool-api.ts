@@ -51,6 +51,12 @@ export interface PoolTuning {
    * claim ahead. Default true; false claims only for free slots.
    */
   readonly claimAhead?: boolean;
+  /**
+   * Count the jobs this pool finishes and the attempts that fail in each type's per-minute
+   * throughput series (`throughput()`, `stats`): a counter or two per type per settle call. Default
+   * true; false leaves this pool's work out of the series.
+   */
+  readonly throughput?: boolean;
   /** Unique per pool; default random, with host and pid for observers. */
   readonly id?: string;
 }

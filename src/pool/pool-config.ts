@@ -16,6 +16,7 @@ export interface PoolConfig {
   readonly reapMs: number;
   readonly maxLeaseRecoveries: number;
   readonly claimAhead: boolean;
+  readonly throughput: boolean;
   /** A job claimed ahead that has not started within this is handed back (well inside its lease). */
   readonly holdLimitMs: number;
 }
@@ -43,6 +44,7 @@ export function poolConfig(tuning: PoolTuning): PoolConfig {
     reapMs: Math.max(10, toMilliseconds(tuning.reapInterval ?? Math.floor(leaseMs / 2), "reapInterval", OP)),
     maxLeaseRecoveries: nonNegativeInt(tuning.maxLeaseRecoveries ?? 5, "maxLeaseRecoveries"),
     claimAhead: flag(tuning.claimAhead ?? true, "claimAhead"),
+    throughput: flag(tuning.throughput ?? true, "throughput"),
     holdLimitMs: Math.min(HOLD_LIMIT_MS, Math.floor(leaseMs / 4)),
   };
 }

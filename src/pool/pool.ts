@@ -1,4 +1,5 @@
 import { EventEmitter } from "node:events";
+import { hostname } from "node:os";
 import type { JobType } from "../contract/job-type.js";
 import { ClosedError, JobsError, UnknownJobTypeError } from "../errors.js";
 import type { JobSnapshot, PoolEvents } from "../interfaces.js";
@@ -9,8 +10,10 @@ import { ScriptRunner } from "../redis/script-runner.js";
 import type { AttemptRef } from "../redis/scripts/attempt-ref.js";
 import type { ClaimedRecord } from "../redis/scripts/claim.js";
 import { unregisterPool } from "../redis/pool-registry.js";
+import { encodePoolInfo } from "../redis/pool-info.js";
 import { release } from "../redis/scripts/release.js";
 import { decodeRecord, type DecodedRecord } from "../redis/record.js";
+import { publishContracts } from "../ops/registry.js";
 import { toSnapshot } from "../store/job-record.js";
 import { Heartbeat } from "./heartbeat.js";
 import { LeaseReaper } from "./lease-reaper.js";
@@ -61,6 +64,7 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
   private readonly sweeper: RetentionSweeper;
   private readonly scheduler: Scheduler;
   private state: "new" | "running" | "closing" | "closed" = "new";
+  private startedAt = 0;
   private closed: Promise<void> | undefined;
 
   constructor(private readonly deps: PoolDeps) {
@@ -90,9 +94,9 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
       nextDue: (at, now) => this.scheduler.dueAt(at, now),
       report: (error) => this.report(error),
     });
-    this.batcher = new SettleBatcher(this.runner, this.id, (error) => this.report(toRedisError("pool.settle", error)));
+    this.batcher = new SettleBatcher(this.runner, this.id, (error) => this.report(toRedisError("pool.settle", error)), undefined, { throughput: this.config.throughput });
     const report = (error: JobsError) => this.report(error);
-    this.heartbeat = new Heartbeat(this.runner, this.config, this.tracker, report);
+    this.heartbeat = new Heartbeat(this.runner, this.config, this.tracker, report, () => this.describe());
     this.reaper = new LeaseReaper(this.runner, this.config, this.types, (ids) => this.emit("recovered", ids), report);
     this.sweeper = new RetentionSweeper(this.runner, this.types, deps.retention, report);
     this.scheduler = new Scheduler(this.runner, this.types, this.config.idleWaitMs, report);
@@ -105,6 +109,11 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
   async start(): Promise<void> {
     if (this.state !== "new") throw new ClosedError("pool.start", `pool ${this.id} was already started`);
     this.state = "running";
+    this.startedAt = Date.now();
+    const published = this.types.map((type) => this.deps.jobTypes[type]!);
+    void publishContracts(this.redis, this.deps.keys, published).catch((error: unknown) => {
+      if (this.state === "running") this.report(toRedisError("pool.publishContracts", error));
+    });
     this.heartbeat.start();
     this.reaper.start();
     this.sweeper.start();
@@ -115,6 +124,12 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
   close(): Promise<void> {
     this.closed ??= this.shutdown();
     return this.closed;
+  }
+
+  /** What the heartbeat publishes about this pool, for `pools()`. */
+  private describe(): string {
+    const { concurrency, leaseMs } = this.config;
+    return encodePoolInfo({ host: hostname(), pid: process.pid, types: this.types, concurrency, running: this.tracker.runningCount, startedAt: this.startedAt, leaseMs });
   }
 
   /** Free slots beyond the jobs running and held: room for a job handed over. */

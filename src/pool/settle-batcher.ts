@@ -1,5 +1,5 @@
 import { JobsError } from "../errors.js";
-import { settle, type Settlement, type SettleOutcome } from "../redis/scripts/settle.js";
+import { settle, type Settlement, type SettleOptions, type SettleOutcome } from "../redis/scripts/settle.js";
 import type { ScriptRunner } from "../redis/script-runner.js";
 
 /** Told how an attempt's settle landed. */
@@ -37,6 +37,7 @@ export class SettleBatcher {
     /** A settle Redis refused (it is sent again), or a callback that threw (a JobsError). */
     private readonly onError: (error: unknown) => void,
     private readonly maxBatch = 500,
+    private readonly options: SettleOptions = {},
   ) {}
 
   add(settlement: Settlement, settled: Settled): void {
@@ -69,7 +70,7 @@ export class SettleBatcher {
     while (this.pending.length > 0 && !this.stopped) {
       const batch = this.pending.splice(0, this.maxBatch);
       this.inFlight++;
-      void settle(this.runner, this.poolId, batch.map((p) => p.settlement))
+      void settle(this.runner, this.poolId, batch.map((p) => p.settlement), this.options)
         .then(
           (outcomes) => {
             this.failures = 0;

@@ -10,9 +10,10 @@ import { assertTypeName } from "../options/type-name.js";
  * to them) and throughput (jobs ended per minute). Namespace-wide besides jobs, types and pools:
  * paused (set of paused types), holes (hash: per type, removed entries still in its queue list),
  * poolinfo (hash: pool id -> what the pool published with its heartbeat) and contracts (hash: the
- * payload schemas runtimes published).
+ * payload schemas runtimes published), recurring (set: ids of jobs made recurring, a superset
+ * that readers check against the records).
  */
-export const GLOBAL_KEY_KINDS = ["jobs", "types", "pools", "paused", "holes", "poolinfo", "contracts"] as const;
+export const GLOBAL_KEY_KINDS = ["jobs", "types", "pools", "paused", "holes", "poolinfo", "contracts", "recurring"] as const;
 export const TYPE_KEY_KINDS = ["ready", "scheduled", "executing", "finished", "failed", "cancelled", "rejected", "wake", "queue", "idle", "handoff", "throughput"] as const;
 export type GlobalKeyKind = (typeof GLOBAL_KEY_KINDS)[number];
 export type TypeKeyKind = (typeof TYPE_KEY_KINDS)[number];
@@ -34,6 +35,7 @@ export class KeySpace {
   readonly holes: string;
   readonly poolinfo: string;
   readonly contracts: string;
+  readonly recurring: string;
   private readonly base: string;
   private readonly typeKeyCache = new Map<string, TypeKeys>();
 
@@ -48,6 +50,7 @@ export class KeySpace {
     this.holes = `${this.base}holes`;
     this.poolinfo = `${this.base}poolinfo`;
     this.contracts = `${this.base}contracts`;
+    this.recurring = `${this.base}recurring`;
   }
 
   forType(type: string): TypeKeys {

@@ -16,7 +16,7 @@ export async function pushWakeToken(redis: RedisClient, wakeKey: string): Promis
   await redis.rpush(wakeKey, "1");
 }
 
-/** Removes a closed pool from the namespace's pools, where its heartbeat recorded it. */
+/** Removes a closed pool from the namespace's pools, where its heartbeat recorded it, and what it published about itself. */
 export async function unregisterPool(redis: RedisClient, keys: KeySpace, poolId: string): Promise<void> {
-  await redis.zrem(keys.pools, poolId);
+  await redis.multi().zrem(keys.pools, poolId).hdel(keys.poolinfo, poolId).exec();
 }

@@ -14,6 +14,7 @@ const cases: readonly (readonly [name: string, schema: string, expected: string]
   ["example (jobs.schema.ts)", `${root}jobs.schema.ts`, `${root}jobs.generated.ts`],
   ["minimal", `${here}cases/minimal/jobs.schema.ts`, `${here}cases/minimal/expected.generated.ts`],
   ["formats and patterns", `${here}cases/formats/jobs.schema.ts`, `${here}cases/formats/expected.generated.ts`],
+  ["sensitive fields", `${here}cases/sensitive/jobs.schema.ts`, `${here}cases/sensitive/expected.generated.ts`],
 ];
 
 describe("golden output", () => {

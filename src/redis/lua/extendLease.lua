@@ -1,15 +1,17 @@
 #!lua
 -- Renews the leases of the attempts a pool is running, and tells it which it no longer holds and
 -- which were cancelled while they ran. A record that names another pool (a job handed to an idle
--- pool and popped by another) is made to name this one.
--- @keys jobs pools executing
+-- pool and popped by another) is made to name this one. The pool's description (host, pid, types,
+-- ...) is kept beside its heartbeat, for the pools operation.
+-- @keys jobs pools poolinfo executing
 -- @include keys
 -- @include record
 --
 -- Input (after the key layout of includes/keys.lua):
 -- ARGV[ARG0]     lease length ms
 -- ARGV[ARG0+1]   pool id, whose heartbeat is recorded in <ns>:pools
--- ARGV[ARG0+2]   n, the number of attempts
+-- ARGV[ARG0+2]   the pool's description as JSON, stored in <ns>:poolinfo under its id; '' to leave it
+-- ARGV[ARG0+3]   n, the number of attempts
 -- then 3 values per attempt: id, attempt number, type index
 -- Output: { lost ids..., '|', cancel-requested ids... }. A lost attempt's lease expired and the job was
 -- recovered (or destroyed); its result will be ignored, so the pool may stop it.
@@ -17,11 +19,13 @@
 local now = nowMs()
 local leaseMs = tonumber(ARGV[ARG0])
 local poolId = ARGV[ARG0 + 1]
-local n = tonumber(ARGV[ARG0 + 2])
+local info = ARGV[ARG0 + 2]
+local n = tonumber(ARGV[ARG0 + 3])
 redis.call("ZADD", POOLS, now, poolId)
+if info ~= "" then redis.call("HSET", POOLINFO, poolId, info) end
 local lost, cancelled = {}, {}
 for j = 0, n - 1 do
-  local at = ARG0 + 3 + j * 3
+  local at = ARG0 + 4 + j * 3
   local id, attempt, tk = ARGV[at], tonumber(ARGV[at + 1]), typeKeys(tonumber(ARGV[at + 2]))
   local raw = redis.call("HGET", JOBS, id)
   local header, payload

@@ -1,7 +1,7 @@
 #!lua
 -- Puts back the jobs whose lease expired: their pool died, was cut off, or stopped renewing.
 -- Any live pool runs this, on a timer, for the types it handles.
--- @keys jobs pools ready executing failed cancelled wake queue
+-- @keys jobs pools poolinfo ready executing failed cancelled wake queue
 -- @include keys
 -- @include record
 -- @include batch
@@ -12,7 +12,8 @@
 -- ARGV[ARG0]     the most jobs to recover per type in this call
 -- ARGV[ARG0+1]   the most recoveries a job may have; one more and it fails with LeaseExpiredError,
 --                so a job that kills every pool that runs it cannot loop for ever
--- ARGV[ARG0+2]   pools whose heartbeat is older than this many ms are dropped from <ns>:pools
+-- ARGV[ARG0+2]   pools whose heartbeat is older than this many ms are dropped from <ns>:pools, and
+--                what they published from <ns>:poolinfo
 -- Output: flat array, 2 values per job: id, 'requeued' | 'failed' | 'cancelled' | 'corrupt'
 --   (an expired entry whose job is no longer executing is dropped, the job untouched and not listed)
 --
@@ -21,7 +22,11 @@
 local now = nowMs()
 local limit = tonumber(ARGV[ARG0])
 local maxRecoveries = tonumber(ARGV[ARG0 + 1])
-redis.call("ZREMRANGEBYSCORE", POOLS, "-inf", now - tonumber(ARGV[ARG0 + 2]))
+local deadPools = redis.call("ZRANGEBYSCORE", POOLS, "-inf", now - tonumber(ARGV[ARG0 + 2]))
+if #deadPools > 0 then
+  redis.call("ZREM", POOLS, unpack(deadPools))
+  redis.call("HDEL", POOLINFO, unpack(deadPools))
+end
 local result = {}
 local front = {}
 for i = 1, TYPE_COUNT do

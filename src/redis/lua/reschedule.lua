@@ -1,7 +1,8 @@
 #!lua
 -- Queues an existing job again for a new time, from any status but executing, and optionally
--- changes its recurrence. Its failures, lease recoveries and cancel request are cleared.
--- @keys jobs ready scheduled executing finished failed cancelled rejected wake queue
+-- changes its recurrence. Its failures, lease recoveries and cancel request are cleared. A job made
+-- recurring joins the namespace's recurring index (a job made one-off is dropped from it by its readers).
+-- @keys jobs recurring ready scheduled executing finished failed cancelled rejected wake queue
 -- @include keys
 -- @include record
 -- @include batch
@@ -34,6 +35,7 @@ header.f, header.rc, header.cx, header.ft, header.sl = nil, nil, nil, nil, nil
 if ARGV[ARG0 + 3] ~= "" then
   local recurrence = cjson.decode(ARGV[ARG0 + 3])
   header.ev, header.cr, header.tz = recurrence.ev, recurrence.cr, recurrence.tz
+  if header.ev or header.cr then redis.call("SADD", RECURRING, id) end
 end
 enqueue(tk, id, header, now)
 -- Due now, or perhaps earlier than the run-at a sleeping pool waits for: either way, wake one.

@@ -1,6 +1,6 @@
 #!lua
 -- Records how a batch of attempts ended, in one round trip, and moves each job on.
--- @keys jobs ready scheduled executing finished failed cancelled rejected wake queue
+-- @keys jobs ready scheduled executing finished failed cancelled rejected wake queue throughput
 -- @include keys
 -- @include record
 -- @include leased-record
@@ -8,11 +8,13 @@
 -- @include queues
 -- @include enqueue
 -- @include end-cancelled
+-- @include throughput
 --
 -- Input (after the key layout of includes/keys.lua; the types of the jobs in the batch):
 -- ARGV[ARG0]   n, the number of attempts
 -- ARGV[ARG0+1] the settling pool's id, which the record keeps (a job handed to an idle pool may have
 --              been popped by another pool than the one it was leased to)
+-- ARGV[ARG0+2] '1' to count the batch in each type's throughput series (includes/throughput.lua), '0' not to
 -- then 7 values per attempt:
 --   id
 --   attempt      the attempt number the pool claimed (a); a settle for any other attempt is stale
@@ -32,6 +34,8 @@
 local now = nowMs()
 local n = tonumber(ARGV[ARG0])
 local poolId = ARGV[ARG0 + 1]
+local counting = ARGV[ARG0 + 2] == "1"
+local FIRST = ARG0 + 3
 local plainPoolId = isPlainText(poolId)
 local nowText = exact(now)
 local results = {}
@@ -48,19 +52,30 @@ end
 -- Written once at the end, one call per key: records (HSET), leases ended (ZREM per executing key),
 -- ended jobs (ZADD per finished/failed/... key).
 local records, unleased, ended = {}, {}, {}
+-- Per type index: { finished, failed } attempts of this batch, written once per type at the end.
+local tallies = {}
+local function tally(i, finished, failed)
+  local counts = tallies[i]
+  if not counts then
+    counts = { 0, 0 }
+    tallies[i] = counts
+  end
+  counts[1], counts[2] = counts[1] + finished, counts[2] + failed
+end
 local function finish(header, id, key, status)
   header.s = status
   pushTo(ended, key, now, id)
 end
 
 local ids = {}
-for j = 0, n - 1 do ids[j + 1] = ARGV[ARG0 + 2 + j * 7] end
+for j = 0, n - 1 do ids[j + 1] = ARGV[FIRST + j * 7] end
 local raws = hmgetAll(JOBS, ids)
 local seen = {}
 
 for j = 0, n - 1 do
-  local at = ARG0 + 2 + j * 7
-  local id, attempt, tk = ARGV[at], tonumber(ARGV[at + 1]), typeKeys(tonumber(ARGV[at + 2]))
+  local at = FIRST + j * 7
+  local typeIndex = tonumber(ARGV[at + 2])
+  local id, attempt, tk = ARGV[at], tonumber(ARGV[at + 1]), typeKeys(typeIndex)
   local outcome, errorJson = ARGV[at + 3], ARGV[at + 4]
   local retryDelay, nextRunAt = tonumber(ARGV[at + 5]), tonumber(ARGV[at + 6])
   local raw = raws[j + 1]
@@ -81,6 +96,7 @@ for j = 0, n - 1 do
     records[#records + 1] = id
     records[#records + 1] = finishedPrefix(attemptText, startedText, nowText, poolId) .. string.sub(raw, rest)
     results[#results + 1] = "finished"
+    if counting then tally(typeIndex, 1, 0) end
   elseif not raw then
     results[#results + 1] = "gone"
   elseif seen[id] then
@@ -133,6 +149,11 @@ for j = 0, n - 1 do
     records[#records + 1] = id
     records[#records + 1] = encodeRecord(header, payload)
     results[#results + 1] = result
+    -- A run that ended well counts as finished (a recurring one too); every other attempt but a
+    -- cancelled one counts as failed, whether it is retried or not.
+    if counting and result ~= "cancelled" then
+      if outcome == "ok" then tally(typeIndex, 1, 0) else tally(typeIndex, 0, 1) end
+    end
   end
   seen[id] = true
 end
@@ -140,4 +161,5 @@ end
 batchCall("HSET", JOBS, records)
 for key, members in pairs(unleased) do batchCall("ZREM", key, members) end
 for key, members in pairs(ended) do batchCall("ZADD", key, members) end
+for i, counts in pairs(tallies) do countThroughput(typeKeys(i).throughput, now, counts[1], counts[2]) end
 return results

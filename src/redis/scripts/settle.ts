@@ -13,10 +13,15 @@ export interface Settlement extends AttemptRef {
 
 export type SettleOutcome = "finished" | "retried" | "failed" | "rejected" | "cancelled" | "rescheduled" | "stale" | "gone" | "corrupt";
 
+export interface SettleOptions {
+  /** Count the batch in each type's per-minute throughput series. Default true. */
+  readonly throughput?: boolean;
+}
+
 /** settle.lua: records how a batch of `poolId`'s attempts ended, in one call. */
-export async function settle(runner: ScriptRunner, poolId: string, settlements: readonly Settlement[]): Promise<SettleOutcome[]> {
+export async function settle(runner: ScriptRunner, poolId: string, settlements: readonly Settlement[], options: SettleOptions = {}): Promise<SettleOutcome[]> {
   const types = typesOf(settlements);
-  const args: (string | number)[] = [settlements.length, poolId];
+  const args: (string | number)[] = [settlements.length, poolId, options.throughput === false ? 0 : 1];
   for (const s of settlements) {
     args.push(s.id, s.attempt, types.indexOf(s.type) + 1, s.outcome, s.error ? JSON.stringify(s.error) : "", s.retryDelayMs, s.nextRunAt ?? "");
   }

@@ -1,0 +1,60 @@
+#!lua
+-- Reads, per job type, what the stats operation tells of its waiting jobs beyond the counts: how
+-- many are delayed, and the run-at of the due job that has waited longest. Changes nothing.
+-- @keys jobs ready scheduled queue
+-- @include keys
+-- @include record
+-- @include score
+--
+-- Input (after the key layout of includes/keys.lua): nothing of its own.
+-- Output: { now ms, then 2 values per type: delayed (scheduled:<T> entries whose run-at is still
+--   ahead), the earliest run-at among due jobs or -1 when none is due }
+--
+-- Due jobs are the head of queue:<T> (read from its record; entries whose job left the queue are
+-- passed over, up to QUEUE_LOOKAHEAD of them), the earliest run-at in each priority of ready:<T>
+-- (one lookup per priority present), and scheduled:<T> entries already due but not yet promoted.
+
+local QUEUE_LOOKAHEAD = 16
+
+local now = nowMs()
+local result = { now }
+
+local function queueHeadRunAt(tk)
+  local ids = redis.call("LRANGE", tk.queue, 0, QUEUE_LOOKAHEAD - 1)
+  for _, id in ipairs(ids) do
+    local raw = redis.call("HGET", JOBS, id)
+    local header = raw and decodeRecord(raw)
+    if header and header.s == "queued" then return header.at end
+  end
+  return nil
+end
+
+-- The ready score is priority band * TIME_SPAN_MS + run-at since TIME_BASE_MS: each band's lowest
+-- score is its earliest run-at, and the next band starts at the next multiple of TIME_SPAN_MS.
+local function readyEarliestRunAt(tk)
+  local earliest
+  local from = "-inf"
+  while true do
+    local entry = redis.call("ZRANGEBYSCORE", tk.ready, from, "+inf", "WITHSCORES", "LIMIT", 0, 1)
+    if #entry == 0 then return earliest end
+    local score = tonumber(entry[2])
+    local band = math.floor(score / TIME_SPAN_MS)
+    local at = TIME_BASE_MS + score - band * TIME_SPAN_MS
+    if not earliest or at < earliest then earliest = at end
+    from = (band + 1) * TIME_SPAN_MS
+  end
+end
+
+for i = 1, TYPE_COUNT do
+  local tk = typeKeys(i)
+  local delayed = redis.call("ZCOUNT", tk.scheduled, "(" .. exact(now), "+inf")
+  local earliest = queueHeadRunAt(tk)
+  local readyAt = readyEarliestRunAt(tk)
+  if readyAt and (not earliest or readyAt < earliest) then earliest = readyAt end
+  local head = redis.call("ZRANGE", tk.scheduled, 0, 0, "WITHSCORES")
+  local scheduledAt = head[2] and tonumber(head[2])
+  if scheduledAt and scheduledAt <= now and (not earliest or scheduledAt < earliest) then earliest = scheduledAt end
+  result[#result + 1] = delayed
+  result[#result + 1] = earliest or -1
+end
+return result

@@ -1,0 +1,31 @@
+/**
+ * What a pool publishes about itself with every heartbeat, in the namespace's poolinfo hash under
+ * its id (extendLease.lua), for `pools()` to list. Times are ms since the epoch.
+ */
+export interface PublishedPoolInfo {
+  readonly host: string;
+  readonly pid: number;
+  readonly types: readonly string[];
+  readonly concurrency: number;
+  /** Jobs running in the pool at the heartbeat. */
+  readonly running: number;
+  readonly startedAt: number;
+  /** The pool's lease: a heartbeat older than twice this means the pool is gone. */
+  readonly leaseMs: number;
+}
+
+export function encodePoolInfo(info: PublishedPoolInfo): string {
+  return JSON.stringify(info);
+}
+
+/** The published info, or undefined when it cannot be read (another version, a hand edit). */
+export function decodePoolInfo(raw: string): PublishedPoolInfo | undefined {
+  try {
+    const v = JSON.parse(raw) as Partial<PublishedPoolInfo> | null;
+    if (!v || typeof v.host !== "string" || typeof v.pid !== "number" || !Array.isArray(v.types) || !v.types.every((t) => typeof t === "string")) return undefined;
+    if (typeof v.concurrency !== "number" || typeof v.running !== "number" || typeof v.startedAt !== "number" || typeof v.leaseMs !== "number") return undefined;
+    return v as PublishedPoolInfo;
+  } catch {
+    return undefined;
+  }
+}
