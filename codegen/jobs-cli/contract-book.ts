@@ -1,11 +1,17 @@
-import type { Operations, RegisteredContract } from "typed-jobs";
+import { checkAgainstContract, maskPayload, newestContract, type Operations, type RegisteredContract } from "typed-jobs";
 
 /** What the CLI can tell of a payload against the newest contract of its type. */
 export interface ContractVerdict {
   /** The newest schema hash a runtime registered for the type; null when none did. */
   readonly newestSchemaHash: string | null;
-  /** Whether the payload passes that schema; null when it cannot be told. */
+  /** Whether the payload passes that schema; null when no schema is registered for the type. */
   readonly passes: boolean | null;
+}
+
+interface JobLike {
+  readonly type: string;
+  readonly schemaHash?: string | undefined;
+  readonly payload: unknown;
 }
 
 /**
@@ -13,36 +19,29 @@ export interface ContractVerdict {
  * prints goes through `shownPayload`, so masking with the type's registered schema lives in one place.
  */
 export class ContractBook {
-  private readonly newestByType = new Map<string, RegisteredContract>();
-  private readonly byHash = new Map<string, RegisteredContract>();
-
-  constructor(readonly contracts: readonly RegisteredContract[]) {
-    for (const c of contracts) {
-      this.byHash.set(`${c.type}\0${c.schemaHash}`, c);
-      const newest = this.newestByType.get(c.type);
-      if (!newest || c.firstSeen >= newest.firstSeen) this.newestByType.set(c.type, c);
-    }
-  }
+  constructor(readonly contracts: readonly RegisteredContract[]) {}
 
   static async read(ops: Operations): Promise<ContractBook> {
     return new ContractBook(await ops.contracts());
   }
 
-  newest(type: string): RegisteredContract | undefined {
-    return this.newestByType.get(type);
-  }
-
   isNewest(contract: RegisteredContract): boolean {
-    return this.newestByType.get(contract.type) === contract;
+    return newestContract(this.contracts, contract.type) === contract;
   }
 
-  /** The payload as the CLI may print it. */
-  shownPayload(job: { readonly type: string; readonly schemaHash?: string | undefined; readonly payload: unknown }): unknown {
-    return job.payload;
+  /**
+   * The payload as the CLI may print it: masked by the schema the job was scheduled under and by
+   * the newest of its type, so a field marked sensitive in either never shows.
+   */
+  shownPayload(job: JobLike): unknown {
+    const own = this.contracts.find((c) => c.type === job.type && c.schemaHash === job.schemaHash);
+    const newest = newestContract(this.contracts, job.type);
+    const masked = maskPayload(own?.schema, job.payload);
+    return newest && newest !== own ? maskPayload(newest.schema, masked) : masked;
   }
 
-  verdict(job: { readonly type: string; readonly payload: unknown }): ContractVerdict {
-    const newest = this.newest(job.type);
-    return { newestSchemaHash: newest?.schemaHash ?? null, passes: null };
+  verdict(job: JobLike): ContractVerdict {
+    const verdict = checkAgainstContract(this.contracts, job);
+    return { newestSchemaHash: verdict?.schemaHash ?? null, passes: verdict?.passes ?? null };
   }
 }

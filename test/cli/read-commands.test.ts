@@ -2,7 +2,10 @@
  * The `jobs` read commands as a child process against a real Redis: each --json document against its
  * documented shape (test/cli/json-shapes.ts mirrors docs/cli.md) and the values in it.
  */
+import Type, { type Static } from "typebox";
+import { Value } from "typebox/value";
 import { describe, expect, it } from "vitest";
+import { Sensitive, SENSITIVE_MASK, type JobType } from "typed-jobs";
 import { invoice, useCli, welcome } from "./cli-fixture.js";
 import { documentOf } from "./json-shapes.js";
 
@@ -100,6 +103,24 @@ describe("jobs read commands", { timeout: 60_000 }, () => {
     await jobs.schedule("chargeInvoice", invoice(1));
     const doc = documentOf("contracts", (await run("contracts", "--type", "chargeInvoice", "--json")));
     expect(doc.contracts).toEqual([expect.objectContaining({ type: "chargeInvoice", schemaHash: jobs.types.chargeInvoice.schemaHash, newest: true })]);
+  });
+
+  it("masks the fields the contract marks sensitive in every output of a payload, --json included", async () => {
+    const Signup = Type.Object({ user: Type.String(), password: Sensitive(Type.String()), card: Type.Object({ last4: Type.String(), number: Sensitive(Type.String()) }) });
+    const signup: JobType<Static<typeof Signup>> = { name: "signup", schemaHash: "signup-v1", schema: Signup, check: (v): v is Static<typeof Signup> => Value.Check(Signup, v), errors: () => [] };
+    const { jobs, cli: run } = cli.namespace({ signup });
+    const payload = { user: "ada", password: "hunter2", card: { last4: "4242", number: "4242424242424242" } };
+    const job = await jobs.schedule("signup", payload);
+    await jobs.scheduleRecurring("signup", payload, { every: "1h" });
+    const masked = { user: "ada", password: SENSITIVE_MASK, card: { last4: "4242", number: SENSITIVE_MASK } };
+    const outputs = await Promise.all([run("ls", "queued", "--json"), run("ls", "queued"), run("show", job.id, "--json"), run("show", job.id), run("recurring", "--json"), run("recurring")]);
+    for (const output of outputs) {
+      expect(output.code).toBe(0);
+      expect(output.stdout).not.toMatch(/hunter2|4242424242424242/);
+    }
+    expect(documentOf("ls", outputs[0]!).jobs.map((j: { payload: unknown }) => j.payload)).toEqual([masked, masked]);
+    expect(documentOf("show", outputs[2]!).job.payload).toEqual(masked);
+    expect(documentOf("recurring", outputs[4]!).recurring[0].job.payload).toEqual(masked);
   });
 
   it("refuses a bad status or option with exit 2 before connecting", async () => {
