@@ -1,7 +1,7 @@
 /**
  * The two packages as a user installs them: `npm pack` the runtime (typed-jobs) and the generator
  * (typed-jobs-cli), install them into a new app from the tarballs, the runtime as a dependency and
- * the CLI as a dev dependency, check that `npx jobs --help` runs, generate the typed module with
+ * the CLI as a dev dependency, check that the `jobs` bin runs, generate the typed module with
  * `npx jobs-gen`, compile the app with tsc, drop the dev dependencies as a production image does,
  * and run a job on a private Redis.
  */
@@ -129,7 +129,8 @@ describe("the packed packages in a new app", { timeout: 240_000 }, () => {
     const everything = packageNames(JSON.parse(await sh(appDir, "npm", ["ls", "--all", "--json"])) as NpmTree);
     expect(compilerPackages.filter((name) => !everything.has(name))).toEqual([]); // dev still has them: the filter above is not vacuous
 
-    const help = await sh(appDir, "npx", ["jobs", "--help"]);
+    // Run from node_modules/.bin without a shell: in sh and bash `jobs` is a builtin that wins over PATH.
+    const help = await sh(appDir, join(appDir, "node_modules", ".bin", "jobs"), ["--help"]);
     expect(help).toMatch(/^Usage: jobs \[options\] \[command\]/);
     expect(help).toContain("Exit codes:");
 
