@@ -15,6 +15,10 @@ export interface Operations {
   retry(id: string): Promise<JobSnapshot>;
   /** A delayed job (a retry's backoff, a recurring job's next slot) due now. */
   promote(id: string): Promise<JobSnapshot>;
+  /** A queued job cancelled now, an executing one when its attempt ends; an ended job is a JobStateError. */
+  cancel(id: string): Promise<JobSnapshot>;
+  /** Deletes the job and every trace of it, whatever its status; JobNotFoundError when there is none. */
+  destroy(id: string): Promise<void>;
   /** Retries the selected failed, rejected or cancelled jobs, in bounded batches. */
   retryAll(selection: BulkSelection, options?: BulkOptions): Promise<BulkProgress>;
   /** Cancels the selected queued jobs, in bounded batches. */

@@ -3,6 +3,7 @@ import type { BulkOptions, BulkProgress, BulkSelection, CountsByType, JobSnapsho
 import { decodeRecord } from "../redis/record.js";
 import { toSnapshot } from "../store/job-record.js";
 import { runBulk } from "./bulk.js";
+import { cancelJob, destroyJob } from "./cancel-destroy.js";
 import { promote, retry } from "./job-actions.js";
 import type { Operations } from "./operations-api.js";
 import type { OpsContext } from "./ops-context.js";
@@ -36,6 +37,14 @@ export class OperationsRuntime implements Operations {
 
   promote(id: string): Promise<JobSnapshot> {
     return promote(this.ctx, id);
+  }
+
+  cancel(id: string): Promise<JobSnapshot> {
+    return cancelJob(this.ctx, id);
+  }
+
+  destroy(id: string): Promise<void> {
+    return destroyJob(this.ctx, id);
   }
 
   retryAll(selection: BulkSelection, options?: BulkOptions): Promise<BulkProgress> {

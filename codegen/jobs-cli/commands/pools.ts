@@ -1,0 +1,29 @@
+import type { Command } from "commander";
+import { connected, examples } from "../command-kit.js";
+import { poolJson, type PoolJson } from "../job-json.js";
+import { shownDate, shownMs } from "../output.js";
+
+/** `jobs pools --json` (docs/cli.md). */
+export interface PoolsJson {
+  readonly pools: readonly PoolJson[];
+}
+
+export function registerPools(program: Command): void {
+  program
+    .command("pools")
+    .description("The live pools: id, host, pid, job types, concurrency, running jobs, last heartbeat")
+    .option("--json", "one JSON document (docs/cli.md)")
+    .addHelpText("after", examples("jobs pools", "jobs pools --json"))
+    .action(
+      connected<object, []>(async ({ out, ops }) => {
+        const pools = await ops.pools();
+        const doc: PoolsJson = { pools: pools.map(poolJson) };
+        if (out.json) return out.document(doc);
+        const now = Date.now();
+        out.table(
+          ["id", "host", "pid", "types", "concurrency", "running", "started", "heartbeat"],
+          pools.map((p) => [p.id, p.host, String(p.pid), p.types.join(", "), String(p.concurrency), String(p.running), shownDate(p.startedAt), `${shownMs(now - p.lastHeartbeat.getTime())} ago`]),
+        );
+      }),
+    );
+}
