@@ -1,14 +1,22 @@
+import { assertTypeName } from "../options/type-name.js";
+import { pauseType, resumeType } from "../redis/scripts/pause.js";
 import type { OpsContext } from "./ops-context.js";
-import { notBuilt } from "./ops-context.js";
 
-export async function pause(_ctx: OpsContext, _type: string): Promise<void> {
-  notBuilt("pause");
+/**
+ * Pauses a type in Redis (it survives restarts): no pool claims its jobs, and none is handed one,
+ * until resume. Scheduling goes on, and attempts already running finish.
+ */
+export async function pause(ctx: OpsContext, type: string): Promise<void> {
+  assertTypeName(type, "pause");
+  await pauseType(ctx.runner, type);
 }
 
-export async function resume(_ctx: OpsContext, _type: string): Promise<void> {
-  notBuilt("resume");
+/** Resumes a type; an idle pool of it is woken at once when its jobs wait. */
+export async function resume(ctx: OpsContext, type: string): Promise<void> {
+  assertTypeName(type, "resume");
+  await resumeType(ctx.runner, type);
 }
 
-export async function pausedTypes(_ctx: OpsContext): Promise<string[]> {
-  notBuilt("pausedTypes");
+export function pausedTypes(ctx: OpsContext): Promise<string[]> {
+  return ctx.queries.pausedTypes();
 }

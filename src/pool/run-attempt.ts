@@ -169,8 +169,9 @@ function unreadableRecurrence(id: string, header: DecodedRecord["header"]): Corr
 function next(header: DecodedRecord["header"]): number | undefined {
   if (!header.ev && !header.cr) return undefined;
   const fields: RecurrenceFields = { ev: header.ev, cr: header.cr, tz: header.tz };
-  // A retried run's run-at moved by its backoff; its slot (sl) keeps the interval aligned.
-  return nextRunAt(fields, header.sl ?? header.at, Date.now());
+  // A retried run's run-at moved by its backoff; its slot (sl) keeps the interval aligned. A run
+  // promoted ahead of its slot (promoteJob.lua) goes on from after that slot.
+  return nextRunAt(fields, header.sl ?? header.at, Math.max(Date.now(), header.sl ?? 0));
 }
 
 // Whatever a handler throws must become a failed attempt. Reading it must not throw in turn: that

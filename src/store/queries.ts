@@ -4,6 +4,7 @@ import type { RedisClient } from "../redis/connection.js";
 import type { KeySpace, TypeKeys } from "../redis/keys.js";
 import { withRedis } from "../redis/redis-error.js";
 import { QUEUE_BAND, sinceTimeBase } from "../redis/ready-score.js";
+import { QUEUE_HOLE } from "../redis/queue-hole.js";
 import { decodeRecord } from "../redis/record.js";
 
 /** Read-only questions about a namespace; none needs a script, so they never block a pool's writes. */
@@ -25,18 +26,34 @@ export class Queries {
     return [...new Set([...known, ...stored])].sort();
   }
 
+  /** The paused job types (pause.lua), sorted. */
+  async pausedTypes(): Promise<string[]> {
+    return (await withRedis("pausedTypes", () => this.redis.smembers(this.keys.paused), this.redis)).sort();
+  }
+
+  /** Holes still in each type's queue list (includes/holes.lua): entries of the list that are no job. */
+  async holes(types: readonly string[]): Promise<number[]> {
+    if (types.length === 0) return [];
+    const counts = await withRedis("counts", () => this.redis.hmget(this.keys.holes, ...types), this.redis);
+    return counts.map((count) => Math.max(0, Number(count ?? 0)));
+  }
+
   async counts(types: readonly string[]): Promise<CountsByType> {
-    const cards = await withRedis("counts", () =>
-      Promise.all(types.flatMap((type) => {
-        const k = this.keys.forType(type);
-        return [...setsOf(k).map((key) => this.redis.zcard(key)), this.redis.llen(k.queue)];
-      })),
+    const [cards, holes] = await withRedis("counts", () =>
+      Promise.all([
+        Promise.all(types.flatMap((type) => {
+          const k = this.keys.forType(type);
+          return [...setsOf(k).map((key) => this.redis.zcard(key)), this.redis.llen(k.queue)];
+        })),
+        this.holes(types),
+      ]),
     this.redis);
     const byType: Record<string, StatusCounts> = {};
     const total = emptyCounts();
     types.forEach((type, t) => {
-      const [ready, scheduled, executing, finished, failed, cancelled, rejected, queue] = cards.slice(t * 8, t * 8 + 8) as number[];
-      const counts: StatusCounts = { queued: ready! + scheduled! + queue!, executing: executing!, finished: finished!, failed: failed!, cancelled: cancelled!, rejected: rejected! };
+      const [ready, scheduled, executing, finished, failed, cancelled, rejected, listed] = cards.slice(t * 8, t * 8 + 8) as number[];
+      const queue = Math.max(0, listed! - holes[t]!);
+      const counts: StatusCounts = { queued: ready! + scheduled! + queue, executing: executing!, finished: finished!, failed: failed!, cancelled: cancelled!, rejected: rejected! };
       byType[type] = counts;
       for (const status of JOB_STATUSES) total[status] += counts[status];
     });
@@ -49,10 +66,16 @@ export class Queries {
    */
   async ids(status: JobStatus, types: readonly string[], offset: number, limit: number): Promise<string[]> {
     const count = offset + limit;
-    const reads: { key: string; kind: "list" | "zset"; bias: number }[] = types.flatMap((type) => {
+    // A queue list's holes are no jobs: its head is read that much further, and they are left out.
+    const holes = status === "queued" ? await this.holes(types) : [];
+    const reads: { key: string; kind: "list" | "zset"; bias: number; length: number }[] = types.flatMap((type, t) => {
       const k = this.keys.forType(type);
-      if (status !== "queued") return [{ key: k[status], kind: "zset" as const, bias: 0 }];
-      return [{ key: k.ready, kind: "zset" as const, bias: 0 }, { key: k.queue, kind: "list" as const, bias: 0 }, { key: k.scheduled, kind: "zset" as const, bias: SCHEDULED_BIAS }];
+      if (status !== "queued") return [{ key: k[status], kind: "zset" as const, bias: 0, length: count }];
+      return [
+        { key: k.ready, kind: "zset" as const, bias: 0, length: count },
+        { key: k.queue, kind: "list" as const, bias: 0, length: count + holes[t]! },
+        { key: k.scheduled, kind: "zset" as const, bias: SCHEDULED_BIAS, length: count },
+      ];
     });
     const newestFirst = status !== "queued" && status !== "executing";
     const entries = await withRedis("listJobs", async () => {
@@ -60,15 +83,15 @@ export class Queries {
       // from scheduled to ready, a claim and a retry) is listed once, never twice or not at all.
       const tx = this.redis.multi();
       for (const read of reads) {
-        if (read.kind === "list") tx.lrange(read.key, 0, count - 1);
-        else tx.call("ZRANGE", read.key, 0, count - 1, ...(newestFirst ? ["REV"] : []), "WITHSCORES");
+        if (read.kind === "list") tx.lrange(read.key, 0, read.length - 1);
+        else tx.call("ZRANGE", read.key, 0, read.length - 1, ...(newestFirst ? ["REV"] : []), "WITHSCORES");
       }
       const replies = await tx.exec();
       if (!replies) throw new Error("the listing transaction was aborted");
       return Promise.all(replies.map(([error, reply], i) => {
         if (error) throw error;
         const read = reads[i]!;
-        return read.kind === "list" ? this.rankQueueList(reply as string[]) : ranked(reply as string[], read.bias);
+        return read.kind === "list" ? this.rankQueueList((reply as string[]).filter((id) => id !== QUEUE_HOLE)) : ranked(reply as string[], read.bias);
       }));
     }, this.redis);
     const merged = entries.flat().sort((a, b) => (newestFirst ? b.score - a.score : a.score - b.score));

@@ -1,7 +1,7 @@
 #!lua
 -- Claims up to n due jobs of the given types for one pool, best first, and leases them to it. Jobs
 -- scheduled for later become due through promote.lua, not here.
--- @keys jobs ready scheduled executing failed cancelled wake queue idle handoff
+-- @keys jobs paused holes ready scheduled executing failed cancelled wake queue idle handoff
 -- @include keys
 -- @include record
 -- @include leased-record
@@ -10,6 +10,7 @@
 -- @include handoff
 -- @include end-cancelled
 -- @include earliest-scheduled
+-- @include holes
 --
 -- Input (after the key layout of includes/keys.lua; the types are the pool's handler types):
 -- ARGV[ARG0]     n, the most jobs to claim
@@ -31,9 +32,14 @@
 --   Jobs handed to an idle pool that no pool popped from handoff:<T> come first, leased anew to this
 --   pool (their attempt was counted when they were handed over); one cancelled meanwhile ends
 --   cancelled here, never started.
+--   Paused types (the paused set: pause.lua) are skipped whole: nothing is popped from their
+--   hand-off lists or queues, and the pool is not registered idle for them. Holes in a queue list
+--   (includes/holes.lua) are popped with the jobs around them and never leased; a claim pops at most
+--   HOLE_BUDGET of them, and if that leaves it short of n with entries still queued it does not
+--   report drained, so the pool claims again at once instead of waiting.
 --
--- Cost: O(log N) per type for selection (O(1) from the queue list), plus O(1) per
--- claimed job; the claimed jobs' records are read and written with one HMGET and one HSET, their
+-- Cost: one SCARD of the paused set, and one SISMEMBER per type when any type is paused; O(log N)
+-- per type for selection (O(1) from the queue list), plus O(1) per claimed job and per hole popped; the claimed jobs' records are read and written with one HMGET and one HSET, their
 -- leases added with one ZADD per type. With several types, ranking the queue lists reads one record
 -- per list entry considered: at most n plus one per type.
 
@@ -52,10 +58,17 @@ if ARGV[ARG0 + 4] == "1" then
   for i = 1, TYPE_COUNT do redis.call("ZREM", typeKeys(i).idle, idleEntry) end
 end
 
+-- The types this claim may take from: a paused type's jobs stay where they are.
+local active = {}
+local anyPaused = redis.call("SCARD", PAUSED) > 0
+for i = 1, TYPE_COUNT do
+  if not anyPaused or redis.call("SISMEMBER", PAUSED, typeKeys(i).name) == 0 then active[#active + 1] = i end
+end
+
 -- Jobs handed to an idle pool that nobody popped: the pool stopped waiting (or died) as the job was
 -- handed over. They were leased and counted then, and were due before anything queued since.
 local handed = {}
-for i = 1, TYPE_COUNT do
+for _, i in ipairs(active) do
   if #handed >= wanted then break end
   local entries = redis.call("LPOP", typeKeys(i).handoff, wanted - #handed)
   if entries then
@@ -75,32 +88,86 @@ local function popReady(tk, typeIndex, count)
   for k = 1, #popped, 2 do pick(popped[k], typeIndex) end
 end
 
+-- A queue list's head held holes in place of jobs: more entries are taken, window by window (LRANGE,
+-- then LTRIM what was used), until the claim has its jobs, the list ends, or HOLE_BUDGET entries were
+-- passed over. Returns the holes popped.
+local HOLE_BUDGET = 2000
+local holeLimited = false
+local function popPastHoles(tk, typeIndex)
+  local holes, passed = 0, 0
+  while #picked < wanted do
+    if passed >= HOLE_BUDGET then
+      holeLimited = true
+      break
+    end
+    local window = math.min(math.max((wanted - #picked) * 4, 100), HOLE_BUDGET)
+    local entries = redis.call("LRANGE", tk.queue, 0, window - 1)
+    local used = 0
+    for _, id in ipairs(entries) do
+      if #picked >= wanted then break end
+      used = used + 1
+      if id == HOLE then holes = holes + 1 else pick(id, typeIndex) end
+    end
+    if used > 0 then redis.call("LTRIM", tk.queue, used, -1) end
+    passed = passed + used
+    if #entries < window then break end
+  end
+  return holes
+end
+
 if wanted <= 0 then
   -- Nothing asked for: ZRANGE 0 -1 below would otherwise read the whole ready zset.
-elseif TYPE_COUNT == 1 then
-  local tk = typeKeys(1)
+elseif #active == 0 then
+  -- Every type is paused.
+elseif #active == 1 then
+  local t = active[1]
+  local tk = typeKeys(t)
   local head = redis.call("ZRANGE", tk.ready, 0, wanted - 1, "WITHSCORES")
   local above = 0
   for k = 2, #head, 2 do
     if tonumber(head[k]) < QUEUE_BAND then above = above + 1 end
   end
-  if above > 0 then popReady(tk, 1, above) end
+  if above > 0 then popReady(tk, t, above) end
   if #picked < wanted then
     local queued = redis.call("LPOP", tk.queue, wanted - #picked)
-    if queued then for _, id in ipairs(queued) do pick(id, 1) end end
+    local holes = 0
+    if queued then
+      for _, id in ipairs(queued) do
+        if id == HOLE then holes = holes + 1 else pick(id, t) end
+      end
+    end
+    if holes > 0 then holes = holes + popPastHoles(tk, t) end
+    holesPopped(HOLES, tk.name, holes)
   end
-  if #picked < wanted and #head > above * 2 then popReady(tk, 1, wanted - #picked) end
+  if #picked < wanted and #head > above * 2 then popReady(tk, t, wanted - #picked) end
 else
   -- Merge every type's zset and list, best first, taking from the heads only. A list entry's rank
   -- is its run-at, read from its record when it reaches the head (so at most n + one per type are
   -- read), and never earlier than the entry before it: a list can only be taken from its head.
   local sources = {}
-  for i = 1, TYPE_COUNT do
+  for _, i in ipairs(active) do
     local tk = typeKeys(i)
     local head = redis.call("ZRANGE", tk.ready, 0, wanted - 1, "WITHSCORES")
     if #head > 0 then sources[#sources + 1] = { typeIndex = i, scored = head, next = 1 } end
     local queued = redis.call("LRANGE", tk.queue, 0, wanted - 1)
-    if #queued > 0 then sources[#sources + 1] = { typeIndex = i, listed = queued, next = 1, floor = QUEUE_BAND } end
+    if #queued > 0 then sources[#sources + 1] = { typeIndex = i, listed = queued, next = 1, floor = QUEUE_BAND, used = 0, holes = 0 } end
+  end
+  local holesPassed = 0
+
+  -- The list's entry at position k, reading further windows of the list when the entries read so far
+  -- were holes; nil at its end, or once HOLE_BUDGET holes were passed over in this claim.
+  local function listedAt(source, k)
+    local listed = source.listed
+    if k > #listed and #listed % wanted == 0 and not source.ended then
+      if holesPassed >= HOLE_BUDGET then
+        holeLimited = true
+        return nil
+      end
+      local more = redis.call("LRANGE", typeKeys(source.typeIndex).queue, #listed, #listed + wanted - 1)
+      for _, id in ipairs(more) do listed[#listed + 1] = id end
+      if #more < wanted then source.ended = true end
+    end
+    return listed[k]
   end
 
   -- The source's next candidate, or nil when it has none left.
@@ -111,7 +178,14 @@ else
       if k * 2 > #source.scored then return nil end
       source.current = { id = source.scored[k * 2 - 1], score = tonumber(source.scored[k * 2]) }
     else
-      local id = source.listed[k]
+      local id = listedAt(source, k)
+      -- Holes at the head go with the jobs popped (source.used counts both).
+      while id == HOLE do
+        source.holes, source.used, holesPassed = source.holes + 1, k, holesPassed + 1
+        k = k + 1
+        source.next = k
+        id = listedAt(source, k)
+      end
       if not id then return nil end
       local raw = redis.call("HGET", JOBS, id)
       local header = raw and decodeRecord(raw)
@@ -133,7 +207,6 @@ else
     return x.position < y.position
   end
 
-  local fromQueue = {}
   while #picked < wanted do
     local best
     for _, source in ipairs(sources) do
@@ -143,14 +216,20 @@ else
     if not best then break end
     local c = best.current
     if c.position then
-      fromQueue[c.typeIndex] = (fromQueue[c.typeIndex] or 0) + 1
+      best.used = c.position
     else
       redis.call("ZREM", typeKeys(c.typeIndex).ready, c.id)
     end
     pick(c.id, c.typeIndex)
     best.current, best.next = nil, best.next + 1
   end
-  for typeIndex, count in pairs(fromQueue) do redis.call("LPOP", typeKeys(typeIndex).queue, count) end
+  for _, source in ipairs(sources) do
+    if source.listed and source.used > 0 then
+      local tk = typeKeys(source.typeIndex)
+      redis.call("LPOP", tk.queue, source.used)
+      holesPopped(HOLES, tk.name, source.holes)
+    end
+  end
 end
 
 local deadline = now + leaseMs
@@ -204,10 +283,10 @@ for key, members in pairs(leases) do batchCall("ZADD", key, members) end
 local earliest = earliestScheduled()
 if earliest then result[2] = exact(earliest) end
 
-if #picked < wanted then
+if #picked < wanted and not holeLimited then
   result[1] = "1"
   if waitMs > 0 then
-    for i = 1, TYPE_COUNT do
+    for _, i in ipairs(active) do
       local idle = typeKeys(i).idle
       -- Entries whose wait has ended, a dead pool's among them, go as the pool registers.
       redis.call("ZREMRANGEBYSCORE", idle, "-inf", now)
@@ -216,7 +295,7 @@ if #picked < wanted then
   end
 elseif justWoken and #picked == wanted then
   -- This pool took a full batch; more may be waiting, so let the next idle pool look too.
-  for i = 1, TYPE_COUNT do
+  for _, i in ipairs(active) do
     local tk = typeKeys(i)
     if redis.call("ZCARD", tk.ready) > 0 or redis.call("LLEN", tk.queue) > 0 then wake(tk.wake) end
   end
