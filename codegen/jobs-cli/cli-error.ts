@@ -1,6 +1,6 @@
 import { JobsError, type JobsErrorCode } from "typed-jobs";
 
-/** The exit codes of `jobs`, documented in docs/cli.md and `jobs --help`. */
+/** The exit codes of `typed-jobs`, documented in docs/cli.md and `typed-jobs --help`. */
 export const ExitCode = {
   ok: 0,
   /** Not found, refused (a job in the wrong state, a confirmation declined), or the operation failed. */
@@ -41,7 +41,7 @@ export function errorCodeOf(error: unknown): string {
 /** One line for stderr: the code and message; the stack (and causes) only when asked for. */
 export function describeError(error: unknown, verbose: boolean): string {
   const message = error instanceof Error ? error.message : String(error);
-  const line = `jobs: ${errorCodeOf(error)}: ${message}`;
+  const line = `typed-jobs: ${errorCodeOf(error)}: ${message}`;
   if (!verbose || !(error instanceof Error)) return line;
   let text = `${line}\n${error.stack ?? ""}`;
   for (let cause = error.cause; cause instanceof Error; cause = cause.cause) text += `\ncaused by: ${cause.stack ?? cause.message}`;

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * jobs: inspect and operate a typed-jobs namespace from a shell.
+ * typed-jobs: inspect and operate a typed-jobs namespace from a shell.
  * Exit codes: 0 done, 1 not found or refused, 2 usage error, bad option or Redis out of reach.
  */
 import { CommanderError } from "commander";

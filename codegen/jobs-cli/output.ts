@@ -32,7 +32,7 @@ export class Output {
       for (const row of [head, ...rows]) this.line(row.join("\t"));
       return;
     }
-    const table = new Table({ head: head.map((h) => this.colors.bold(h)), style: { head: [], border: [] } });
+    const table = new Table({ head: head.map((h) => this.colors.bold(h)), style: { head: [], border: [], compact: true } });
     table.push(...rows.map((row) => [...row]));
     this.line(table.toString());
   }

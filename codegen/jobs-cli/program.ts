@@ -16,10 +16,10 @@ Exit codes:
   2  usage error, bad option (a --where path the type's schema lacks), or Redis cannot be reached
 `;
 
-/** The `jobs` command line: every command reads or acts through the typed-jobs Operations. */
+/** The `typed-jobs` command line: every command reads or acts through the typed-jobs Operations. */
 export function buildProgram(): Command {
   const program = new Command()
-    .name("jobs")
+    .name("typed-jobs")
     .description("Inspect and operate the typed-jobs jobs of one namespace: stats, listings, retries, bulk actions, pause and resume.")
     .addOption(new Option("--redis <url>", "the Redis URL (redis://, rediss://, unix://)").env("REDIS_URL").default(DEFAULT_REDIS_URL))
     .option("--namespace <name>", "the namespace the application uses", "default")
@@ -29,10 +29,10 @@ export function buildProgram(): Command {
     .showSuggestionAfterError()
     .addHelpText("after", `${EXIT_CODES_HELP}
 Examples:
-  $ jobs stats
-  $ jobs ls failed --type chargeInvoice --limit 20
-  $ jobs show 01JD3Q4W8X9ZC2K7T5M6N8P0RS
-  $ jobs retry --all --type chargeInvoice --status failed --older-than 1h --yes
+  $ typed-jobs stats
+  $ typed-jobs ls failed --type chargeInvoice --limit 20
+  $ typed-jobs show 01JD3Q4W8X9ZC2K7T5M6N8P0RS
+  $ typed-jobs retry --all --type chargeInvoice --status failed --older-than 1h --yes
   $ REDIS_URL=redis://:secret@redis.internal:6379 jobs --namespace shop pools --json
 
 Every read command takes --json: one JSON document, its shape documented in docs/cli.md.

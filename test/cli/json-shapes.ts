@@ -1,5 +1,5 @@
 /**
- * The `--json` documents of the `jobs` CLI as docs/cli.md describes them, as schemas: a document
+ * The `--json` documents of the `typed-jobs` CLI as docs/cli.md describes them, as schemas: a document
  * with a missing, mistyped or undocumented field fails its check.
  */
 import Type, { type TSchema } from "typebox";

@@ -75,7 +75,7 @@ describe("jobs read commands", { timeout: 60_000 }, () => {
     const result = await run("show", "no-such-job");
     expect(result.code).toBe(1);
     expect(result.stdout).toBe("");
-    expect(result.stderr.trim()).toBe("jobs: JOB_NOT_FOUND: job no-such-job not found");
+    expect(result.stderr.trim()).toBe("typed-jobs: JOB_NOT_FOUND: job no-such-job not found");
     expect((await run("--verbose", "show", "no-such-job")).stderr).toMatch(/\n\s+at /);
   });
 

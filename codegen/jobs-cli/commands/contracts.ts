@@ -3,7 +3,7 @@ import { connected, examples } from "../command-kit.js";
 import { ContractBook } from "../contract-book.js";
 import { shownDate } from "../output.js";
 
-/** `jobs contracts --json` (docs/cli.md). */
+/** `typed-jobs contracts --json` (docs/cli.md). */
 export interface ContractsJson {
   readonly contracts: readonly { readonly type: string; readonly schemaHash: string; readonly firstSeen: string; readonly newest: boolean; readonly schema: object }[];
 }
@@ -14,7 +14,7 @@ export function registerContracts(program: Command): void {
     .description("The payload schemas runtimes published to the namespace, oldest first per type; the newest of a type is its contract")
     .option("--type <type>", "only this job type")
     .option("--json", "one JSON document, schemas included (docs/cli.md)")
-    .addHelpText("after", examples("jobs contracts", "jobs contracts --type chargeInvoice --json | jq '.contracts[-1].schema'"))
+    .addHelpText("after", examples("typed-jobs contracts", "typed-jobs contracts --type chargeInvoice --json | jq '.contracts[-1].schema'"))
     .action(
       connected<{ type?: string }, []>(async ({ out, ops }, options) => {
         const book = await ContractBook.read(ops);

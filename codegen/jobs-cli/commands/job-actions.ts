@@ -9,7 +9,7 @@ import { collectWhere, parseWhere, type Where } from "../where.js";
 
 export type JobAction = "retry" | "cancel" | "destroy" | "promote";
 
-/** `jobs retry|cancel|destroy|promote <id...> --json` (docs/cli.md). */
+/** `typed-jobs retry|cancel|destroy|promote <id...> --json` (docs/cli.md). */
 export interface ActionJson {
   readonly action: JobAction;
   readonly results: readonly {
@@ -21,7 +21,7 @@ export interface ActionJson {
   }[];
 }
 
-/** `jobs retry|cancel|destroy --all ... --json` (docs/cli.md). */
+/** `typed-jobs retry|cancel|destroy --all ... --json` (docs/cli.md). */
 export interface BulkJson {
   readonly action: Exclude<JobAction, "promote">;
   readonly selection: { readonly type: string; readonly status: JobStatus; readonly olderThan: string | null; readonly where: Where };
@@ -52,27 +52,27 @@ const specs: Record<JobAction, ActionSpec> = {
     done: "retried",
     one: (ops, id) => ops.retry(id),
     bulk: { statuses: "failed, rejected or cancelled", run: (ops, s, o) => ops.retryAll(s, o) },
-    examples: ["jobs retry 01JD3Q4W8X9ZC2K7T5M6N8P0RS", "jobs retry --all --type chargeInvoice --status failed --older-than 1h", "jobs retry --all --type chargeInvoice --status failed --where amount.currency=EUR --yes --json"],
+    examples: ["typed-jobs retry 01JD3Q4W8X9ZC2K7T5M6N8P0RS", "typed-jobs retry --all --type chargeInvoice --status failed --older-than 1h", "typed-jobs retry --all --type chargeInvoice --status failed --where amount.currency=EUR --yes --json"],
   },
   cancel: {
     description: "Cancel jobs: a queued one at once, an executing one when its attempt ends",
     done: "cancelled",
     one: (ops, id) => ops.cancel(id),
     bulk: { statuses: "queued", run: (ops, s, o) => ops.cancelAll(s, o) },
-    examples: ["jobs cancel 01JD3Q4W8X9ZC2K7T5M6N8P0RS", "jobs cancel --all --type nightlyReport --status queued --yes"],
+    examples: ["typed-jobs cancel 01JD3Q4W8X9ZC2K7T5M6N8P0RS", "typed-jobs cancel --all --type nightlyReport --status queued --yes"],
   },
   destroy: {
     description: "Delete jobs and every trace of them",
     done: "destroyed",
     one: (ops, id) => ops.destroy(id),
     bulk: { statuses: "finished, failed, cancelled or rejected", run: (ops, s, o) => ops.destroyAll(s, o) },
-    examples: ["jobs destroy 01JD3Q4W8X9ZC2K7T5M6N8P0RS 01JD3Q4W8X9ZC2K7T5M6N8P0RT", "jobs destroy --all --type resizeImage --status failed --older-than 7d --yes"],
+    examples: ["typed-jobs destroy 01JD3Q4W8X9ZC2K7T5M6N8P0RS 01JD3Q4W8X9ZC2K7T5M6N8P0RT", "typed-jobs destroy --all --type resizeImage --status failed --older-than 7d --yes"],
   },
   promote: {
     description: "Make delayed jobs (a retry's backoff, a recurring job's next run) due now",
     done: "promoted",
     one: (ops, id) => ops.promote(id),
-    examples: ["jobs promote 01JD3Q4W8X9ZC2K7T5M6N8P0RS"],
+    examples: ["typed-jobs promote 01JD3Q4W8X9ZC2K7T5M6N8P0RS"],
   },
 };
 

@@ -6,7 +6,7 @@ import { jobJson, type JobJson } from "../job-json.js";
 import { clip, shownDate } from "../output.js";
 import { collectWhere, matchesWhere, parseWhere, type Where } from "../where.js";
 
-/** `jobs ls --json` (docs/cli.md). */
+/** `typed-jobs ls --json` (docs/cli.md). */
 export interface LsJson {
   readonly status: JobStatus;
   readonly type: string | null;
@@ -43,7 +43,7 @@ export function registerLs(program: Command): void {
       "\n--where is applied by the CLI, not by Redis: jobs of the status are read page by page and\n" +
         "compared here until the page is full, so on a status holding many jobs it reads many.\n" +
         "Paths: a.b or /a/b; values: JSON when they parse (42, true, null, \"42\"), else text.\n" +
-        examples("jobs ls failed", "jobs ls queued --type chargeInvoice --limit 10 --offset 10", "jobs ls failed --type chargeInvoice --where amount.currency=EUR --json"),
+        examples("typed-jobs ls failed", "typed-jobs ls queued --type chargeInvoice --limit 10 --offset 10", "typed-jobs ls failed --type chargeInvoice --where amount.currency=EUR --json"),
     )
     .action(
       connected<LsOptions, [JobStatus]>(async ({ out, ops }, options, status) => {

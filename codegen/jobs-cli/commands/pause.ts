@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { connected, examples } from "../command-kit.js";
 
-/** `jobs pause|resume <type> --json` (docs/cli.md). */
+/** `typed-jobs pause|resume <type> --json` (docs/cli.md). */
 export interface PauseJson {
   readonly type: string;
   readonly paused: boolean;
@@ -23,7 +23,7 @@ export function registerPause(program: Command): void {
           await (paused ? ops.pause(type) : ops.resume(type));
           const doc: PauseJson = { type, paused, pausedTypes: [...(await ops.pausedTypes())].sort() };
           if (out.json) return out.document(doc);
-          out.line(paused ? `paused ${type}: no pool claims its jobs until \`jobs resume ${type}\`` : `resumed ${type}`);
+          out.line(paused ? `paused ${type}: no pool claims its jobs until \`typed-jobs resume ${type}\`` : `resumed ${type}`);
         }),
       );
   }

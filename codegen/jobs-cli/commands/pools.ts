@@ -3,7 +3,7 @@ import { connected, examples } from "../command-kit.js";
 import { poolJson, type PoolJson } from "../job-json.js";
 import { shownDate, shownMs } from "../output.js";
 
-/** `jobs pools --json` (docs/cli.md). */
+/** `typed-jobs pools --json` (docs/cli.md). */
 export interface PoolsJson {
   readonly pools: readonly PoolJson[];
 }
@@ -13,7 +13,7 @@ export function registerPools(program: Command): void {
     .command("pools")
     .description("The live pools: id, host, pid, job types, concurrency, running jobs, last heartbeat")
     .option("--json", "one JSON document (docs/cli.md)")
-    .addHelpText("after", examples("jobs pools", "jobs pools --json"))
+    .addHelpText("after", examples("typed-jobs pools", "typed-jobs pools --json"))
     .action(
       connected<object, []>(async ({ out, ops }) => {
         const pools = await ops.pools();

@@ -4,7 +4,7 @@ import { ContractBook } from "../contract-book.js";
 import { contractJson, jobJson, type ContractJson, type JobJson } from "../job-json.js";
 import { clip, shownDate } from "../output.js";
 
-/** `jobs recurring --json` (docs/cli.md). */
+/** `typed-jobs recurring --json` (docs/cli.md). */
 export interface RecurringJson {
   readonly recurring: readonly { readonly job: JobJson; readonly nextRunAt: string; readonly contract: ContractJson }[];
 }
@@ -14,7 +14,7 @@ export function registerRecurring(program: Command): void {
     .command("recurring")
     .description("Every recurring job, next run first, and whether its payload passes today's contract of its type")
     .option("--json", "one JSON document (docs/cli.md)")
-    .addHelpText("after", examples("jobs recurring", "jobs recurring --json"))
+    .addHelpText("after", examples("typed-jobs recurring", "typed-jobs recurring --json"))
     .action(
       connected<object, []>(async ({ out, ops }) => {
         const jobs = await ops.recurring();

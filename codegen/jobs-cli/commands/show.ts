@@ -4,7 +4,7 @@ import { ContractBook } from "../contract-book.js";
 import { contractJson, jobJson, type ContractJson, type JobJson } from "../job-json.js";
 import { shownDate, type Output } from "../output.js";
 
-/** `jobs show --json` (docs/cli.md). */
+/** `typed-jobs show --json` (docs/cli.md). */
 export interface ShowJson {
   readonly job: JobJson;
   readonly contract: ContractJson;
@@ -16,7 +16,7 @@ export function registerShow(program: Command): void {
     .description("One job: payload (sensitive fields masked), its schema hash and whether it passes the newest contract, error with stack, attempts, timings")
     .argument("<id>", "the job's id")
     .option("--json", "one JSON document (docs/cli.md)")
-    .addHelpText("after", `${examples("jobs show 01JD3Q4W8X9ZC2K7T5M6N8P0RS", "jobs show 01JD3Q4W8X9ZC2K7T5M6N8P0RS --json | jq .job.error.stack")}\nExit code 1 when there is no such job.\n`)
+    .addHelpText("after", `${examples("typed-jobs show 01JD3Q4W8X9ZC2K7T5M6N8P0RS", "typed-jobs show 01JD3Q4W8X9ZC2K7T5M6N8P0RS --json | jq .job.error.stack")}\nExit code 1 when there is no such job.\n`)
     .action(
       connected<object, [string]>(async ({ out, ops }, _options, id) => {
         const job = await ops.findJob(id);

@@ -3,7 +3,7 @@ import { JOB_STATUSES, type StatusCounts, type TypeStats } from "typed-jobs";
 import { connected, examples } from "../command-kit.js";
 import { shownDate, shownMs } from "../output.js";
 
-/** `jobs stats --json` (docs/cli.md). */
+/** `typed-jobs stats --json` (docs/cli.md). */
 export interface StatsJson {
   readonly at: string;
   readonly total: StatusCounts;
@@ -17,7 +17,7 @@ export function registerStats(program: Command): void {
     .description("Per job type: jobs by status, delayed jobs, queue latency (age of the oldest due job), paused; totals; live pools")
     .option("--type <type>", "only this job type (totals then count it alone)")
     .option("--json", "one JSON document (docs/cli.md)")
-    .addHelpText("after", examples("jobs stats", "jobs stats --type chargeInvoice --json", "REDIS_URL=redis://:secret@redis:6379 jobs stats --namespace shop"))
+    .addHelpText("after", examples("typed-jobs stats", "typed-jobs stats --type chargeInvoice --json", "REDIS_URL=redis://:secret@redis:6379 typed-jobs stats --namespace shop"))
     .action(
       connected<{ type?: string }, []>(async ({ out, ops }, options) => {
         const stats = await ops.stats();
