@@ -33,7 +33,7 @@ Examples:
   $ typed-jobs ls failed --type chargeInvoice --limit 20
   $ typed-jobs show 01JD3Q4W8X9ZC2K7T5M6N8P0RS
   $ typed-jobs retry --all --type chargeInvoice --status failed --older-than 1h --yes
-  $ REDIS_URL=redis://:secret@redis.internal:6379 jobs --namespace shop pools --json
+  $ REDIS_URL=redis://:secret@redis.internal:6379 typed-jobs --namespace shop pools --json
 
 Every read command takes --json: one JSON document, its shape documented in docs/cli.md.
 `);

@@ -9,7 +9,7 @@ import { runJobs } from "./built-cli.js";
 import { invoice, useCli, welcome } from "./cli-fixture.js";
 import { documentOf } from "./json-shapes.js";
 
-describe("jobs action commands", { timeout: 60_000 }, () => {
+describe("typed-jobs action commands", { timeout: 60_000 }, () => {
   const cli = useCli();
   const servers: Server[] = [];
   afterAll(() => servers.forEach((s) => s.close()));

@@ -76,7 +76,7 @@ function filesUnder(path: string): string[] {
   return readdirSync(path).sort().flatMap((name) => filesUnder(join(path, name)));
 }
 
-/** Runs `jobs ...args` as a child process; the environment carries no REDIS_URL unless given. */
+/** Runs `typed-jobs ...args` as a child process; the environment carries no REDIS_URL unless given. */
 export function runJobs(bin: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<JobsResult> {
   const started = Date.now();
   const base = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== "REDIS_URL" && name !== "FORCE_COLOR"));

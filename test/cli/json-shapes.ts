@@ -70,9 +70,9 @@ export function documentOf(name: keyof typeof shapes, result: { readonly stdout:
   try {
     doc = JSON.parse(result.stdout);
   } catch {
-    expect.fail(`jobs ${name} --json printed no JSON document; stdout: ${result.stdout.slice(0, 500)}; stderr: ${result.stderr.slice(0, 1000)}`);
+    expect.fail(`typed-jobs ${name} --json printed no JSON document; stdout: ${result.stdout.slice(0, 500)}; stderr: ${result.stderr.slice(0, 1000)}`);
   }
   const errors = [...Value.Errors(shapes[name], doc)].map((e) => `${e.instancePath || "/"} ${e.message}`);
-  expect(errors, `jobs ${name} --json: ${result.stdout.slice(0, 2000)}`).toEqual([]);
+  expect(errors, `typed-jobs ${name} --json: ${result.stdout.slice(0, 2000)}`).toEqual([]);
   return doc;
 }

@@ -9,7 +9,7 @@ import { Sensitive, SENSITIVE_MASK, type JobType } from "typed-jobs";
 import { invoice, useCli, welcome } from "./cli-fixture.js";
 import { documentOf } from "./json-shapes.js";
 
-describe("jobs read commands", { timeout: 60_000 }, () => {
+describe("typed-jobs read commands", { timeout: 60_000 }, () => {
   const cli = useCli();
 
   it("stats --json counts each type's jobs, delayed ones apart, and the totals", async () => {
@@ -137,6 +137,6 @@ describe("jobs read commands", { timeout: 60_000 }, () => {
     expect(top.stdout).toMatch(/Exit codes:\n\s+0 .*\n\s+1 .*\n\s+2 /);
     const commands = ["stats", "ls", "show", "retry", "cancel", "destroy", "promote", "pause", "resume", "pools", "recurring", "contracts"];
     const helps = await Promise.all(commands.map((command) => run(command, "--help")));
-    expect(helps.map((h, i) => [commands[i], h.code, h.stdout])).toEqual(commands.map((c) => [c, 0, expect.stringContaining(`Examples:\n  $ jobs ${c}`)]));
+    expect(helps.map((h, i) => [commands[i], h.code, h.stdout])).toEqual(commands.map((c) => [c, 0, expect.stringContaining(`Examples:\n  $ typed-jobs ${c}`)]));
   });
 });

@@ -131,7 +131,7 @@ describe("the packed packages in a new app", { timeout: 240_000 }, () => {
 
     // Run from node_modules/.bin without a shell: in sh and bash `jobs` is a builtin that wins over PATH.
     const help = await sh(appDir, join(appDir, "node_modules", ".bin", "typed-jobs"), ["--help"]);
-    expect(help).toMatch(/^Usage: jobs \[options\] \[command\]/);
+    expect(help).toMatch(/^Usage: typed-jobs \[options\] \[command\]/);
     expect(help).toContain("Exit codes:");
 
     await sh(appDir, "npx", ["jobs-gen"]);

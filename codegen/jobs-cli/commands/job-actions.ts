@@ -106,14 +106,14 @@ function registerAction(program: Command, action: JobAction, spec: ActionSpec): 
 
 function checkUsage(action: JobAction, options: ActionOptions, ids: readonly string[]): void {
   if (options.all) {
-    if (ids.length > 0) throw usageError(`jobs ${action}: give job ids or --all, not both`);
-    if (!options.type) throw usageError(`jobs ${action} --all needs --type`);
-    if (!options.status) throw usageError(`jobs ${action} --all needs --status`);
+    if (ids.length > 0) throw usageError(`typed-jobs ${action}: give job ids or --all, not both`);
+    if (!options.type) throw usageError(`typed-jobs ${action} --all needs --type`);
+    if (!options.status) throw usageError(`typed-jobs ${action} --all needs --status`);
     return;
   }
   const stray = (["type", "status", "olderThan", "yes"] as const).filter((o) => options[o] !== undefined);
-  if (stray.length > 0 || (options.where?.length ?? 0) > 0) throw usageError(`jobs ${action}: --type, --status, --older-than, --where and --yes go with --all`);
-  if (ids.length === 0) throw usageError(`jobs ${action}: give one or more job ids${specs[action].bulk ? ", or --all with --type and --status" : ""}`);
+  if (stray.length > 0 || (options.where?.length ?? 0) > 0) throw usageError(`typed-jobs ${action}: --type, --status, --older-than, --where and --yes go with --all`);
+  if (ids.length === 0) throw usageError(`typed-jobs ${action}: give one or more job ids${specs[action].bulk ? ", or --all with --type and --status" : ""}`);
 }
 
 async function runEach({ out, ops, target }: CommandContext, action: JobAction, ids: readonly string[]): Promise<number> {
@@ -138,7 +138,7 @@ async function runEach({ out, ops, target }: CommandContext, action: JobAction, 
 
 async function runBulk({ out, ops }: CommandContext, action: JobAction, options: ActionOptions): Promise<void> {
   const spec = specs[action];
-  if (!spec.bulk || !options.type || !options.status) throw usageError(`jobs ${action} has no --all form`);
+  if (!spec.bulk || !options.type || !options.status) throw usageError(`typed-jobs ${action} has no --all form`);
   const where = parseWhere(options.where ?? []);
   const olderThan = options.olderThan === undefined ? undefined : /^\d+$/.test(options.olderThan) ? Number(options.olderThan) : options.olderThan;
   const selection = { type: options.type, status: options.status, ...(olderThan === undefined ? {} : { olderThan }), ...(Object.keys(where).length ? { where } : {}) };

@@ -17,7 +17,7 @@ export function registerPause(program: Command): void {
       .description(paused ? "Stop every pool claiming jobs of a type (scheduling goes on; running jobs finish); kept in Redis" : "Let pools claim jobs of a paused type again (idle pools hear of it at once)")
       .argument("<type>", "the job type")
       .option("--json", "one JSON document (docs/cli.md)")
-      .addHelpText("after", examples(`jobs ${name} chargeInvoice`, `jobs ${name} chargeInvoice --json`))
+      .addHelpText("after", examples(`typed-jobs ${name} chargeInvoice`, `typed-jobs ${name} chargeInvoice --json`))
       .action(
         connected<object, [string]>(async ({ out, ops }, _options, type) => {
           await (paused ? ops.pause(type) : ops.resume(type));
