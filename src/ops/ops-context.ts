@@ -17,8 +17,3 @@ export interface OpsContext {
    */
   readonly schemaOf: (type: string) => Promise<object | undefined>;
 }
-
-/** Fails until the operation is built; removed once every operation is. */
-export function notBuilt(op: string): never {
-  throw new Error(`${op} is not built yet`);
-}
