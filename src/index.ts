@@ -15,6 +15,7 @@ export type { BackoffOption } from "./options/backoff.js";
 export type { Recurrence } from "./options/recurrence.js";
 export type { Operations } from "./ops/operations-api.js";
 export { openOperations, type OperationsOptions } from "./ops/open-operations.js";
+export { parsePayloadPath, payloadMatches, schemaHasPath, schemaPathIsSensitive } from "./ops/payload-path.js";
 export type { Handler, Pool, PoolOptions, PoolTuning, RunningJob } from "./pool/pool-api.js";
 export type { RedisConnectionOptions } from "./redis/connection.js";
 export { parseRedisUrl } from "./redis/connection.js";

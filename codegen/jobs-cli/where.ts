@@ -1,7 +1,11 @@
+import { parsePayloadPath, schemaHasPath, schemaPathIsSensitive } from "typed-jobs";
 import { usageError } from "./cli-error.js";
+import type { ContractBook } from "./contract-book.js";
 
 export type WhereValue = string | number | boolean | null;
 export type Where = Readonly<Record<string, WhereValue>>;
+/** A `--where` path as segments, and the value the payload must hold there. */
+export type WhereCondition = readonly [readonly string[], WhereValue];
 
 /** commander's collector for the repeatable `--where path=value`. */
 export function collectWhere(item: string, previous: string[]): string[] {
@@ -35,20 +39,20 @@ function parseValue(path: string, text: string): WhereValue {
   throw usageError(`--where ${path}: the value must be a number, true, false, null or a string, not ${Array.isArray(value) ? "an array" : "an object"}`);
 }
 
-/** The path's segments: "a.b" splits on dots; "/a/b" is a JSON pointer (~1 is "/", ~0 is "~"). */
-export function pathSegments(path: string): string[] {
-  if (!path.startsWith("/")) return path.split(".");
-  return path.slice(1).split("/").map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
-}
-
-/** True when every path of `where` holds exactly its value in the payload. */
-export function matchesWhere(payload: unknown, where: Where): boolean {
-  return Object.entries(where).every(([path, wanted]) => {
-    let value: unknown = payload;
-    for (const segment of pathSegments(path)) {
-      if (value === null || typeof value !== "object" || !Object.hasOwn(value, segment)) return false;
-      value = (value as Record<string, unknown>)[segment];
-    }
-    return value === wanted;
+/**
+ * Each path checked before any job is read, as the bulk actions check theirs: it must be in the
+ * type's newest registered schema, and no registered schema of the type may mark it (or what holds
+ * it) sensitive, else a filter would let anyone test a secret's value one guess at a time.
+ */
+export function checkWhere(book: ContractBook, op: string, type: string, where: Where): WhereCondition[] {
+  const entries = Object.entries(where);
+  if (entries.length === 0) return [];
+  const schema = book.newestSchema(type);
+  return entries.map(([path, value]) => {
+    const segments = parsePayloadPath(path, op);
+    if (schema === undefined) throw usageError(`--where ${path}: no payload schema is registered for job type ${type}, so the path cannot be checked`);
+    if (!schemaHasPath(schema, segments)) throw usageError(`--where ${path}: the payload schema of job type ${type} has no such path`);
+    if (book.schemasOf(type).some((s) => schemaPathIsSensitive(s, segments))) throw usageError(`--where ${path}: a sensitive field cannot be used in --where`);
+    return [segments, value] as const;
   });
 }

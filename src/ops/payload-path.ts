@@ -1,3 +1,4 @@
+import { SENSITIVE_KEYWORD } from "../contract/sensitive.js";
 import { InvalidOptionError } from "../errors.js";
 
 /**
@@ -27,6 +28,42 @@ export function schemaHasPath(schema: unknown, segments: readonly string[]): boo
     if (Array.isArray(branches) && branches.some((branch) => schemaHasPath(branch, segments))) return true;
   }
   return childSchemas(s, head).some((child) => schemaHasPath(child, rest));
+}
+
+/**
+ * Whether the field at `segments`, or an object or array holding it, is marked sensitive
+ * (`x-sensitive: true`) in any branch of the schema that can hold it: a `where` on it would let a
+ * caller test the secret's value.
+ */
+export function schemaPathIsSensitive(schema: unknown, segments: readonly string[]): boolean {
+  if (typeof schema !== "object" || schema === null) return false;
+  const s = schema as Schema;
+  if (s[SENSITIVE_KEYWORD] === true) return true;
+  for (const combinator of ["allOf", "anyOf", "oneOf"]) {
+    const branches = s[combinator];
+    if (Array.isArray(branches) && branches.some((branch) => schemaPathIsSensitive(branch, segments))) return true;
+  }
+  if (segments.length === 0) return false;
+  const [head, ...rest] = segments as [string, ...string[]];
+  return childSchemas(s, head).some((child) => schemaPathIsSensitive(child, rest));
+}
+
+/**
+ * The payload's value at `segments` as bulk-select.lua's `fieldAt` reads it: object keys, or array
+ * indexes from 0; undefined when the path leads nowhere.
+ */
+export function payloadFieldAt(payload: unknown, segments: readonly string[]): unknown {
+  let value = payload;
+  for (const segment of segments) {
+    if (value === null || typeof value !== "object" || !Object.hasOwn(value, segment)) return undefined;
+    value = (value as Record<string, unknown>)[segment];
+  }
+  return value;
+}
+
+/** Whether every `[segments, value]` condition holds: the field there equals the scalar, as bulk-select.lua's `selects` compares. */
+export function payloadMatches(payload: unknown, where: readonly (readonly [readonly string[], string | number | boolean | null])[]): boolean {
+  return where.every(([segments, value]) => payloadFieldAt(payload, segments) === value);
 }
 
 function childSchemas(s: Schema, segment: string): unknown[] {

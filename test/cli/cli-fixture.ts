@@ -2,8 +2,10 @@
  * A CLI test's bundle: the built `jobs` bin, a private redis-server, and per test a fresh namespace
  * with the example contract's runtime (jobs scheduled through src, contracts published by it).
  */
+import Type, { type Static } from "typebox";
+import { Value } from "typebox/value";
 import { beforeAll } from "vitest";
-import type { JobType } from "typed-jobs";
+import { Sensitive, type JobType } from "typed-jobs";
 import { chargeInvoiceType, nightlyReportType, welcomeEmailType, type ChargeInvoicePayload } from "../../jobs.generated.js";
 import { waitUntil } from "../support/redis-server.js";
 import { useRedis } from "../support/setup.js";
@@ -16,6 +18,12 @@ export function invoice(n: number, currency: "EUR" | "USD" = "EUR"): ChargeInvoi
 }
 
 export const welcome = { userId: "6f1c7c1e-2b7a-4c55-9a53-2f4e1c0b9d11", name: "Ada", emailAddress: "ada@example.com" };
+
+const Signup = Type.Object({ user: Type.String(), password: Sensitive(Type.String()), card: Type.Object({ last4: Type.String(), number: Sensitive(Type.String()) }) });
+export type SignupPayload = Static<typeof Signup>;
+/** A job type whose contract marks fields sensitive: the password and the card number. */
+export const signupType: JobType<SignupPayload> = { name: "signup", schemaHash: "signup-v1", schema: Signup, check: (v): v is SignupPayload => Value.Check(Signup, v), errors: () => [] };
+export const signup: SignupPayload = { user: "ada", password: "hunter2", card: { last4: "4242", number: "4242424242424242" } };
 
 export function useCli() {
   const redis = useRedis();

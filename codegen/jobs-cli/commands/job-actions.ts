@@ -3,9 +3,10 @@ import { JobsError, type BulkProgress, type JobSnapshot, type JobStatus, type Op
 import { ExitCode, exitCodeOf, errorCodeOf, describeError, usageError } from "../cli-error.js";
 import { connected, examples, parseStatus, type CommandContext } from "../command-kit.js";
 import { confirm } from "../confirm.js";
+import { ContractBook } from "../contract-book.js";
 import { progressJson } from "../job-json.js";
 import { ProgressLine } from "../progress.js";
-import { collectWhere, parseWhere, type Where } from "../where.js";
+import { checkWhere, collectWhere, parseWhere, type Where } from "../where.js";
 
 export type JobAction = "retry" | "cancel" | "destroy" | "promote";
 
@@ -140,6 +141,8 @@ async function runBulk({ out, ops }: CommandContext, action: JobAction, options:
   const spec = specs[action];
   if (!spec.bulk || !options.type || !options.status) throw usageError(`typed-jobs ${action} has no --all form`);
   const where = parseWhere(options.where ?? []);
+  // The runtime checks each path against the schema too; the CLI also refuses sensitive fields.
+  checkWhere(await ContractBook.read(ops), `${action}All`, options.type, where);
   const olderThan = options.olderThan === undefined ? undefined : /^\d+$/.test(options.olderThan) ? Number(options.olderThan) : options.olderThan;
   const selection = { type: options.type, status: options.status, ...(olderThan === undefined ? {} : { olderThan }), ...(Object.keys(where).length ? { where } : {}) };
   if (!options.yes) {
