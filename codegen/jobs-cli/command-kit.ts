@@ -16,12 +16,13 @@ interface GlobalFlags {
   readonly namespace: string;
   readonly prefix: string;
   readonly verbose?: boolean;
+  readonly showUnregistered?: boolean;
   readonly json?: boolean;
 }
 
 export function targetOf(command: Command): Target {
   const flags = command.optsWithGlobals<GlobalFlags>();
-  return { redis: flags.redis, namespace: flags.namespace, prefix: flags.prefix, verbose: flags.verbose === true };
+  return { redis: flags.redis, namespace: flags.namespace, prefix: flags.prefix, verbose: flags.verbose === true, showUnregistered: flags.showUnregistered === true };
 }
 
 /**

@@ -14,19 +14,46 @@ interface JobLike {
   readonly payload: unknown;
 }
 
+export interface ShowOptions {
+  /** Print a payload whose type has no registered schema as it is, instead of the placeholder. */
+  readonly showUnregistered?: boolean;
+}
+
+/**
+ * The payload as an operations tool may print it: masked by `schema`; with no schema, nothing tells
+ * which fields are sensitive, so a placeholder says why the payload is withheld unless asked for.
+ */
+export function maskJobPayload(job: JobLike, schema: object | undefined, options: ShowOptions = {}): unknown {
+  if (schema !== undefined || options.showUnregistered === true) return maskPayload(schema, job.payload);
+  return `[not shown: no payload schema is registered for job type ${job.type}; --show-unregistered prints it]`;
+}
+
 /**
  * The contracts runtimes published to the namespace, read once per command: every payload the CLI
  * prints goes through `shownPayload`, so masking with the type's registered schema lives in one place.
  */
 export class ContractBook {
-  constructor(readonly contracts: readonly RegisteredContract[]) {}
+  constructor(
+    readonly contracts: readonly RegisteredContract[],
+    private readonly options: ShowOptions = {},
+  ) {}
 
-  static async read(ops: Operations): Promise<ContractBook> {
-    return new ContractBook(await ops.contracts());
+  static async read(ops: Operations, options: ShowOptions = {}): Promise<ContractBook> {
+    return new ContractBook(await ops.contracts(), options);
   }
 
   isNewest(contract: RegisteredContract): boolean {
     return newestContract(this.contracts, contract.type) === contract;
+  }
+
+  /** The newest schema registered for the type: the one a `--where` path is checked against. */
+  newestSchema(type: string): object | undefined {
+    return newestContract(this.contracts, type)?.schema;
+  }
+
+  /** Every schema registered for the type, oldest first. */
+  schemasOf(type: string): object[] {
+    return this.contracts.filter((c) => c.type === type).map((c) => c.schema);
   }
 
   /**
@@ -36,8 +63,8 @@ export class ContractBook {
   shownPayload(job: JobLike): unknown {
     const own = this.contracts.find((c) => c.type === job.type && c.schemaHash === job.schemaHash);
     const newest = newestContract(this.contracts, job.type);
-    const masked = maskPayload(own?.schema, job.payload);
-    return newest && newest !== own ? maskPayload(newest.schema, masked) : masked;
+    const masked = maskJobPayload(job, (own ?? newest)?.schema, this.options);
+    return newest && own && newest !== own ? maskPayload(newest.schema, masked) : masked;
   }
 
   verdict(job: JobLike): ContractVerdict {

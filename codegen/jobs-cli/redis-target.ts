@@ -4,6 +4,8 @@ export interface Target {
   readonly namespace: string;
   readonly prefix: string;
   readonly verbose: boolean;
+  /** Print payloads of types with no registered schema instead of withholding them. */
+  readonly showUnregistered: boolean;
 }
 
 export const DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";

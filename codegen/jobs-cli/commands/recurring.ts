@@ -16,9 +16,9 @@ export function registerRecurring(program: Command): void {
     .option("--json", "one JSON document (docs/cli.md)")
     .addHelpText("after", examples("typed-jobs recurring", "typed-jobs recurring --json"))
     .action(
-      connected<object, []>(async ({ out, ops }) => {
+      connected<object, []>(async ({ out, ops, target }) => {
         const jobs = await ops.recurring();
-        const book = await ContractBook.read(ops);
+        const book = await ContractBook.read(ops, target);
         const doc: RecurringJson = { recurring: jobs.map((job) => ({ job: jobJson(job, book), nextRunAt: job.runAt.toISOString(), contract: contractJson(job, book) })) };
         if (out.json) return out.document(doc);
         out.table(

@@ -18,9 +18,9 @@ export function registerShow(program: Command): void {
     .option("--json", "one JSON document (docs/cli.md)")
     .addHelpText("after", `${examples("typed-jobs show 01JD3Q4W8X9ZC2K7T5M6N8P0RS", "typed-jobs show 01JD3Q4W8X9ZC2K7T5M6N8P0RS --json | jq .job.error.stack")}\nExit code 1 when there is no such job.\n`)
     .action(
-      connected<object, [string]>(async ({ out, ops }, _options, id) => {
+      connected<object, [string]>(async ({ out, ops, target }, _options, id) => {
         const job = await ops.findJob(id);
-        const book = await ContractBook.read(ops);
+        const book = await ContractBook.read(ops, target);
         const doc: ShowJson = { job: jobJson(job, book), contract: contractJson(job, book) };
         if (out.json) return out.document(doc);
         printJob(out, doc);
