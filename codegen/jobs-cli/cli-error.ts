@@ -3,7 +3,7 @@ import { JobsError, type JobsErrorCode } from "typed-jobs";
 /** The exit codes of `typed-jobs`, documented in docs/cli.md and `typed-jobs --help`. */
 export const ExitCode = {
   ok: 0,
-  /** Not found, refused (a job in the wrong state, a confirmation declined), or the operation failed. */
+  /** Not found (a job, a job type), refused (a job in the wrong state, a confirmation declined), or the operation failed. */
   failed: 1,
   /** A usage error, a bad option, or a Redis that cannot be reached. */
   usage: 2,
@@ -22,9 +22,9 @@ export function usageError(message: string): CliError {
   return new CliError(message, ExitCode.usage);
 }
 
-// A runtime error the user can fix by changing the command or its target gets 2; one about the jobs
-// themselves (gone, in the wrong state, damaged) gets 1.
-const usageCodes: ReadonlySet<JobsErrorCode> = new Set(["INVALID_OPTION", "UNKNOWN_JOB_TYPE", "REDIS_UNAVAILABLE", "REDIS_ERROR"]);
+// A runtime error the user can fix by changing the command's options or its target gets 2; one about
+// what the namespace holds (a job gone or in the wrong state, a job type it does not know) gets 1.
+const usageCodes: ReadonlySet<JobsErrorCode> = new Set(["INVALID_OPTION", "REDIS_UNAVAILABLE", "REDIS_ERROR"]);
 
 export function exitCodeOf(error: unknown): ExitCode {
   if (error instanceof CliError) return error.exitCode;

@@ -12,8 +12,8 @@ import { DEFAULT_REDIS_URL } from "./redis-target.js";
 export const EXIT_CODES_HELP = `
 Exit codes:
   0  done
-  1  not found, or refused: a job in a status the action does not apply to, a bulk action not confirmed
-  2  usage error, bad option (a --where path the type's schema lacks), or Redis cannot be reached
+  1  not found (a job, a job type), or refused: a job in a status the action does not apply to, a bulk action not confirmed
+  2  usage error, bad option (a --where path the type's schema lacks or marks sensitive), or Redis cannot be reached
 `;
 
 /** The `typed-jobs` command line: every command reads or acts through the typed-jobs Operations. */
@@ -25,6 +25,7 @@ export function buildProgram(): Command {
     .option("--namespace <name>", "the namespace the application uses", "default")
     .option("--prefix <prefix>", "the key prefix the application uses", "tj:")
     .option("--verbose", "show the stack of an error")
+    .option("--show-unregistered", "print payloads of job types with no registered schema (withheld by default: nothing says which fields are sensitive)")
     .exitOverride()
     .showSuggestionAfterError()
     .addHelpText("after", `${EXIT_CODES_HELP}
