@@ -99,6 +99,22 @@ describe("typed-jobs action commands", { timeout: 60_000 }, () => {
     expect(documentOf("pause", (await run("resume", "chargeInvoice", "--json")))).toEqual({ type: "chargeInvoice", paused: false, pausedTypes: [] });
   });
 
+  it("pause, resume and the bulk forms exit 1 for a job type the namespace does not know, changing nothing", async () => {
+    const { jobs, cli: run } = cli.namespace();
+    await jobs.schedule("chargeInvoice", invoice(1));
+    const results = await Promise.all([
+      run("pause", "noSuchType"),
+      run("resume", "noSuchType", "--json"),
+      run("retry", "--all", "--type", "noSuchType", "--status", "failed", "--yes"),
+      run("cancel", "--all", "--type", "noSuchType", "--status", "queued", "--yes", "--json"),
+    ]);
+    for (const result of results) {
+      expect([result.code, result.stdout]).toEqual([1, ""]);
+      expect(result.stderr).toContain("typed-jobs: UNKNOWN_JOB_TYPE:");
+    }
+    expect(await jobs.pausedTypes()).toEqual([]);
+  });
+
   it("a Redis that refuses the connection fails fast with exit 2, naming the URL without its password", async () => {
     const url = `redis://ops:hunter2@127.0.0.1:${await freePort()}`;
     const result = await runJobs(cli.bin(), ["--redis", url, "stats"]);

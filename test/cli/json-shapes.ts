@@ -44,8 +44,9 @@ export const shapes = {
     total: StatusCounts,
     types: Type.Array(Closed({ type: Type.String(), counts: StatusCounts, delayed: Count, oldestDueAgeMs: Nullable(Type.Number({ minimum: 0 })), paused: Type.Boolean() })),
     livePools: Count,
+    throughput: Nullable(Type.Array(Closed({ minute: Iso, finished: Count, failed: Count }))),
   }),
-  ls: Closed({ status: Status, type: Nullable(Type.String()), offset: Count, limit: Count, where: Type.Record(Type.String(), WhereValue), scanned: Count, jobs: Type.Array(JobShape) }),
+  ls: Closed({ status: Status, type: Nullable(Type.String()), offset: Count, limit: Count, where: Type.Record(Type.String(), WhereValue), scanned: Count, truncated: Type.Boolean(), jobs: Type.Array(JobShape) }),
   show: Closed({ job: JobShape, contract: Contract }),
   action: Closed({
     action: Type.Union(["retry", "cancel", "destroy", "promote"].map((a) => Type.Literal(a))),

@@ -2,11 +2,10 @@
  * The `jobs` read commands as a child process against a real Redis: each --json document against its
  * documented shape (test/cli/json-shapes.ts mirrors docs/cli.md) and the values in it.
  */
-import Type, { type Static } from "typebox";
-import { Value } from "typebox/value";
 import { describe, expect, it } from "vitest";
-import { Sensitive, SENSITIVE_MASK, type JobType } from "typed-jobs";
-import { invoice, useCli, welcome } from "./cli-fixture.js";
+import { SENSITIVE_MASK } from "typed-jobs";
+import { waitUntil } from "../support/redis-server.js";
+import { invoice, signup, signupType, useCli, welcome } from "./cli-fixture.js";
 import { documentOf } from "./json-shapes.js";
 
 describe("typed-jobs read commands", { timeout: 60_000 }, () => {
@@ -35,9 +34,10 @@ describe("typed-jobs read commands", { timeout: 60_000 }, () => {
     expect(all.jobs.map((j: { id: string }) => j.id).sort()).toEqual(scheduled.map((j) => j.id).sort());
     expect(all.jobs[0].payload.amount).toBeDefined();
 
-    const eur = documentOf("ls", (await run("ls", "queued", "--where", "amount.currency=EUR", "--where", "/amount/cents=300", "--json")));
+    const eur = documentOf("ls", (await run("ls", "queued", "--type", "chargeInvoice", "--where", "amount.currency=EUR", "--where", "/amount/cents=300", "--json")));
     expect(eur.jobs.map((j: { payload: { invoiceNumber: string } }) => j.payload.invoiceNumber)).toEqual(["INV-2026-000003"]);
     expect(eur.where).toEqual({ "amount.currency": "EUR", "/amount/cents": 300 });
+    expect([eur.scanned, eur.truncated]).toEqual([3, false]);
 
     const page = documentOf("ls", (await run("ls", "queued", "--limit", "1", "--offset", "1", "--json")));
     expect([page.jobs.length, page.limit, page.offset]).toEqual([1, 1, 1]);
@@ -106,10 +106,8 @@ describe("typed-jobs read commands", { timeout: 60_000 }, () => {
   });
 
   it("masks the fields the contract marks sensitive in every output of a payload, --json included", async () => {
-    const Signup = Type.Object({ user: Type.String(), password: Sensitive(Type.String()), card: Type.Object({ last4: Type.String(), number: Sensitive(Type.String()) }) });
-    const signup: JobType<Static<typeof Signup>> = { name: "signup", schemaHash: "signup-v1", schema: Signup, check: (v): v is Static<typeof Signup> => Value.Check(Signup, v), errors: () => [] };
-    const { jobs, cli: run } = cli.namespace({ signup });
-    const payload = { user: "ada", password: "hunter2", card: { last4: "4242", number: "4242424242424242" } };
+    const { jobs, cli: run } = cli.namespace({ signup: signupType });
+    const payload = signup;
     const job = await jobs.schedule("signup", payload);
     await jobs.scheduleRecurring("signup", payload, { every: "1h" });
     const masked = { user: "ada", password: SENSITIVE_MASK, card: { last4: "4242", number: SENSITIVE_MASK } };
@@ -121,6 +119,52 @@ describe("typed-jobs read commands", { timeout: 60_000 }, () => {
     expect(documentOf("ls", outputs[0]!).jobs.map((j: { payload: unknown }) => j.payload)).toEqual([masked, masked]);
     expect(documentOf("show", outputs[2]!).job.payload).toEqual(masked);
     expect(documentOf("recurring", outputs[4]!).recurring[0].job.payload).toEqual(masked);
+  });
+
+  it("withholds the payload of a type with no registered schema unless --show-unregistered", async () => {
+    const { jobs, bundle, cli: run } = cli.namespace();
+    const job = await jobs.schedule("welcomeEmail", welcome);
+    const server = cli.server();
+    const contracts = `tj:{${bundle.namespace}}:contracts`;
+    await waitUntil(() => server.cli("EXISTS", contracts) === "1");
+    server.cli("DEL", contracts);
+
+    const [withheld, shown] = await Promise.all([
+      Promise.all([run("ls", "queued", "--json"), run("show", job.id, "--json"), run("show", job.id), run("ls", "queued")]),
+      Promise.all([run("ls", "queued", "--show-unregistered", "--json"), run("--show-unregistered", "show", job.id, "--json")]),
+    ]);
+    for (const output of withheld) {
+      expect(output.code).toBe(0);
+      expect(output.stdout).not.toContain("ada@example.com");
+      expect(output.stdout).toContain("no payload schema is registered for job type welcomeEmail");
+    }
+    expect(documentOf("ls", withheld[0]!).jobs[0].payload).toMatch(/^\[not shown: .*--show-unregistered/);
+
+    expect(documentOf("ls", shown[0]!).jobs[0].payload).toEqual(welcome);
+    expect(documentOf("show", shown[1]!).job.payload).toEqual(welcome);
+  });
+
+  it("stats --type --json gives the type's throughput per minute over --minutes, oldest first", async () => {
+    const { cli: run, failedInvoices } = cli.namespace();
+    await failedInvoices([invoice(1), invoice(2)]);
+    const [five, sixty, all, text, ...misuse] = await Promise.all([
+      run("stats", "--type", "chargeInvoice", "--minutes", "5", "--json"),
+      run("stats", "--type", "chargeInvoice", "--json"),
+      run("stats", "--json"),
+      run("stats", "--type", "chargeInvoice"),
+      run("stats", "--minutes", "5"),
+      run("stats", "--type", "chargeInvoice", "--minutes", "0"),
+      run("stats", "--type", "chargeInvoice", "--minutes", "1441"),
+    ]);
+    const doc = documentOf("stats", five);
+    expect(doc.throughput).toHaveLength(5);
+    const minutes = doc.throughput.map((p: { minute: string }) => Date.parse(p.minute));
+    expect(minutes.slice(1).map((m: number, i: number) => m - minutes[i])).toEqual([60_000, 60_000, 60_000, 60_000]);
+    expect(doc.throughput.reduce((sum: number, p: { failed: number }) => sum + p.failed, 0)).toBe(2);
+    expect(documentOf("stats", sixty).throughput).toHaveLength(60);
+    expect(documentOf("stats", all).throughput).toBeNull();
+    expect(text.stdout).toContain("chargeInvoice, last 60 minutes: 0 finished, 2 failed attempts");
+    expect(misuse.map((r) => r.code)).toEqual([2, 2, 2]);
   });
 
   it("refuses a bad status or option with exit 2 before connecting", async () => {
