@@ -107,6 +107,7 @@ describe("typed-jobs action commands", { timeout: 60_000 }, () => {
       run("resume", "noSuchType", "--json"),
       run("retry", "--all", "--type", "noSuchType", "--status", "failed", "--yes"),
       run("cancel", "--all", "--type", "noSuchType", "--status", "queued", "--yes", "--json"),
+      run("destroy", "--all", "--type", "noSuchType", "--status", "failed", "--where", "user.id=1", "--yes"),
     ]);
     for (const result of results) {
       expect([result.code, result.stdout]).toEqual([1, ""]);

@@ -141,8 +141,10 @@ async function runBulk({ out, ops }: CommandContext, action: JobAction, options:
   const spec = specs[action];
   if (!spec.bulk || !options.type || !options.status) throw usageError(`typed-jobs ${action} has no --all form`);
   const where = parseWhere(options.where ?? []);
-  // The runtime checks each path against the schema too; the CLI also refuses sensitive fields.
-  checkWhere(await ContractBook.read(ops), `${action}All`, options.type, where);
+  // The runtime checks each path against the schema too, but lets a sensitive field through. With no
+  // schema registered the runtime's own refusal (an unknown type, an unchecked path) is the one given.
+  const book = await ContractBook.read(ops);
+  if (book.newestSchema(options.type) !== undefined) checkWhere(book, `${action}All`, options.type, where);
   const olderThan = options.olderThan === undefined ? undefined : /^\d+$/.test(options.olderThan) ? Number(options.olderThan) : options.olderThan;
   const selection = { type: options.type, status: options.status, ...(olderThan === undefined ? {} : { olderThan }), ...(Object.keys(where).length ? { where } : {}) };
   if (!options.yes) {
