@@ -83,7 +83,7 @@ function safeRegExp(pattern: string): RegExp | undefined {
  * A `#/...` JSON pointer into the root schema, or the name or `$id` of one of its `$defs` (as
  * TypeBox's Cyclic writes them); other references are not followed.
  */
-function resolveRef(root: SchemaNode, ref: string): SchemaNode | undefined {
+export function resolveRef(root: SchemaNode, ref: string): SchemaNode | undefined {
   if (ref === "#") return root;
   if (!ref.startsWith("#/")) {
     const defs = isNode(root.$defs) ? root.$defs : {};

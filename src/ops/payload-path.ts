@@ -1,3 +1,4 @@
+import { resolveRef } from "../contract/mask-payload.js";
 import { SENSITIVE_KEYWORD } from "../contract/sensitive.js";
 import { InvalidOptionError } from "../errors.js";
 
@@ -32,20 +33,28 @@ export function schemaHasPath(schema: unknown, segments: readonly string[]): boo
 
 /**
  * Whether the field at `segments`, or an object or array holding it, is marked sensitive
- * (`x-sensitive: true`) in any branch of the schema that can hold it: a `where` on it would let a
- * caller test the secret's value.
+ * (`x-sensitive: true`) in any branch of the schema that can hold it, local `$ref`s followed as
+ * maskPayload follows them: a `where` on it would let a caller test the secret's value.
  */
 export function schemaPathIsSensitive(schema: unknown, segments: readonly string[]): boolean {
+  return sensitiveAt(schema, segments, schema as Schema, 0);
+}
+
+// A `$ref` followed without moving along the path; a schema that loops on itself stops here.
+const MAX_REF_HOPS = 32;
+
+function sensitiveAt(schema: unknown, segments: readonly string[], root: Schema, hops: number): boolean {
   if (typeof schema !== "object" || schema === null) return false;
   const s = schema as Schema;
   if (s[SENSITIVE_KEYWORD] === true) return true;
+  if (typeof s.$ref === "string" && hops < MAX_REF_HOPS && sensitiveAt(resolveRef(root as Record<string, unknown>, s.$ref), segments, root, hops + 1)) return true;
   for (const combinator of ["allOf", "anyOf", "oneOf"]) {
     const branches = s[combinator];
-    if (Array.isArray(branches) && branches.some((branch) => schemaPathIsSensitive(branch, segments))) return true;
+    if (Array.isArray(branches) && branches.some((branch) => sensitiveAt(branch, segments, root, hops))) return true;
   }
   if (segments.length === 0) return false;
   const [head, ...rest] = segments as [string, ...string[]];
-  return childSchemas(s, head).some((child) => schemaPathIsSensitive(child, rest));
+  return childSchemas(s, head).some((child) => sensitiveAt(child, rest, root, 0));
 }
 
 /**
