@@ -1,9 +1,13 @@
 import type { ScriptRunner } from "../script-runner.js";
 
-/** The bulk scripts, by action, and the sources each one examines (includes/bulk-select.lua). */
+/**
+ * The bulk scripts, by action, and the sources each one examines, in order (includes/bulk-select.lua).
+ * Queued jobs are examined in the direction they move (scheduled, then ready, then the queue list), so
+ * a job promoted during the run is met again in a source not yet examined.
+ */
 export const BULK_SCRIPTS = {
   retry: { script: "bulkRetry", sources: ["failed", "rejected", "cancelled"] },
-  cancel: { script: "bulkCancel", sources: ["ready", "queue", "scheduled"] },
+  cancel: { script: "bulkCancel", sources: ["scheduled", "ready", "queue"] },
   destroy: { script: "bulkDestroy", sources: ["finished", "failed", "cancelled", "rejected"] },
 } as const;
 
