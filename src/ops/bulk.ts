@@ -2,10 +2,10 @@ import { InvalidOptionError } from "../errors.js";
 import type { BulkOptions, BulkProgress, BulkSelection, JobStatus } from "../interfaces.js";
 import { toMilliseconds } from "../options/duration.js";
 import { assertTypeName } from "../options/type-name.js";
-import { withRedis } from "../redis/redis-error.js";
 import { BULK_SCRIPTS, bulkBatch, START_OF_LIST, START_OF_ZSET, type BulkAction, type BulkBatchArgs, type BulkSource } from "../redis/scripts/bulk.js";
 import type { OpsContext } from "./ops-context.js";
 import { parsePayloadPath, schemaHasPath } from "./payload-path.js";
+import { redisNow } from "./redis-clock.js";
 
 export type { BulkAction } from "../redis/scripts/bulk.js";
 
@@ -63,7 +63,10 @@ async function planOf(ctx: OpsContext, op: string, action: BulkAction, selection
   }
   const olderThanMs = selection.olderThan === undefined ? undefined : toMilliseconds(selection.olderThan, "olderThan", op);
   const where = await whereOf(ctx, op, selection);
-  const cutoffMs = olderThanMs === undefined ? undefined : (await redisNow(ctx, op)) - olderThanMs;
+  // Bounded at the start: jobs that end, or are created, while the action runs are left alone, so a
+  // job retried and failed again mid-run is not retried twice, and a busy type's run still ends.
+  const startMs = await redisNow(ctx.redis, op);
+  const cutoffMs = olderThanMs === undefined ? startMs : startMs - olderThanMs;
   return { action, type: selection.type, batchSize: BULK_BATCH_SIZE, cutoffMs, where };
 }
 
@@ -85,8 +88,3 @@ function isScalar(value: unknown): value is string | number | boolean | null {
   return value === null || typeof value === "string" || typeof value === "boolean" || (typeof value === "number" && Number.isFinite(value));
 }
 
-/** Ages are measured on Redis's clock, as the end and creation times they are compared with were written. */
-async function redisNow(ctx: OpsContext, op: string): Promise<number> {
-  const [seconds, micros] = await withRedis(op, () => ctx.redis.time(), ctx.redis);
-  return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
-}

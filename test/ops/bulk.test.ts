@@ -81,6 +81,33 @@ describe("retryAll, destroyAll", () => {
   });
 });
 
+describe("a bulk action is bounded by when it began", () => {
+  it("retryAll while a pool fails the retried jobs again retries each job once, and ends", async () => {
+    const { jobs, namespace, pool } = bundle<M>(types);
+    const count = 10_000;
+    await seedEnded(redis(), namespace, "task", "failed", "again", count, Date.now() - HOUR);
+    let failedAgain = 0;
+    await pool({
+      handlers: {
+        task: async () => {
+          failedAgain++;
+          throw new Error("fails again");
+        },
+        other: async () => undefined,
+      },
+      concurrency: 32,
+    }).start();
+    const result = await jobs.retryAll({ type: "task", status: "failed" });
+    // The pool failed retried jobs while later batches ran: they were back in the set being examined.
+    expect(failedAgain).toBeGreaterThan(0);
+    expect(result).toMatchObject({ scanned: count, matched: count, changed: count });
+    await waitUntil(async () => (await jobs.counts()).byType.task!.failed === count, 60_000);
+    const attempts = new Set((await jobs.listJobs("failed", { type: "task", limit: count })).map((j) => j.attempts));
+    // Seeded with one attempt; retried exactly once, each ran once more.
+    expect([...attempts]).toEqual([2]);
+  }, 120_000);
+});
+
 describe("cancelAll", () => {
   it("cancels exactly the selected queued jobs wherever they wait; the queue list keeps holes that counts and listings skip, and a pool runs the rest in order, never a cancelled one", async () => {
     const { jobs, namespace, pool } = bundle<M>(types);

@@ -11,7 +11,9 @@
 --                queue list, the anchor: the id of the entry at that index ('' when none is known)
 -- ARGV[ARG0+3]   the most entries to examine in this call
 -- ARGV[ARG0+4]   cutoff ms: only jobs that entered their status before it (ended ones by end time,
---                the zset's score; queued ones by creation time), or '' for any
+--                the zset's score, where the scan stops; queued ones by creation time). The caller
+--                passes at most Redis's time when the action began, so jobs that end or are created
+--                during the action are left alone and the scan of an ended zset ends.
 -- ARGV[ARG0+5]   where: JSON [[path segments], value] pairs the payload must hold, or '' for any
 -- Their output: { scanned, matched, changed, done ('1' when the source is examined to its end),
 --   cursor first part, cursor second part }
@@ -64,7 +66,7 @@ local function zsetBatch(key, sel, boundByScore)
   local entries = {}
   local done = #reply < sel.batch * 2
   for k = 1, #reply, 2 do
-    if boundByScore and sel.cutoff and tonumber(reply[k + 1]) >= sel.cutoff then
+    if boundByScore and tonumber(reply[k + 1]) >= sel.cutoff then
       done = true
       break
     end
@@ -133,7 +135,7 @@ end
 -- every `where` field equal to its value (cjson decodes JSON null to the same cjson.null).
 local function selects(sel, tk, header, payload)
   if header.t ~= tk.name then return false end
-  if sel.cutoff and (sel.source == "ready" or sel.source == "scheduled" or sel.source == "queue") and (header.c or header.at) >= sel.cutoff then
+  if (sel.source == "ready" or sel.source == "scheduled" or sel.source == "queue") and (header.c or header.at) >= sel.cutoff then
     return false
   end
   if not sel.where then return true end
