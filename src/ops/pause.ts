@@ -4,7 +4,8 @@ import type { OpsContext } from "./ops-context.js";
 
 /**
  * Pauses a type in Redis (it survives restarts): no pool claims its jobs, and none is handed one,
- * until resume. Scheduling goes on, and attempts already running finish.
+ * until resume; a job handed to an idle pool and not yet popped is queued again at the front.
+ * Scheduling goes on; attempts already leased (running, or claimed ahead and held) go on.
  */
 export async function pause(ctx: OpsContext, type: string): Promise<void> {
   assertTypeName(type, "pause");
