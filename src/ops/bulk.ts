@@ -11,6 +11,8 @@ export type { BulkAction } from "../redis/scripts/bulk.js";
 
 /** Entries one script call examines: short enough that Redis answers other clients between calls. */
 export const BULK_BATCH_SIZE = 200;
+/** Record bytes one script call examines (after at least one entry): large payloads make short batches. */
+export const BULK_BATCH_BYTES = 1024 * 1024;
 
 /** The statuses each action takes. */
 const ACCEPTS: Readonly<Record<BulkAction, readonly JobStatus[]>> = {
@@ -65,9 +67,12 @@ async function planOf(ctx: OpsContext, op: string, action: BulkAction, selection
   const where = await whereOf(ctx, op, selection);
   // Bounded at the start: jobs that end, or are created, while the action runs are left alone, so a
   // job retried and failed again mid-run is not retried twice, and a busy type's run still ends.
+  // A job created in the millisecond the action began is taken (it was scheduled as it began); a job
+  // that ended in it is not (it may be one retried and failed again already).
   const startMs = await redisNow(ctx.redis, op);
-  const cutoffMs = olderThanMs === undefined ? startMs : startMs - olderThanMs;
-  return { action, type: selection.type, batchSize: BULK_BATCH_SIZE, cutoffMs, where };
+  const bound = action === "cancel" ? startMs + 1 : startMs;
+  const cutoffMs = olderThanMs === undefined ? bound : startMs - olderThanMs;
+  return { action, type: selection.type, batchSize: BULK_BATCH_SIZE, batchBytes: BULK_BATCH_BYTES, cutoffMs, where };
 }
 
 /** Each `where` path, checked against the type's payload schema, with its value. */

@@ -161,6 +161,50 @@ describe("cancelAll", () => {
   });
 });
 
+describe("a batch is bounded by the bytes of the records it examines", () => {
+  const big = "x".repeat(300_000);
+
+  /** The most entries any one call examined, from the progress reports. */
+  function largestBatch(): { onProgress: (p: BulkProgress) => void; largest: () => number } {
+    let scanned = 0;
+    let largest = 0;
+    return {
+      onProgress: (p) => {
+        largest = Math.max(largest, p.scanned - scanned);
+        scanned = p.scanned;
+      },
+      largest: () => largest,
+    };
+  }
+
+  it("records of 300 KB: a retryAll and a destroyAll examine a few per call, and each job once", async () => {
+    const { jobs, namespace } = bundle<M>(types);
+    const endedAt = Date.now() - HOUR;
+    for (const status of ["failed", "finished"] as const) {
+      for (let n = 0; n < 10; n++) {
+        const raw = `{"t":"task","s":"${status}","at":${endedAt},"ft":${endedAt},"a":1}\n{"n":${n},"user":{"id":1},"tag":"${big}"}`;
+        await seedRecord(redis(), namespace, "task", `${status}${n}`, raw, status, endedAt);
+      }
+    }
+    const retried = largestBatch();
+    expect(await jobs.retryAll({ type: "task", status: "failed", where: { "user.id": 1 } }, retried)).toMatchObject({ scanned: 10, changed: 10, batches: 3 });
+    expect(retried.largest()).toBe(4);
+    const destroyed = largestBatch();
+    expect(await jobs.destroyAll({ type: "task", status: "finished" }, destroyed)).toMatchObject({ scanned: 10, changed: 10, batches: 3 });
+    expect(destroyed.largest()).toBe(4);
+  });
+
+  it("records of 300 KB in the queue list: a cancelAll examines a few per call, and each job once", async () => {
+    const { jobs } = bundle<M>(types);
+    const queued = await jobs.scheduleBulk("task", Array.from({ length: 10 }, (_, n) => ({ n, user: { id: 1 }, tag: big })));
+    const cancelled = largestBatch();
+    // The scheduled and ready sets (empty), then three calls over the queue list.
+    expect(await jobs.cancelAll({ type: "task", status: "queued" }, cancelled)).toMatchObject({ scanned: 10, changed: 10, batches: 5 });
+    expect(cancelled.largest()).toBe(4);
+    for (const job of queued) expect((await jobs.findJob(job.id)).status).toBe("cancelled");
+  });
+});
+
 describe("the selection is checked before anything runs", () => {
   it("a status the action does not take, a bad type name, a path the schema lacks, a value that is not a scalar: InvalidOptionError, nothing changed", async () => {
     const { jobs, namespace } = bundle<M>(types);
@@ -188,11 +232,21 @@ describe("bulk over 200,000 jobs", () => {
     await seedEnded(redis(), namespace, "task", "failed", "j", count, Date.now() - HOUR);
     const before = await scriptCalls();
     let reports = 0;
-    const result = await jobs.retryAll({ type: "task", status: "failed" }, { onProgress: () => void reports++ });
+    let scanned = 0;
+    let largest = 0;
+    const result = await jobs.retryAll({ type: "task", status: "failed" }, {
+      onProgress: (p) => {
+        reports++;
+        largest = Math.max(largest, p.scanned - scanned);
+        scanned = p.scanned;
+      },
+    });
     const calls = (await scriptCalls()) - before;
     expect(result).toMatchObject({ scanned: count, matched: count, changed: count, total: count });
     expect(reports).toBe(result.batches);
-    expect(result.batches).toBeGreaterThanOrEqual(count / 1_000);
+    // Batches of 200 entries (BULK_BATCH_SIZE): no call examined more.
+    expect(result.batches).toBeGreaterThanOrEqual(count / 200);
+    expect(largest).toBeLessThanOrEqual(200);
     // The batches, plus the few calls around them: no call did the work of many batches.
     expect(calls).toBeGreaterThanOrEqual(result.batches);
     expect(calls).toBeLessThanOrEqual(result.batches + 2);

@@ -29,6 +29,8 @@ export interface BulkBatchArgs {
   readonly source: BulkSource;
   readonly cursor: BulkCursor;
   readonly batchSize: number;
+  /** The batch ends after the entry whose record passes this many bytes. */
+  readonly batchBytes: number;
   /** Only jobs that entered their status before this (Redis clock, ms): ended by then, or created by then. */
   readonly cutoffMs: number;
   /** Payload paths (as segments) and the scalar each must hold. */
@@ -48,6 +50,6 @@ export interface BulkBatchResult {
 export async function bulkBatch(runner: ScriptRunner, a: BulkBatchArgs): Promise<BulkBatchResult> {
   const { script } = BULK_SCRIPTS[a.action];
   const where = a.where.length === 0 ? "" : JSON.stringify(a.where);
-  const reply = (await runner.run(script, `redis.${script}`, [a.type], [a.source, a.cursor.first, a.cursor.second, a.batchSize, a.cutoffMs, where])) as [number, number, number, string, string | number, string];
+  const reply = (await runner.run(script, `redis.${script}`, [a.type], [a.source, a.cursor.first, a.cursor.second, a.batchSize, a.cutoffMs, where, a.batchBytes])) as [number, number, number, string, string | number, string];
   return { scanned: reply[0], matched: reply[1], changed: reply[2], done: reply[3] === "1", cursor: { first: String(reply[4]), second: reply[5] } };
 }

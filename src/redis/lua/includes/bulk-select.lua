@@ -15,6 +15,8 @@
 --                passes at most Redis's time when the action began, so jobs that end or are created
 --                during the action are left alone and the scan of an ended zset ends.
 -- ARGV[ARG0+5]   where: JSON [[path segments], value] pairs the payload must hold, or '' for any
+-- ARGV[ARG0+6]   the most record bytes to examine in this call: the batch stops after the entry whose
+--                record passes it (so it always takes one), its cursor just after that entry
 -- Their output: { scanned, matched, changed, done ('1' when the source is examined to its end),
 --   cursor first part, cursor second part }
 
@@ -33,6 +35,7 @@ local function bulkSelection()
     batch = tonumber(ARGV[ARG0 + 3]),
     cutoff = tonumber(ARGV[ARG0 + 4]),
     where = where ~= "" and cjson.decode(where) or nil,
+    maxBytes = tonumber(ARGV[ARG0 + 6]),
   }
 end
 
@@ -147,10 +150,25 @@ local function selects(sel, tk, header, payload)
   return true
 end
 
+-- The entries whose records fit the byte budget (HSTRLEN reads a length, not the record): at least
+-- one, and the cursor moved back to just after the last one kept when the rest do not fit.
+local function withinBytes(sel, entries, done, c1, c2)
+  local bytes = 0
+  for k = 1, #entries - 1 do
+    bytes = bytes + redis.call("HSTRLEN", JOBS, entries[k].id)
+    if bytes >= sel.maxBytes then
+      local kept = { unpack(entries, 1, k) }
+      if sel.source == "queue" then return kept, false, entries[k + 1].position, entries[k + 1].id end
+      return kept, false, entries[k].score, entries[k].id
+    end
+  end
+  return entries, done, c1, c2
+end
+
 -- Examines the next batch: `action.apply(entry, header, payload)` is called for each job selected,
 -- and returns true when it changed the job (one that moved on meanwhile is selected but left alone).
 local function runBatch(tk, sel, action)
-  local entries, done, c1, c2 = sourceBatch(tk, sel)
+  local entries, done, c1, c2 = withinBytes(sel, sourceBatch(tk, sel))
   local ids = {}
   for k, entry in ipairs(entries) do ids[k] = entry.id end
   local raws = hmgetAll(JOBS, ids)
