@@ -140,14 +140,28 @@ describe("cancelAll", () => {
 
   it.each([["one type", false], ["two types", true]])("a pool of %s claims past a run of holes longer than a claim's budget", async (_name, both) => {
     const { jobs, namespace, pool } = bundle<M>(types);
+    // A job at the head: a bulk cancel pops only the holes in front of the first job left.
+    const first = await jobs.schedule("task", { n: 0, user: { id: 1 } });
     const doomed = await jobs.scheduleBulk("task", Array.from({ length: 5_000 }, (_, n) => ({ n, user: { id: 9 } })));
-    const survivors = await jobs.scheduleBulk("task", [{ n: 1, user: { id: 1 } }, { n: 2, user: { id: 1 } }]);
+    const survivors = [first, ...(await jobs.scheduleBulk("task", [{ n: 1, user: { id: 1 } }, { n: 2, user: { id: 1 } }]))];
     expect(await jobs.cancelAll({ type: "task", status: "queued", where: { "user.id": 9 } })).toMatchObject({ changed: doomed.length });
-    expect((await jobs.counts()).byType.task!.queued).toBe(2);
+    expect(await redis().hget(`tj:{${namespace}}:holes`, "task")).toBe(String(doomed.length));
+    expect((await jobs.counts()).byType.task!.queued).toBe(3);
     const p = both ? pool({ handlers: { task: async () => undefined, other: async () => undefined } }) : pool<"task">({ handlers: { task: async () => undefined } });
     await p.start();
     for (const job of survivors) await waitForStatus(job, "finished");
     expect(await redis().hexists(`tj:{${namespace}}:holes`, "task")).toBe(0);
+  });
+
+  it("holes at the head of the queue list are popped by the cancel itself, however many batches made them", async () => {
+    const { jobs, namespace } = bundle<M>(types);
+    await jobs.scheduleBulk("task", Array.from({ length: 1_500 }, (_, n) => ({ n, user: { id: 9 } })));
+    const kept = await jobs.scheduleBulk("task", [{ n: 1, user: { id: 1 } }, { n: 2, user: { id: 1 } }]);
+    const result = await jobs.cancelAll({ type: "task", status: "queued", where: { "user.id": 9 } });
+    expect(result).toMatchObject({ scanned: 1_502, changed: 1_500 });
+    expect(await redis().lrange(keyOf(namespace, "queue", "task"), 0, -1)).toEqual(kept.map((j) => j.id));
+    expect(await redis().hexists(`tj:{${namespace}}:holes`, "task")).toBe(0);
+    expect((await jobs.counts()).byType.task).toMatchObject({ queued: 2, cancelled: 1_500 });
   });
 
   it("olderThan selects queued jobs by creation time", async () => {

@@ -9,3 +9,20 @@ local function holesPopped(holesKey, typeName, count)
     redis.call("HDEL", holesKey, typeName)
   end
 end
+
+-- Pops the holes at the head of a queue list, at most `budget` of them, and takes them off the
+-- type's count: a bulk cancel leaves none at the head for readers of the head (stats) to pass over.
+-- Returns how many it popped.
+local function popLeadingHoles(queueKey, holesKey, typeName, budget)
+  local popped = 0
+  while popped < budget do
+    local head = redis.call("LRANGE", queueKey, 0, math.min(100, budget - popped) - 1)
+    local n = 0
+    while n < #head and head[n + 1] == HOLE do n = n + 1 end
+    if n > 0 then redis.call("LTRIM", queueKey, n, -1) end
+    popped = popped + n
+    if n < #head or n == 0 then break end
+  end
+  holesPopped(holesKey, typeName, popped)
+  return popped
+end
