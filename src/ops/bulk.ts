@@ -3,6 +3,7 @@ import type { BulkOptions, BulkProgress, BulkSelection, JobStatus } from "../int
 import { toMilliseconds } from "../options/duration.js";
 import { assertTypeName } from "../options/type-name.js";
 import { BULK_SCRIPTS, bulkBatch, START_OF_LIST, START_OF_ZSET, type BulkAction, type BulkBatchArgs, type BulkSource } from "../redis/scripts/bulk.js";
+import { assertKnownType } from "./known-type.js";
 import type { OpsContext } from "./ops-context.js";
 import { parsePayloadPath, schemaHasPath } from "./payload-path.js";
 import { redisNow } from "./redis-clock.js";
@@ -60,6 +61,7 @@ export async function runBulk(ctx: OpsContext, action: BulkAction, selection: Bu
 async function planOf(ctx: OpsContext, op: string, action: BulkAction, selection: BulkSelection): Promise<Plan> {
   if (typeof selection !== "object" || selection === null) throw new InvalidOptionError(op, "selection", "must be an object { type, status, olderThan?, where? }");
   assertTypeName(selection.type, op);
+  await assertKnownType(ctx, selection.type, op);
   if (!ACCEPTS[action].includes(selection.status)) {
     throw new InvalidOptionError(op, "status", `must be ${ACCEPTS[action].join(", ")} for ${op}, got ${JSON.stringify(selection.status)}`);
   }

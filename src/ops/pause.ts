@@ -1,5 +1,6 @@
 import { assertTypeName } from "../options/type-name.js";
 import { pauseType, resumeType } from "../redis/scripts/pause.js";
+import { assertKnownType } from "./known-type.js";
 import type { OpsContext } from "./ops-context.js";
 
 /**
@@ -9,12 +10,14 @@ import type { OpsContext } from "./ops-context.js";
  */
 export async function pause(ctx: OpsContext, type: string): Promise<void> {
   assertTypeName(type, "pause");
+  await assertKnownType(ctx, type, "pause");
   await pauseType(ctx.runner, type);
 }
 
 /** Resumes a type; an idle pool of it is woken at once when its jobs wait. */
 export async function resume(ctx: OpsContext, type: string): Promise<void> {
   assertTypeName(type, "resume");
+  await assertKnownType(ctx, type, "resume");
   await resumeType(ctx.runner, type);
 }
 

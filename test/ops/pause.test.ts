@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createJobs, InvalidOptionError } from "typed-jobs";
+import { createJobs, InvalidOptionError, openOperations, UnknownJobTypeError } from "typed-jobs";
 import { anyPayload, jobType, useRedis } from "../support/setup.js";
 import { blockedPools, gate, keyOf, useRedisClient, waitForStatus } from "../support/redis-state.js";
 import { RedisServer, waitUntil } from "../support/redis-server.js";
@@ -142,6 +142,35 @@ describe("pause and resume", () => {
     const ops = (jobs as unknown as { ops(): { pause(t: string): Promise<void>; resume(t: string): Promise<void> } }).ops();
     await expect(ops.pause("no spaces")).rejects.toBeInstanceOf(InvalidOptionError);
     await expect(ops.resume("1st")).rejects.toBeInstanceOf(InvalidOptionError);
+  });
+});
+
+describe("operations on a type no one knows", () => {
+  it("pause, resume and the bulk actions throw UnknownJobTypeError before anything runs, unless the type was scheduled or published", async () => {
+    const { jobs, namespace } = bundle<M>(types);
+    const ops = openOperations({ redis: server().url, namespace });
+    try {
+      const attempts = [
+        () => ops.pause("alpah"),
+        () => ops.resume("alpah"),
+        () => ops.retryAll({ type: "alpah", status: "failed" }),
+        () => ops.cancelAll({ type: "alpah", status: "queued" }),
+        () => ops.destroyAll({ type: "alpah", status: "finished" }),
+      ];
+      for (const attempt of attempts) await expect(attempt()).rejects.toBeInstanceOf(UnknownJobTypeError);
+      await expect(ops.pause("alpah")).rejects.toThrow(/unknown job type "alpah"/);
+      expect(await ops.pausedTypes()).toEqual([]);
+      // Known: by the runtime's own contract; to a tool, once scheduled (the types set), or once
+      // published to the contract registry (field `<type>\n<hash>`).
+      await jobs.pause("alpha");
+      await redis().sadd(`tj:{${namespace}}:types`, "delta");
+      await ops.pause("delta");
+      await redis().hset(`tj:{${namespace}}:contracts`, "gamma\nhash1", JSON.stringify({ schema: {}, firstSeen: 1 }));
+      expect(await ops.destroyAll({ type: "gamma", status: "finished" })).toMatchObject({ changed: 0 });
+      expect(await ops.pausedTypes()).toEqual(["alpha", "delta"]);
+    } finally {
+      await ops.close();
+    }
   });
 });
 
