@@ -167,6 +167,8 @@ end
 
 -- Examines the next batch: `action.apply(entry, header, payload)` is called for each job selected,
 -- and returns true when it changed the job (one that moved on meanwhile is selected but left alone).
+-- An entry whose record is missing or cannot be read is passed to `action.unreadable(entry, raw)`,
+-- when the action has one (raw is false for a missing record); true counts it matched and changed.
 local function runBatch(tk, sel, action)
   local entries, done, c1, c2 = withinBytes(sel, sourceBatch(tk, sel))
   local ids = {}
@@ -180,6 +182,8 @@ local function runBatch(tk, sel, action)
     if header and selects(sel, tk, header, payload) then
       matched = matched + 1
       if action.apply(entry, header, payload) then changed = changed + 1 end
+    elseif not header and action.unreadable and action.unreadable(entry, raw) then
+      matched, changed = matched + 1, changed + 1
     end
   end
   return { #entries, matched, changed, done and "1" or "0", c1, c2 }
