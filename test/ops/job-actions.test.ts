@@ -133,7 +133,7 @@ describe("destroy of a job whose record cannot be read", () => {
     await seedRecord(redis(), namespace, "task", "unreadable", "{broken\n{}", "finished", endedAt);
     await redis().zadd(keyOf(namespace, "finished", "task"), endedAt, "dangling");
     expect(await jobs.destroyAll({ type: "task", status: "finished", where: { n: 2 } })).toMatchObject({ scanned: 3, changed: 1 });
-    expect(await redis().zrange(keyOf(namespace, "finished", "task"), 0, -1)).toEqual(["good", "unreadable"]);
+    expect(await redis().zrange(keyOf(namespace, "finished", "task"), "0", "-1")).toEqual(["good", "unreadable"]);
     expect(await jobs.destroyAll({ type: "task", status: "finished" })).toMatchObject({ scanned: 2, changed: 2 });
     for (const id of ["good", "unreadable", "dangling"]) await expectGone(redis(), namespace, "task", id);
   });

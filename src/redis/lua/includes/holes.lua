@@ -3,6 +3,14 @@
 -- around them and never lease one. No job id is empty, so no job can be mistaken for a hole.
 local HOLE = ""
 
+-- A claim passes over at most HOLE_BUDGET holes (with the jobs it takes), however it reads the list:
+-- holes cost it time and leave nothing to run. Past that it stops short, and says so (claim.lua).
+local HOLE_BUDGET = 2000
+
+local function holeBudgetSpent(holesPassed)
+  return holesPassed >= HOLE_BUDGET
+end
+
 -- Claims that pop holes take them off the type's count; a count that reaches 0 is removed.
 local function holesPopped(holesKey, typeName, count)
   if count > 0 and redis.call("HINCRBY", holesKey, typeName, -count) <= 0 then
