@@ -164,6 +164,17 @@ describe("cancelAll", () => {
     expect((await jobs.counts()).byType.task).toMatchObject({ queued: 2, cancelled: 1_500 });
   });
 
+  it("a listing reads a bounded run of holes past its page: behind denser holes, a page comes back short", async () => {
+    const { jobs } = bundle<M>(types);
+    const head = await jobs.schedule("task", { n: 0, user: { id: 1 } });
+    await jobs.scheduleBulk("task", Array.from({ length: 1_500 }, (_, n) => ({ n, user: { id: 9 } })));
+    await jobs.scheduleBulk("task", [{ n: 1, user: { id: 1 } }, { n: 2, user: { id: 1 } }]);
+    await jobs.cancelAll({ type: "task", status: "queued", where: { "user.id": 9 } });
+    // Page size 10 plus at most 1000 entries for holes: the two jobs behind 1500 holes are not reached.
+    expect((await jobs.listJobs("queued", { type: "task", limit: 10 })).map((j) => j.id)).toEqual([head.id]);
+    expect((await jobs.counts()).byType.task!.queued).toBe(3);
+  });
+
   it("olderThan selects queued jobs by creation time", async () => {
     const { jobs, namespace } = bundle<M>(types);
     const old = Date.now() - 2 * HOUR;
