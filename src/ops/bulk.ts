@@ -2,15 +2,18 @@ import { InvalidOptionError } from "../errors.js";
 import type { BulkOptions, BulkProgress, BulkSelection, JobStatus } from "../interfaces.js";
 import { toMilliseconds } from "../options/duration.js";
 import { assertTypeName } from "../options/type-name.js";
-import { withRedis } from "../redis/redis-error.js";
 import { BULK_SCRIPTS, bulkBatch, START_OF_LIST, START_OF_ZSET, type BulkAction, type BulkBatchArgs, type BulkSource } from "../redis/scripts/bulk.js";
+import { assertKnownType } from "./known-type.js";
 import type { OpsContext } from "./ops-context.js";
 import { parsePayloadPath, schemaHasPath } from "./payload-path.js";
+import { redisNow } from "./redis-clock.js";
 
 export type { BulkAction } from "../redis/scripts/bulk.js";
 
 /** Entries one script call examines: short enough that Redis answers other clients between calls. */
 export const BULK_BATCH_SIZE = 200;
+/** Record bytes one script call examines (after at least one entry): large payloads make short batches. */
+export const BULK_BATCH_BYTES = 1024 * 1024;
 
 /** The statuses each action takes. */
 const ACCEPTS: Readonly<Record<BulkAction, readonly JobStatus[]>> = {
@@ -58,13 +61,20 @@ export async function runBulk(ctx: OpsContext, action: BulkAction, selection: Bu
 async function planOf(ctx: OpsContext, op: string, action: BulkAction, selection: BulkSelection): Promise<Plan> {
   if (typeof selection !== "object" || selection === null) throw new InvalidOptionError(op, "selection", "must be an object { type, status, olderThan?, where? }");
   assertTypeName(selection.type, op);
+  await assertKnownType(ctx, selection.type, op);
   if (!ACCEPTS[action].includes(selection.status)) {
     throw new InvalidOptionError(op, "status", `must be ${ACCEPTS[action].join(", ")} for ${op}, got ${JSON.stringify(selection.status)}`);
   }
   const olderThanMs = selection.olderThan === undefined ? undefined : toMilliseconds(selection.olderThan, "olderThan", op);
   const where = await whereOf(ctx, op, selection);
-  const cutoffMs = olderThanMs === undefined ? undefined : (await redisNow(ctx, op)) - olderThanMs;
-  return { action, type: selection.type, batchSize: BULK_BATCH_SIZE, cutoffMs, where };
+  // Bounded at the start: jobs that end, or are created, while the action runs are left alone, so a
+  // job retried and failed again mid-run is not retried twice, and a busy type's run still ends.
+  // A job created in the millisecond the action began is taken (it was scheduled as it began); a job
+  // that ended in it is not (it may be one retried and failed again already).
+  const startMs = await redisNow(ctx.redis, op);
+  const bound = action === "cancel" ? startMs + 1 : startMs;
+  const cutoffMs = olderThanMs === undefined ? bound : startMs - olderThanMs;
+  return { action, type: selection.type, batchSize: BULK_BATCH_SIZE, batchBytes: BULK_BATCH_BYTES, cutoffMs, where };
 }
 
 /** Each `where` path, checked against the type's payload schema, with its value. */
@@ -85,8 +95,3 @@ function isScalar(value: unknown): value is string | number | boolean | null {
   return value === null || typeof value === "string" || typeof value === "boolean" || (typeof value === "number" && Number.isFinite(value));
 }
 
-/** Ages are measured on Redis's clock, as the end and creation times they are compared with were written. */
-async function redisNow(ctx: OpsContext, op: string): Promise<number> {
-  const [seconds, micros] = await withRedis(op, () => ctx.redis.time(), ctx.redis);
-  return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
-}

@@ -1,9 +1,9 @@
 import { JobNotFoundError, JobStateError } from "../errors.js";
 import type { JobSnapshot } from "../interfaces.js";
-import { decodeRecord } from "../redis/record.js";
+import { typeNameProblem } from "../options/type-name.js";
 import { cancel, destroy } from "../redis/scripts/job-commands.js";
-import { toSnapshot } from "../store/job-record.js";
 import type { OpsContext } from "./ops-context.js";
+import { readJob, recordedType } from "./read-job.js";
 
 /**
  * Cancels one job by id, for tools that hold no job handle: a queued job ends cancelled at once, an
@@ -19,15 +19,16 @@ export async function cancelJob(ctx: OpsContext, id: string): Promise<JobSnapsho
   return readJob(ctx, id, op);
 }
 
-/** Deletes one job and every trace of it, whatever its status; JobNotFoundError when there is none. */
+/**
+ * Deletes one job and every trace of it, whatever its status, a job whose record cannot be read
+ * included (from the sets of its type when the record still names one, else of every type the
+ * namespace knows); JobNotFoundError when there is none.
+ */
 export async function destroyJob(ctx: OpsContext, id: string): Promise<void> {
   const op = "destroy";
-  const job = await readJob(ctx, id, op);
-  if (!(await destroy(ctx.runner, job.type, id))) throw new JobNotFoundError(op, id);
-}
-
-async function readJob(ctx: OpsContext, id: string, op: string): Promise<JobSnapshot> {
   const raw = await ctx.queries.readRecord(id, op);
   if (raw === null) throw new JobNotFoundError(op, id);
-  return toSnapshot(id, decodeRecord(id, raw, op));
+  const type = recordedType(raw);
+  const types = type !== undefined && typeNameProblem(type) === undefined ? [type] : await ctx.queries.types(ctx.knownTypes);
+  if (!(await destroy(ctx.runner, types, id))) throw new JobNotFoundError(op, id);
 }

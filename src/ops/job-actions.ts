@@ -3,8 +3,8 @@ import type { JobSnapshot } from "../interfaces.js";
 import { decodeRecord } from "../redis/record.js";
 import type { JobCommandReply } from "../redis/scripts/job-commands.js";
 import { promoteJob, retryJob } from "../redis/scripts/job-actions.js";
-import { toSnapshot } from "../store/job-record.js";
 import type { OpsContext } from "./ops-context.js";
+import { readJob } from "./read-job.js";
 
 /**
  * Queues a failed, rejected or cancelled job again now, with a fresh retry budget (its failures and
@@ -39,10 +39,4 @@ async function runForJob<C extends string>(ctx: OpsContext, id: string, op: stri
   if (reply.code === "other-type") reply = await run(reply.detail);
   if (reply.code === "missing" || reply.code === "other-type") throw new JobNotFoundError(op, id);
   return reply;
-}
-
-async function readJob(ctx: OpsContext, id: string, op: string): Promise<JobSnapshot> {
-  const raw = await ctx.queries.readRecord(id, op);
-  if (raw === null) throw new JobNotFoundError(op, id);
-  return toSnapshot(id, decodeRecord(id, raw, op));
 }

@@ -1,4 +1,3 @@
-import { JobNotFoundError } from "../errors.js";
 import type { BulkOptions, BulkProgress, BulkSelection, CountsByType, JobSnapshot, JobStatus, ListOptions, PoolInfo, RegisteredContract, Stats, ThroughputPoint } from "../interfaces.js";
 import { decodeRecord } from "../redis/record.js";
 import { toSnapshot } from "../store/job-record.js";
@@ -10,6 +9,7 @@ import type { OpsContext } from "./ops-context.js";
 import { pause, pausedTypes, resume } from "./pause.js";
 import { readPools } from "./pools.js";
 import { readRecurring } from "./recurring.js";
+import { readJob } from "./read-job.js";
 import { readContracts } from "./registry.js";
 import { readStats, readThroughput } from "./stats.js";
 
@@ -79,10 +79,8 @@ export class OperationsRuntime implements Operations {
     return readRecurring(this.ctx);
   }
 
-  async findJob(id: string): Promise<JobSnapshot> {
-    const raw = await this.ctx.queries.readRecord(id, "findJob");
-    if (raw === null) throw new JobNotFoundError("findJob", id);
-    return toSnapshot(id, decodeRecord(id, raw, "findJob"));
+  findJob(id: string): Promise<JobSnapshot> {
+    return readJob(this.ctx, id, "findJob");
   }
 
   async listJobs(status: JobStatus, options: ListOptions = {}): Promise<JobSnapshot[]> {

@@ -7,6 +7,9 @@ import { QUEUE_BAND, sinceTimeBase } from "../redis/ready-score.js";
 import { QUEUE_HOLE } from "../redis/queue-hole.js";
 import { decodeRecord } from "../redis/record.js";
 
+/** Entries a listing reads past a queue list's page for its holes, at most. */
+export const MAX_HOLES_READ = 1000;
+
 /** Read-only questions about a namespace; none needs a script, so they never block a pool's writes. */
 export class Queries {
   constructor(private readonly redis: RedisClient, private readonly keys: KeySpace) {}
@@ -62,12 +65,15 @@ export class Queries {
 
   /**
    * Ids of one status, newest first for terminal statuses, next-to-run first for queued and
-   * executing; across types, merged by the same order a claim uses.
+   * executing; across types, merged by the same order a claim uses. For queued jobs, a queue list is
+   * read past its holes (left by a bulk cancel) by at most MAX_HOLES_READ entries, so a read costs
+   * what the page asks for, whatever the holes: where holes are denser than that, the page may hold
+   * fewer jobs than `limit`, or miss some of the list's, until claims have popped them.
    */
   async ids(status: JobStatus, types: readonly string[], offset: number, limit: number): Promise<string[]> {
     const count = offset + limit;
-    // A queue list's holes are no jobs: its head is read that much further, and they are left out.
-    const holes = status === "queued" ? await this.holes(types) : [];
+    // A queue list's holes are no jobs: its head is read further, up to the cap, and they are left out.
+    const holes = status === "queued" ? (await this.holes(types)).map((n) => Math.min(n, MAX_HOLES_READ)) : [];
     const reads: { key: string; kind: "list" | "zset"; bias: number; length: number }[] = types.flatMap((type, t) => {
       const k = this.keys.forType(type);
       if (status !== "queued") return [{ key: k[status], kind: "zset" as const, bias: 0, length: count }];

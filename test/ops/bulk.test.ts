@@ -81,6 +81,33 @@ describe("retryAll, destroyAll", () => {
   });
 });
 
+describe("a bulk action is bounded by when it began", () => {
+  it("retryAll while a pool fails the retried jobs again retries each job once, and ends", async () => {
+    const { jobs, namespace, pool } = bundle<M>(types);
+    const count = 10_000;
+    await seedEnded(redis(), namespace, "task", "failed", "again", count, Date.now() - HOUR);
+    let failedAgain = 0;
+    await pool({
+      handlers: {
+        task: async () => {
+          failedAgain++;
+          throw new Error("fails again");
+        },
+        other: async () => undefined,
+      },
+      concurrency: 32,
+    }).start();
+    const result = await jobs.retryAll({ type: "task", status: "failed" });
+    // The pool failed retried jobs while later batches ran: they were back in the set being examined.
+    expect(failedAgain).toBeGreaterThan(0);
+    expect(result).toMatchObject({ scanned: count, matched: count, changed: count });
+    await waitUntil(async () => (await jobs.counts()).byType.task!.failed === count, 60_000);
+    const attempts = new Set((await jobs.listJobs("failed", { type: "task", limit: count })).map((j) => j.attempts));
+    // Seeded with one attempt; retried exactly once, each ran once more.
+    expect([...attempts]).toEqual([2]);
+  }, 120_000);
+});
+
 describe("cancelAll", () => {
   it("cancels exactly the selected queued jobs wherever they wait; the queue list keeps holes that counts and listings skip, and a pool runs the rest in order, never a cancelled one", async () => {
     const { jobs, namespace, pool } = bundle<M>(types);
@@ -113,14 +140,39 @@ describe("cancelAll", () => {
 
   it.each([["one type", false], ["two types", true]])("a pool of %s claims past a run of holes longer than a claim's budget", async (_name, both) => {
     const { jobs, namespace, pool } = bundle<M>(types);
+    // A job at the head: a bulk cancel pops only the holes in front of the first job left.
+    const first = await jobs.schedule("task", { n: 0, user: { id: 1 } });
     const doomed = await jobs.scheduleBulk("task", Array.from({ length: 5_000 }, (_, n) => ({ n, user: { id: 9 } })));
-    const survivors = await jobs.scheduleBulk("task", [{ n: 1, user: { id: 1 } }, { n: 2, user: { id: 1 } }]);
+    const survivors = [first, ...(await jobs.scheduleBulk("task", [{ n: 1, user: { id: 1 } }, { n: 2, user: { id: 1 } }]))];
     expect(await jobs.cancelAll({ type: "task", status: "queued", where: { "user.id": 9 } })).toMatchObject({ changed: doomed.length });
-    expect((await jobs.counts()).byType.task!.queued).toBe(2);
+    expect(await redis().hget(`tj:{${namespace}}:holes`, "task")).toBe(String(doomed.length));
+    expect((await jobs.counts()).byType.task!.queued).toBe(3);
     const p = both ? pool({ handlers: { task: async () => undefined, other: async () => undefined } }) : pool<"task">({ handlers: { task: async () => undefined } });
     await p.start();
     for (const job of survivors) await waitForStatus(job, "finished");
     expect(await redis().hexists(`tj:{${namespace}}:holes`, "task")).toBe(0);
+  });
+
+  it("holes at the head of the queue list are popped by the cancel itself, however many batches made them", async () => {
+    const { jobs, namespace } = bundle<M>(types);
+    await jobs.scheduleBulk("task", Array.from({ length: 1_500 }, (_, n) => ({ n, user: { id: 9 } })));
+    const kept = await jobs.scheduleBulk("task", [{ n: 1, user: { id: 1 } }, { n: 2, user: { id: 1 } }]);
+    const result = await jobs.cancelAll({ type: "task", status: "queued", where: { "user.id": 9 } });
+    expect(result).toMatchObject({ scanned: 1_502, changed: 1_500 });
+    expect(await redis().lrange(keyOf(namespace, "queue", "task"), 0, -1)).toEqual(kept.map((j) => j.id));
+    expect(await redis().hexists(`tj:{${namespace}}:holes`, "task")).toBe(0);
+    expect((await jobs.counts()).byType.task).toMatchObject({ queued: 2, cancelled: 1_500 });
+  });
+
+  it("a listing reads a bounded run of holes past its page: behind denser holes, a page comes back short", async () => {
+    const { jobs } = bundle<M>(types);
+    const head = await jobs.schedule("task", { n: 0, user: { id: 1 } });
+    await jobs.scheduleBulk("task", Array.from({ length: 1_500 }, (_, n) => ({ n, user: { id: 9 } })));
+    await jobs.scheduleBulk("task", [{ n: 1, user: { id: 1 } }, { n: 2, user: { id: 1 } }]);
+    await jobs.cancelAll({ type: "task", status: "queued", where: { "user.id": 9 } });
+    // Page size 10 plus at most 1000 entries for holes: the two jobs behind 1500 holes are not reached.
+    expect((await jobs.listJobs("queued", { type: "task", limit: 10 })).map((j) => j.id)).toEqual([head.id]);
+    expect((await jobs.counts()).byType.task!.queued).toBe(3);
   });
 
   it("olderThan selects queued jobs by creation time", async () => {
@@ -131,6 +183,50 @@ describe("cancelAll", () => {
     expect(await jobs.cancelAll({ type: "task", status: "queued", olderThan: "1h" })).toMatchObject({ matched: 1, changed: 1 });
     await expectJobState(jobs, redis(), namespace, "aged", "cancelled");
     await expectJobState(jobs, redis(), namespace, fresh.id, "queued");
+  });
+});
+
+describe("a batch is bounded by the bytes of the records it examines", () => {
+  const big = "x".repeat(300_000);
+
+  /** The most entries any one call examined, from the progress reports. */
+  function largestBatch(): { onProgress: (p: BulkProgress) => void; largest: () => number } {
+    let scanned = 0;
+    let largest = 0;
+    return {
+      onProgress: (p) => {
+        largest = Math.max(largest, p.scanned - scanned);
+        scanned = p.scanned;
+      },
+      largest: () => largest,
+    };
+  }
+
+  it("records of 300 KB: a retryAll and a destroyAll examine a few per call, and each job once", async () => {
+    const { jobs, namespace } = bundle<M>(types);
+    const endedAt = Date.now() - HOUR;
+    for (const status of ["failed", "finished"] as const) {
+      for (let n = 0; n < 10; n++) {
+        const raw = `{"t":"task","s":"${status}","at":${endedAt},"ft":${endedAt},"a":1}\n{"n":${n},"user":{"id":1},"tag":"${big}"}`;
+        await seedRecord(redis(), namespace, "task", `${status}${n}`, raw, status, endedAt);
+      }
+    }
+    const retried = largestBatch();
+    expect(await jobs.retryAll({ type: "task", status: "failed", where: { "user.id": 1 } }, retried)).toMatchObject({ scanned: 10, changed: 10, batches: 3 });
+    expect(retried.largest()).toBe(4);
+    const destroyed = largestBatch();
+    expect(await jobs.destroyAll({ type: "task", status: "finished" }, destroyed)).toMatchObject({ scanned: 10, changed: 10, batches: 3 });
+    expect(destroyed.largest()).toBe(4);
+  });
+
+  it("records of 300 KB in the queue list: a cancelAll examines a few per call, and each job once", async () => {
+    const { jobs } = bundle<M>(types);
+    const queued = await jobs.scheduleBulk("task", Array.from({ length: 10 }, (_, n) => ({ n, user: { id: 1 }, tag: big })));
+    const cancelled = largestBatch();
+    // The scheduled and ready sets (empty), then three calls over the queue list.
+    expect(await jobs.cancelAll({ type: "task", status: "queued" }, cancelled)).toMatchObject({ scanned: 10, changed: 10, batches: 5 });
+    expect(cancelled.largest()).toBe(4);
+    for (const job of queued) expect((await jobs.findJob(job.id)).status).toBe("cancelled");
   });
 });
 
@@ -161,11 +257,21 @@ describe("bulk over 200,000 jobs", () => {
     await seedEnded(redis(), namespace, "task", "failed", "j", count, Date.now() - HOUR);
     const before = await scriptCalls();
     let reports = 0;
-    const result = await jobs.retryAll({ type: "task", status: "failed" }, { onProgress: () => void reports++ });
+    let scanned = 0;
+    let largest = 0;
+    const result = await jobs.retryAll({ type: "task", status: "failed" }, {
+      onProgress: (p) => {
+        reports++;
+        largest = Math.max(largest, p.scanned - scanned);
+        scanned = p.scanned;
+      },
+    });
     const calls = (await scriptCalls()) - before;
     expect(result).toMatchObject({ scanned: count, matched: count, changed: count, total: count });
     expect(reports).toBe(result.batches);
-    expect(result.batches).toBeGreaterThanOrEqual(count / 1_000);
+    // Batches of 200 entries (BULK_BATCH_SIZE): no call examined more.
+    expect(result.batches).toBeGreaterThanOrEqual(count / 200);
+    expect(largest).toBeLessThanOrEqual(200);
     // The batches, plus the few calls around them: no call did the work of many batches.
     expect(calls).toBeGreaterThanOrEqual(result.batches);
     expect(calls).toBeLessThanOrEqual(result.batches + 2);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { CorruptJobRecordError, JobNotFoundError, JobStateError } from "typed-jobs";
 import { anyPayload, jobType, useRedis } from "../support/setup.js";
-import { expectJobState, jobsKey, keyOf, seedRecord, useRedisClient, waitForStatus } from "../support/redis-state.js";
+import { expectGone, expectJobState, jobsKey, keyOf, seedRecord, useRedisClient, waitForStatus } from "../support/redis-state.js";
 import { waitUntil } from "../support/redis-server.js";
 
 // retry and promote of one job: each status they take, each they refuse, and what they keep.
@@ -105,5 +105,36 @@ describe("promote", () => {
     await pool({ handlers: { task: async () => void runs++ } }).start();
     await waitUntil(async () => runs === 1 && (await job.refresh()).status === "queued" && job.attempts === 1);
     expect(job.runAt.getTime()).toBe(slot + 3_600_000);
+  });
+});
+
+describe("destroy of a job whose record cannot be read", () => {
+  const withSchema = { task: jobType<{ n: number }>("task", anyPayload, { schema: { type: "object", properties: { n: { type: "number" } } } }) };
+  const opsOf = (jobs: unknown) => (jobs as { ops(): { destroy(id: string): Promise<void> } }).ops();
+
+  it("one job: found by the type its record still names, else in every type's keys, and gone from all of them", async () => {
+    const { jobs, namespace } = bundle<M>(types);
+    const ops = opsOf(jobs);
+    await seedRecord(redis(), namespace, "task", "bad-header", '{"t":"task","at":"soon"}\n{"n":1}', "queue");
+    await seedRecord(redis(), namespace, "task", "no-type", "not a record at all", "queue");
+    await seedRecord(redis(), namespace, "task", "ended-bad", '{"t":"task","s":"failed"}\n{"n":1}', "failed", Date.now());
+    await expect(jobs.findJob("no-type")).rejects.toBeInstanceOf(CorruptJobRecordError);
+    for (const id of ["bad-header", "no-type", "ended-bad"]) {
+      await ops.destroy(id);
+      await expectGone(redis(), namespace, "task", id);
+    }
+    await expect(ops.destroy("no-type")).rejects.toBeInstanceOf(JobNotFoundError);
+  });
+
+  it("destroyAll removes entries without a record, and unreadable records unless a `where` is given", async () => {
+    const { jobs, namespace } = bundle<M>(withSchema);
+    const endedAt = Date.now() - 60_000;
+    await seedRecord(redis(), namespace, "task", "good", `{"t":"task","s":"finished","at":${endedAt},"ft":${endedAt}}\n{"n":1}`, "finished", endedAt);
+    await seedRecord(redis(), namespace, "task", "unreadable", "{broken\n{}", "finished", endedAt);
+    await redis().zadd(keyOf(namespace, "finished", "task"), endedAt, "dangling");
+    expect(await jobs.destroyAll({ type: "task", status: "finished", where: { n: 2 } })).toMatchObject({ scanned: 3, changed: 1 });
+    expect(await redis().zrange(keyOf(namespace, "finished", "task"), "0", "-1")).toEqual(["good", "unreadable"]);
+    expect(await jobs.destroyAll({ type: "task", status: "finished" })).toMatchObject({ scanned: 2, changed: 2 });
+    for (const id of ["good", "unreadable", "dangling"]) await expectGone(redis(), namespace, "task", id);
   });
 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createJobs, InvalidOptionError } from "typed-jobs";
+import { createJobs, InvalidOptionError, openOperations, UnknownJobTypeError } from "typed-jobs";
 import { anyPayload, jobType, useRedis } from "../support/setup.js";
 import { blockedPools, gate, keyOf, useRedisClient, waitForStatus } from "../support/redis-state.js";
 import { RedisServer, waitUntil } from "../support/redis-server.js";
@@ -91,6 +91,32 @@ describe("pause and resume", () => {
     expect((await jobs.findJob(job.id)).status).toBe("queued");
   });
 
+  it("pause takes back a job handed to an idle pool and not yet popped: it waits queued, at the front, until resume", async () => {
+    const { jobs, namespace, pool } = bundle<M>(types);
+    // An idle pool that will never pop: the schedule hands it the job and it stays in handoff:alpha.
+    await redis().zadd(keyOf(namespace, "idle", "alpha"), Date.now() + 60_000, "60000:absent-pool");
+    const handed = await jobs.schedule("alpha", { n: 1 });
+    expect(handed.status).toBe("executing");
+    expect(await redis().llen(keyOf(namespace, "handoff", "alpha"))).toBe(1);
+    const behind = await jobs.schedule("alpha", { n: 2 });
+    await jobs.pause("alpha");
+    expect(await redis().llen(keyOf(namespace, "handoff", "alpha"))).toBe(0);
+    expect(await redis().zscore(keyOf(namespace, "executing", "alpha"), handed.id)).toBeNull();
+    expect(await redis().lrange(keyOf(namespace, "queue", "alpha"), 0, -1)).toEqual([handed.id, behind.id]);
+    expect(await jobs.findJob(handed.id)).toMatchObject({ status: "queued", attempts: 0 });
+
+    const ran: number[] = [];
+    await pool({ handlers: { alpha: async ({ n }) => void ran.push(n), beta: async () => undefined }, idleWait: "60s" }).start();
+    // Beta jobs scheduled after it are run: the pool has claimed past the paused type.
+    for (const job of await jobs.scheduleBulk("beta", [{ n: 1 }, { n: 2 }])) await waitForStatus(job, "finished");
+    expect(ran).toEqual([]);
+    expect((await jobs.findJob(handed.id)).status).toBe("queued");
+    await jobs.resume("alpha");
+    await waitForStatus(behind, "finished");
+    expect(ran).toEqual([1, 2]);
+    expect(await jobs.findJob(handed.id)).toMatchObject({ status: "finished", attempts: 1 });
+  });
+
   it("a wake-up for a paused type does not make an idle pool spin: it claims once and blocks again", async () => {
     const { jobs, pool } = bundle<M>(types);
     await jobs.pause("alpha");
@@ -101,9 +127,13 @@ describe("pause and resume", () => {
     const job = await jobs.schedule("alpha", { n: 1 });
     const before = await scriptCalls();
     await waitUntil(async () => (await blockedPools(redis())) >= 1);
-    // Long enough for a spinning pool to claim hundreds of times; a polling one would need a timer.
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(await scriptCalls() - before).toBeLessThan(5);
+    // A beta job scheduled after the wake-up, run and settled: the pool has claimed past the paused
+    // type since, and a spinning pool would have claimed over and over meanwhile.
+    const other = await jobs.schedule("beta", { n: 1 });
+    await waitForStatus(other, "finished");
+    await waitUntil(async () => (await blockedPools(redis())) >= 1);
+    // The claim after the wake-up, the beta job's schedule, its settle, and a claim or two after.
+    expect(await scriptCalls() - before).toBeLessThan(8);
     expect((await jobs.findJob(job.id)).status).toBe("queued");
   });
 
@@ -112,6 +142,35 @@ describe("pause and resume", () => {
     const ops = (jobs as unknown as { ops(): { pause(t: string): Promise<void>; resume(t: string): Promise<void> } }).ops();
     await expect(ops.pause("no spaces")).rejects.toBeInstanceOf(InvalidOptionError);
     await expect(ops.resume("1st")).rejects.toBeInstanceOf(InvalidOptionError);
+  });
+});
+
+describe("operations on a type no one knows", () => {
+  it("pause, resume and the bulk actions throw UnknownJobTypeError before anything runs, unless the type was scheduled or published", async () => {
+    const { jobs, namespace } = bundle<M>(types);
+    const ops = openOperations({ redis: server().url, namespace });
+    try {
+      const attempts = [
+        () => ops.pause("alpah"),
+        () => ops.resume("alpah"),
+        () => ops.retryAll({ type: "alpah", status: "failed" }),
+        () => ops.cancelAll({ type: "alpah", status: "queued" }),
+        () => ops.destroyAll({ type: "alpah", status: "finished" }),
+      ];
+      for (const attempt of attempts) await expect(attempt()).rejects.toBeInstanceOf(UnknownJobTypeError);
+      await expect(ops.pause("alpah")).rejects.toThrow(/unknown job type "alpah"/);
+      expect(await ops.pausedTypes()).toEqual([]);
+      // Known: by the runtime's own contract; to a tool, once scheduled (the types set), or once
+      // published to the contract registry (field `<type>\n<hash>`).
+      await jobs.pause("alpha");
+      await redis().sadd(`tj:{${namespace}}:types`, "delta");
+      await ops.pause("delta");
+      await redis().hset(`tj:{${namespace}}:contracts`, "gamma\nhash1", JSON.stringify({ schema: {}, firstSeen: 1 }));
+      expect(await ops.destroyAll({ type: "gamma", status: "finished" })).toMatchObject({ changed: 0 });
+      expect(await ops.pausedTypes()).toEqual(["alpha", "delta"]);
+    } finally {
+      await ops.close();
+    }
   });
 });
 

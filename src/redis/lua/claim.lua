@@ -34,13 +34,14 @@
 --   cancelled here, never started.
 --   Paused types (the paused set: pause.lua) are skipped whole: nothing is popped from their
 --   hand-off lists or queues, and the pool is not registered idle for them. Holes in a queue list
---   (includes/holes.lua) are popped with the jobs around them and never leased; a claim pops at most
+--   (includes/holes.lua) are popped with the jobs around them and never leased; a claim passes at most
 --   HOLE_BUDGET of them, and if that leaves it short of n with entries still queued it does not
 --   report drained, so the pool claims again at once instead of waiting.
 --
 -- Cost: one SCARD of the paused set, and one SISMEMBER per type when any type is paused; O(log N)
--- per type for selection (O(1) from the queue list), plus O(1) per claimed job and per hole popped; the claimed jobs' records are read and written with one HMGET and one HSET, their
--- leases added with one ZADD per type. With several types, ranking the queue lists reads one record
+-- per type for selection (O(1) from the queue list), plus O(1) per claimed job and per hole popped;
+-- the claimed jobs' records are read and written with one HMGET and one HSET, their leases added
+-- with one ZADD per type. With several types, ranking the queue lists reads one record
 -- per list entry considered: at most n plus one per type.
 
 local now = nowMs()
@@ -89,14 +90,12 @@ local function popReady(tk, typeIndex, count)
 end
 
 -- A queue list's head held holes in place of jobs: more entries are taken, window by window (LRANGE,
--- then LTRIM what was used), until the claim has its jobs, the list ends, or HOLE_BUDGET entries were
--- passed over. Returns the holes popped.
-local HOLE_BUDGET = 2000
+-- then LTRIM what was used), until the claim has its jobs, the list ends, or the claim's hole budget
+-- (includes/holes.lua) is spent. Takes the holes popped so far and returns them with those it popped.
 local holeLimited = false
-local function popPastHoles(tk, typeIndex)
-  local holes, passed = 0, 0
+local function popPastHoles(tk, typeIndex, holes)
   while #picked < wanted do
-    if passed >= HOLE_BUDGET then
+    if holeBudgetSpent(holes) then
       holeLimited = true
       break
     end
@@ -109,7 +108,6 @@ local function popPastHoles(tk, typeIndex)
       if id == HOLE then holes = holes + 1 else pick(id, typeIndex) end
     end
     if used > 0 then redis.call("LTRIM", tk.queue, used, -1) end
-    passed = passed + used
     if #entries < window then break end
   end
   return holes
@@ -136,7 +134,7 @@ elseif #active == 1 then
         if id == HOLE then holes = holes + 1 else pick(id, t) end
       end
     end
-    if holes > 0 then holes = holes + popPastHoles(tk, t) end
+    if holes > 0 then holes = popPastHoles(tk, t, holes) end
     holesPopped(HOLES, tk.name, holes)
   end
   if #picked < wanted and #head > above * 2 then popReady(tk, t, wanted - #picked) end
@@ -155,11 +153,11 @@ else
   local holesPassed = 0
 
   -- The list's entry at position k, reading further windows of the list when the entries read so far
-  -- were holes; nil at its end, or once HOLE_BUDGET holes were passed over in this claim.
+  -- were holes; nil at its end, or once the claim's hole budget is spent.
   local function listedAt(source, k)
     local listed = source.listed
     if k > #listed and #listed % wanted == 0 and not source.ended then
-      if holesPassed >= HOLE_BUDGET then
+      if holeBudgetSpent(holesPassed) then
         holeLimited = true
         return nil
       end

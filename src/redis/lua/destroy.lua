@@ -5,7 +5,8 @@
 -- @include record
 -- @include remove-job
 --
--- Input (after the key layout of includes/keys.lua, with the job's one type):
+-- Input (after the key layout of includes/keys.lua, with the job's type; or, for a record whose type
+-- cannot be read, every type it may be filed under):
 -- ARGV[ARG0]   job id
 -- Output: 1 when a job was deleted, 0 when there was none
 -- A job destroyed while it runs stays gone: its pool's settle finds no record and writes nothing.
@@ -18,5 +19,5 @@ if raw then
   local header = decodeRecord(raw)
   status = header and header.s
 end
-removeFromAllSets(typeKeys(1), id, status)
+for i = 1, TYPE_COUNT do removeFromAllSets(typeKeys(i), id, status) end
 return redis.call("HDEL", JOBS, id)

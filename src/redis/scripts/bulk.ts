@@ -1,9 +1,13 @@
 import type { ScriptRunner } from "../script-runner.js";
 
-/** The bulk scripts, by action, and the sources each one examines (includes/bulk-select.lua). */
+/**
+ * The bulk scripts, by action, and the sources each one examines, in order (includes/bulk-select.lua).
+ * Queued jobs are examined in the direction they move (scheduled, then ready, then the queue list), so
+ * a job promoted during the run is met again in a source not yet examined.
+ */
 export const BULK_SCRIPTS = {
   retry: { script: "bulkRetry", sources: ["failed", "rejected", "cancelled"] },
-  cancel: { script: "bulkCancel", sources: ["ready", "queue", "scheduled"] },
+  cancel: { script: "bulkCancel", sources: ["scheduled", "ready", "queue"] },
   destroy: { script: "bulkDestroy", sources: ["finished", "failed", "cancelled", "rejected"] },
 } as const;
 
@@ -25,8 +29,10 @@ export interface BulkBatchArgs {
   readonly source: BulkSource;
   readonly cursor: BulkCursor;
   readonly batchSize: number;
-  /** Only jobs that entered their status before this (Redis clock, ms). */
-  readonly cutoffMs: number | undefined;
+  /** The batch ends after the entry whose record passes this many bytes. */
+  readonly batchBytes: number;
+  /** Only jobs that entered their status before this (Redis clock, ms): ended by then, or created by then. */
+  readonly cutoffMs: number;
   /** Payload paths (as segments) and the scalar each must hold. */
   readonly where: readonly (readonly [readonly string[], string | number | boolean | null])[];
 }
@@ -44,6 +50,6 @@ export interface BulkBatchResult {
 export async function bulkBatch(runner: ScriptRunner, a: BulkBatchArgs): Promise<BulkBatchResult> {
   const { script } = BULK_SCRIPTS[a.action];
   const where = a.where.length === 0 ? "" : JSON.stringify(a.where);
-  const reply = (await runner.run(script, `redis.${script}`, [a.type], [a.source, a.cursor.first, a.cursor.second, a.batchSize, a.cutoffMs ?? "", where])) as [number, number, number, string, string | number, string];
+  const reply = (await runner.run(script, `redis.${script}`, [a.type], [a.source, a.cursor.first, a.cursor.second, a.batchSize, a.cutoffMs, where, a.batchBytes])) as [number, number, number, string, string | number, string];
   return { scanned: reply[0], matched: reply[1], changed: reply[2], done: reply[3] === "1", cursor: { first: String(reply[4]), second: reply[5] } };
 }

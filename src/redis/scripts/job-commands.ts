@@ -12,9 +12,9 @@ export async function cancel(runner: ScriptRunner, type: string, id: string): Pr
   return { code: code as JobCommandReply<"cancelled">["code"], detail };
 }
 
-/** destroy.lua: true when a job was deleted. */
-export async function destroy(runner: ScriptRunner, type: string, id: string): Promise<boolean> {
-  return (await runner.run("destroy", "redis.destroy", [type], [id])) === 1;
+/** destroy.lua: true when a job was deleted; its entries go from the sets of every type given. */
+export async function destroy(runner: ScriptRunner, types: string | readonly string[], id: string): Promise<boolean> {
+  return (await runner.run("destroy", "redis.destroy", typeof types === "string" ? [types] : [...types], [id])) === 1;
 }
 
 export interface RescheduleArgs {

@@ -11,8 +11,12 @@
 --                queue list, the anchor: the id of the entry at that index ('' when none is known)
 -- ARGV[ARG0+3]   the most entries to examine in this call
 -- ARGV[ARG0+4]   cutoff ms: only jobs that entered their status before it (ended ones by end time,
---                the zset's score; queued ones by creation time), or '' for any
+--                the zset's score, where the scan stops; queued ones by creation time). The caller
+--                passes at most Redis's time when the action began, so jobs that end or are created
+--                during the action are left alone and the scan of an ended zset ends.
 -- ARGV[ARG0+5]   where: JSON [[path segments], value] pairs the payload must hold, or '' for any
+-- ARGV[ARG0+6]   the most record bytes to examine in this call: the batch stops after the entry whose
+--                record passes it (so it always takes one), its cursor just after that entry
 -- Their output: { scanned, matched, changed, done ('1' when the source is examined to its end),
 --   cursor first part, cursor second part }
 
@@ -31,6 +35,7 @@ local function bulkSelection()
     batch = tonumber(ARGV[ARG0 + 3]),
     cutoff = tonumber(ARGV[ARG0 + 4]),
     where = where ~= "" and cjson.decode(where) or nil,
+    maxBytes = tonumber(ARGV[ARG0 + 6]),
   }
 end
 
@@ -64,7 +69,7 @@ local function zsetBatch(key, sel, boundByScore)
   local entries = {}
   local done = #reply < sel.batch * 2
   for k = 1, #reply, 2 do
-    if boundByScore and sel.cutoff and tonumber(reply[k + 1]) >= sel.cutoff then
+    if boundByScore and tonumber(reply[k + 1]) >= sel.cutoff then
       done = true
       break
     end
@@ -133,7 +138,7 @@ end
 -- every `where` field equal to its value (cjson decodes JSON null to the same cjson.null).
 local function selects(sel, tk, header, payload)
   if header.t ~= tk.name then return false end
-  if sel.cutoff and (sel.source == "ready" or sel.source == "scheduled" or sel.source == "queue") and (header.c or header.at) >= sel.cutoff then
+  if (sel.source == "ready" or sel.source == "scheduled" or sel.source == "queue") and (header.c or header.at) >= sel.cutoff then
     return false
   end
   if not sel.where then return true end
@@ -145,10 +150,27 @@ local function selects(sel, tk, header, payload)
   return true
 end
 
+-- The entries whose records fit the byte budget (HSTRLEN reads a length, not the record): at least
+-- one, and the cursor moved back to just after the last one kept when the rest do not fit.
+local function withinBytes(sel, entries, done, c1, c2)
+  local bytes = 0
+  for k = 1, #entries - 1 do
+    bytes = bytes + redis.call("HSTRLEN", JOBS, entries[k].id)
+    if bytes >= sel.maxBytes then
+      local kept = { unpack(entries, 1, k) }
+      if sel.source == "queue" then return kept, false, entries[k + 1].position, entries[k + 1].id end
+      return kept, false, entries[k].score, entries[k].id
+    end
+  end
+  return entries, done, c1, c2
+end
+
 -- Examines the next batch: `action.apply(entry, header, payload)` is called for each job selected,
 -- and returns true when it changed the job (one that moved on meanwhile is selected but left alone).
+-- An entry whose record is missing or cannot be read is passed to `action.unreadable(entry, raw)`,
+-- when the action has one (raw is false for a missing record); true counts it matched and changed.
 local function runBatch(tk, sel, action)
-  local entries, done, c1, c2 = sourceBatch(tk, sel)
+  local entries, done, c1, c2 = withinBytes(sel, sourceBatch(tk, sel))
   local ids = {}
   for k, entry in ipairs(entries) do ids[k] = entry.id end
   local raws = hmgetAll(JOBS, ids)
@@ -160,6 +182,8 @@ local function runBatch(tk, sel, action)
     if header and selects(sel, tk, header, payload) then
       matched = matched + 1
       if action.apply(entry, header, payload) then changed = changed + 1 end
+    elseif not header and action.unreadable and action.unreadable(entry, raw) then
+      matched, changed = matched + 1, changed + 1
     end
   end
   return { #entries, matched, changed, done and "1" or "0", c1, c2 }

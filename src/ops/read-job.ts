@@ -1,0 +1,27 @@
+import { JobNotFoundError } from "../errors.js";
+import type { JobSnapshot } from "../interfaces.js";
+import { decodeRecord } from "../redis/record.js";
+import { toSnapshot } from "../store/job-record.js";
+import type { OpsContext } from "./ops-context.js";
+
+/** One job as it is now; JobNotFoundError when there is none, CorruptJobRecordError when it cannot be read. */
+export async function readJob(ctx: OpsContext, id: string, op: string): Promise<JobSnapshot> {
+  const raw = await ctx.queries.readRecord(id, op);
+  if (raw === null) throw new JobNotFoundError(op, id);
+  return toSnapshot(id, decodeRecord(id, raw, op));
+}
+
+/**
+ * The type a record names, read without the rest of the checks decodeRecord makes, so a job whose
+ * record is damaged can still be found in its type's sets and destroyed; undefined when it names none.
+ */
+export function recordedType(raw: string): string | undefined {
+  const newline = raw.indexOf("\n");
+  try {
+    const header: unknown = JSON.parse(newline < 0 ? raw : raw.slice(0, newline));
+    const type = typeof header === "object" && header !== null ? (header as { t?: unknown }).t : undefined;
+    return typeof type === "string" ? type : undefined;
+  } catch {
+    return undefined;
+  }
+}
