@@ -184,6 +184,11 @@ export interface RegisteredContract {
   readonly schemaHash: string;
   /** The payload's JSON Schema. */
   readonly schema: object;
-  /** When a runtime first published this hash; the newest of a type is its current contract. */
+  /** When a runtime first published this hash (Redis's clock). */
   readonly firstSeen: Date;
+  /**
+   * When a runtime last started with this hash (Redis's clock; firstSeen for entries published
+   * before it was kept). The latest of a type is its current contract.
+   */
+  readonly lastPublished: Date;
 }

@@ -218,7 +218,7 @@ class JobsRuntime<M> implements Jobs<M> {
       this.connection = { redis, runner, queries, ops };
       // The contract registry learns this runtime's schemas on its first connection; a failure (Redis
       // away) is left to the next runtime or pool to publish, as the pools' own publishing is.
-      void publishContracts(redis, keys, Object.values(types)).catch(() => undefined);
+      void publishContracts(redis, runner, keys, Object.values(types)).catch(() => undefined);
     }
     return this.connection;
   }

@@ -111,7 +111,7 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
     this.state = "running";
     this.startedAt = Date.now();
     const published = this.types.map((type) => this.deps.jobTypes[type]!);
-    void publishContracts(this.redis, this.deps.keys, published).catch((error: unknown) => {
+    void publishContracts(this.redis, this.runner, this.deps.keys, published).catch((error: unknown) => {
       if (this.state === "running") this.report(toRedisError("pool.publishContracts", error));
     });
     this.heartbeat.start();
