@@ -5,26 +5,39 @@
 -- @include keys
 -- @include record
 -- @include score
+-- @include holes
 --
 -- Input (after the key layout of includes/keys.lua): nothing of its own.
 -- Output: { now ms, then 2 values per type: delayed (scheduled:<T> entries whose run-at is still
 --   ahead), the earliest run-at among due jobs or -1 when none is due }
 --
--- Due jobs are the head of queue:<T> (read from its record; entries whose job left the queue are
--- passed over, up to QUEUE_LOOKAHEAD of them), the earliest run-at in each priority of ready:<T>
--- (one lookup per priority present), and scheduled:<T> entries already due but not yet promoted.
+-- Due jobs are the head of queue:<T> (read from its record; holes a bulk cancel left are passed over
+-- without a read, up to QUEUE_LOOKAHEAD entries, and entries whose job left the queue up to
+-- RECORD_READS of them), the earliest run-at in each priority of ready:<T> (one lookup per priority
+-- present), and scheduled:<T> entries already due but not yet promoted.
 
-local QUEUE_LOOKAHEAD = 16
+-- Bounds on one type's cost: entries looked at (read PAGE at a time) and records read.
+local QUEUE_LOOKAHEAD = 1000
+local PAGE = 100
+local RECORD_READS = 16
 
 local now = nowMs()
 local result = { now }
 
 local function queueHeadRunAt(tk)
-  local ids = redis.call("LRANGE", tk.queue, 0, QUEUE_LOOKAHEAD - 1)
-  for _, id in ipairs(ids) do
-    local raw = redis.call("HGET", JOBS, id)
-    local header = raw and decodeRecord(raw)
-    if header and header.s == "queued" then return header.at end
+  local reads = 0
+  for from = 0, QUEUE_LOOKAHEAD - 1, PAGE do
+    local ids = redis.call("LRANGE", tk.queue, from, from + PAGE - 1)
+    for _, id in ipairs(ids) do
+      if id ~= HOLE then
+        local raw = redis.call("HGET", JOBS, id)
+        local header = raw and decodeRecord(raw)
+        if header and header.s == "queued" then return header.at end
+        reads = reads + 1
+        if reads == RECORD_READS then return nil end
+      end
+    end
+    if #ids < PAGE then return nil end
   end
   return nil
 end
