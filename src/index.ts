@@ -7,6 +7,7 @@ export type { JobType, JobTypes } from "./contract/job-type.js";
 export { jobDefinitionProblems, type DefinitionFields, type JobDefinitionProblem } from "./contract/job-definition-rules.js";
 export { Sensitive, SENSITIVE_KEYWORD, SENSITIVE_MASK } from "./contract/sensitive.js";
 export { maskPayload } from "./contract/mask-payload.js";
+export { maskJobPayload, UNREGISTERED_PAYLOAD, type MaskJobPayloadOptions } from "./contract/mask-job-payload.js";
 export { checkAgainstContract, newestContract, type ContractVerdict, type GivenSchema } from "./contract/contract-check.js";
 export * from "./errors.js";
 export * from "./interfaces.js";

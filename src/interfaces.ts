@@ -149,12 +149,18 @@ export interface TypeStats {
   readonly paused: boolean;
 }
 
+/** A type's throughput series (`throughput()`) summed over some minutes. */
+export interface ThroughputTotals {
+  readonly finished: number;
+  readonly failed: number;
+}
+
 /** Jobs of one type that ended an attempt in one minute. */
 export interface ThroughputPoint {
   /** The start of the minute. */
   readonly minute: Date;
   readonly finished: number;
-  /** Attempts that failed, retried or not. */
+  /** Attempts that failed, retried or not, and jobs the lease reaper failed. */
   readonly failed: number;
 }
 
@@ -175,6 +181,11 @@ export interface Stats {
   readonly at: Date;
   readonly total: StatusCounts;
   readonly byType: Readonly<Record<string, TypeStats>>;
+  /**
+   * Per type (the types of byType), its throughput series over the last 60 minutes, the current one
+   * included, summed; the per-minute points are `throughput(type, 60)`'s.
+   */
+  readonly lastHour: Readonly<Record<string, ThroughputTotals>>;
   readonly pools: readonly PoolInfo[];
 }
 
@@ -184,6 +195,11 @@ export interface RegisteredContract {
   readonly schemaHash: string;
   /** The payload's JSON Schema. */
   readonly schema: object;
-  /** When a runtime first published this hash; the newest of a type is its current contract. */
+  /** When a runtime first published this hash (Redis's clock). */
   readonly firstSeen: Date;
+  /**
+   * When a runtime last started with this hash (Redis's clock; firstSeen for entries published
+   * before it was kept). The latest of a type is its current contract.
+   */
+  readonly lastPublished: Date;
 }

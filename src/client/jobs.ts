@@ -74,9 +74,10 @@ class JobsRuntime<M> implements Jobs<M> {
     const jobType = this.jobType(type, "scheduleRecurring");
     checkPayload("scheduleRecurring", jobType, payload);
     const entry = scheduleEntry("scheduleRecurring", jobType, payload, first ? { ...options, runAt: first } : options, this.maxPayloadBytes(), fields);
-    // Indexed first, on the same connection, so the index holds every recurring job that exists.
-    const indexed = indexRecurring(this.connect().redis, this.keySpace, entry.id, "scheduleRecurring");
-    const [, job] = await Promise.all([indexed, this.writeOne(entry, payload, "scheduleRecurring")]);
+    // Scheduled first, indexed after: a reader between the two only misses it, and prunes nothing it
+    // cannot see. A crash in between is healed by settle.lua, which indexes every recurring run.
+    const job = await this.writeOne(entry, payload, "scheduleRecurring");
+    await indexRecurring(this.connect().redis, this.keySpace, entry.id, "scheduleRecurring");
     return job;
   }
 
@@ -217,7 +218,7 @@ class JobsRuntime<M> implements Jobs<M> {
       this.connection = { redis, runner, queries, ops };
       // The contract registry learns this runtime's schemas on its first connection; a failure (Redis
       // away) is left to the next runtime or pool to publish, as the pools' own publishing is.
-      void publishContracts(redis, keys, Object.values(types)).catch(() => undefined);
+      void publishContracts(redis, runner, keys, Object.values(types)).catch(() => undefined);
     }
     return this.connection;
   }

@@ -30,13 +30,19 @@ const MAX_CACHED = 512;
 const validators = new Map<string, Validator>();
 
 /**
- * The newest schema registered for `type` (latest firstSeen), the one tools treat as its current
- * contract; undefined when no runtime published one.
+ * The newest schema registered for `type`: the one a runtime published most recently when it started
+ * (latest lastPublished, then latest firstSeen), which tools treat as its current contract. During a
+ * rolling deploy that is whichever version started last. Undefined when no runtime published one.
  */
 export function newestContract(registry: readonly RegisteredContract[], type: string): RegisteredContract | undefined {
   let newest: RegisteredContract | undefined;
-  for (const c of registry) if (c.type === type && (!newest || c.firstSeen >= newest.firstSeen)) newest = c;
+  for (const c of registry) if (c.type === type && (!newest || isNewer(c, newest))) newest = c;
   return newest;
+}
+
+function isNewer(a: RegisteredContract, b: RegisteredContract): boolean {
+  const last = a.lastPublished.getTime() - b.lastPublished.getTime();
+  return last !== 0 ? last > 0 : a.firstSeen >= b.firstSeen;
 }
 
 /**

@@ -11,9 +11,8 @@ import { readPools } from "./pools.js";
 import { readRecurring } from "./recurring.js";
 import { readJob } from "./read-job.js";
 import { readContracts } from "./registry.js";
-import { readStats, readThroughput } from "./stats.js";
-
-const MINUTES_KEPT = 1440;
+import { readStats } from "./stats.js";
+import { MINUTES_KEPT, readThroughput } from "./throughput.js";
 
 /** The operations of one namespace over one connection; `close` runs `onClose` (the owner's choice). */
 export class OperationsRuntime implements Operations {
@@ -64,7 +63,7 @@ export class OperationsRuntime implements Operations {
   }
 
   throughput(type: string, minutes = MINUTES_KEPT): Promise<ThroughputPoint[]> {
-    return readThroughput(this.ctx, type, Math.min(Math.max(1, Math.floor(minutes)), MINUTES_KEPT));
+    return readThroughput(this.ctx, type, minutes);
   }
 
   pools(): Promise<PoolInfo[]> {

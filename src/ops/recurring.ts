@@ -1,21 +1,23 @@
 import type { JobSnapshot } from "../interfaces.js";
 import { decodeRecord } from "../redis/record.js";
-import { forgetRecurring, recurringIds } from "../redis/recurring-index.js";
+import { recurringIds } from "../redis/recurring-index.js";
+import { pruneRecurring } from "../redis/scripts/prune-recurring.js";
 import { toSnapshot } from "../store/job-record.js";
 import type { OpsContext } from "./ops-context.js";
 
 /**
  * Every recurring job that will run again (queued or executing), next run first. Read from the
  * recurring index, not the scheduled sets, so a namespace with a million delayed jobs costs what its
- * recurring jobs cost. Ids whose job is gone or no longer recurring are dropped from the index; a
- * recurring job that ended (cancelled, rejected) stays in it, since a retry can bring it back.
+ * recurring jobs cost. Ids whose job is gone or no longer recurring are dropped from the index
+ * (pruneRecurring.lua checks each again, so a job changed meanwhile is kept); a recurring job that
+ * ended (cancelled, rejected) stays in it, since a retry can bring it back.
  */
 export async function readRecurring(ctx: OpsContext): Promise<JobSnapshot[]> {
   const ids = await recurringIds(ctx.redis, ctx.keys, "recurring");
   const jobs: JobSnapshot[] = [];
-  const stale: string[] = [];
   for (let i = 0; i < ids.length; i += READ_CHUNK) {
     const chunk = ids.slice(i, i + READ_CHUNK);
+    const stale: string[] = [];
     const raws = await ctx.queries.readRecords(chunk, "recurring");
     chunk.forEach((id, k) => {
       const raw = raws[k];
@@ -29,9 +31,9 @@ export async function readRecurring(ctx: OpsContext): Promise<JobSnapshot[]> {
       if (!snapshot.recurrence) stale.push(id);
       else if (snapshot.status === "queued" || snapshot.status === "executing") jobs.push(snapshot);
     });
+    // Best effort: a reader without write access still gets its answer.
+    await pruneRecurring(ctx.runner, stale, "recurring").catch(() => undefined);
   }
-  // Best effort: a reader without write access still gets its answer.
-  await forgetRecurring(ctx.redis, ctx.keys, stale, "recurring").catch(() => undefined);
   return jobs.sort((a, b) => a.runAt.getTime() - b.runAt.getTime() || (a.id < b.id ? -1 : 1));
 }
 

@@ -2,14 +2,17 @@ import type { RegisteredContract } from "../interfaces.js";
 import type { RedisClient } from "../redis/connection.js";
 import type { KeySpace } from "../redis/keys.js";
 import { withRedis } from "../redis/redis-error.js";
+import type { ScriptRunner } from "../redis/script-runner.js";
+import { publishContractEntries } from "../redis/scripts/publish-contracts.js";
 import { serverIdentity } from "../redis/server-identity.js";
 import type { OpsContext } from "./ops-context.js";
 
 /**
  * The contract registry: the namespace's contracts hash holds, per job type and schema hash (field
- * `<type>\n<schemaHash>`), the payload's JSON Schema and when a runtime first published it (value
- * JSON `{"schema": ..., "firstSeen": <ms>}`). Tools started without the application's code read
- * payloads by it.
+ * `<type>\n<schemaHash>`), the payload's JSON Schema, when a runtime first published it and when one
+ * last did, both by Redis's clock (value JSON `{"schema": ..., "firstSeen": <ms>, "lastPublished": <ms>}`;
+ * entries written before lastPublished existed count it as firstSeen). Tools started without the
+ * application's code read payloads by it.
  */
 
 /** What a runtime publishes of one job type. */
@@ -23,16 +26,16 @@ export interface PublishedType {
 const published = new Set<string>();
 
 /**
- * Publishes each type's schema unless this process already did: one HSETNX per new schema hash, so
- * the first runtime to publish a hash sets its firstSeen and later ones change nothing. A field is
- * remembered only once written, so a failed publish is tried again by the next runtime or pool.
+ * Publishes each type's schema unless this process already did (publishContracts.lua): the first
+ * publish of a hash sets its firstSeen, every process's first publish sets its lastPublished, so the
+ * schema a runtime started last with is the newest. A field is remembered only once written, so a
+ * failed publish is tried again by the next runtime or pool.
  */
-export async function publishContracts(redis: RedisClient, keys: KeySpace, types: readonly PublishedType[]): Promise<void> {
+export async function publishContracts(redis: RedisClient, runner: ScriptRunner, keys: KeySpace, types: readonly PublishedType[]): Promise<void> {
   const server = serverIdentity(redis);
   const fresh = types.filter((t) => !published.has(`${server} ${keys.contracts} ${contractField(t.name, t.schemaHash)}`));
   if (fresh.length === 0) return;
-  const firstSeen = Date.now();
-  await withRedis("publishContracts", () => Promise.all(fresh.map((t) => redis.hsetnx(keys.contracts, contractField(t.name, t.schemaHash), JSON.stringify({ schema: t.schema, firstSeen })))), redis);
+  await publishContractEntries(runner, fresh.map((t) => ({ field: contractField(t.name, t.schemaHash), schemaJson: JSON.stringify(t.schema) })));
   for (const t of fresh) published.add(`${server} ${keys.contracts} ${contractField(t.name, t.schemaHash)}`);
 }
 
@@ -61,7 +64,12 @@ function decodeContract(field: string, value: string): RegisteredContract | unde
     return undefined;
   }
   if (typeof parsed !== "object" || parsed === null) return undefined;
-  const { schema, firstSeen } = parsed as { schema?: unknown; firstSeen?: unknown };
-  if (typeof schema !== "object" || schema === null || Array.isArray(schema) || typeof firstSeen !== "number" || !Number.isFinite(firstSeen)) return undefined;
-  return { type: field.slice(0, split), schemaHash: field.slice(split + 1), schema, firstSeen: new Date(firstSeen) };
+  const { schema, firstSeen, lastPublished } = parsed as { schema?: unknown; firstSeen?: unknown; lastPublished?: unknown };
+  if (typeof schema !== "object" || schema === null || Array.isArray(schema) || !isTime(firstSeen)) return undefined;
+  const last = isTime(lastPublished) ? lastPublished : firstSeen;
+  return { type: field.slice(0, split), schemaHash: field.slice(split + 1), schema, firstSeen: new Date(firstSeen), lastPublished: new Date(last) };
+}
+
+function isTime(value: unknown): value is number {
+  return typeof value === "number" && Number.isFinite(value);
 }

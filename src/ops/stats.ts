@@ -1,14 +1,12 @@
-import type { Stats, TypeStats } from "../interfaces.js";
+import type { Stats, ThroughputTotals, TypeStats } from "../interfaces.js";
 import { withRedis } from "../redis/redis-error.js";
 import { dueStats } from "../redis/scripts/due-stats.js";
 import type { OpsContext } from "./ops-context.js";
 import { readPools } from "./pools.js";
 
-export { readThroughput } from "./throughput.js";
-
 /**
- * Every type's counts (exactly `counts()`'s), delayed jobs, the wait of its oldest due job and its
- * paused state, with the live pools. A fixed number of round trips whatever the number of jobs: the
+ * Every type's counts (exactly `counts()`'s), delayed jobs, the wait of its oldest due job, its
+ * paused state and the last hour's throughput, with the live pools. A fixed number of round trips whatever the number of jobs: the
  * counts, one dueStats.lua call over every type, the paused set and the pools, sent together.
  */
 export async function readStats(ctx: OpsContext): Promise<Stats> {
@@ -21,6 +19,7 @@ export async function readStats(ctx: OpsContext): Promise<Stats> {
   ]);
   const pausedSet = new Set(paused);
   const byType: Record<string, TypeStats> = {};
+  const lastHour: Record<string, ThroughputTotals> = {};
   types.forEach((type, i) => {
     const { delayed, earliestDueAt } = due.byType[i]!;
     byType[type] = {
@@ -29,6 +28,7 @@ export async function readStats(ctx: OpsContext): Promise<Stats> {
       oldestDueAgeMs: earliestDueAt === null ? null : Math.max(0, due.now - earliestDueAt),
       paused: pausedSet.has(type),
     };
+    lastHour[type] = due.byType[i]!.lastHour;
   });
-  return { at: new Date(due.now), total: counts.total, byType, pools };
+  return { at: new Date(due.now), total: counts.total, byType, lastHour, pools };
 }

@@ -15,7 +15,7 @@ export class LeaseReaper {
 
   constructor(runner: ScriptRunner, config: PoolConfig, types: readonly string[], onRecovered: (ids: string[]) => void, onError: (error: JobsError) => void) {
     this.task = new PeriodicTask("reaper", config.reapMs, async () => {
-      const recovered = await requeueExpired(runner, { types, limit: BATCH, maxRecoveries: config.maxLeaseRecoveries, stalePoolMs: config.leaseMs * 2 });
+      const recovered = await requeueExpired(runner, { types, limit: BATCH, maxRecoveries: config.maxLeaseRecoveries, stalePoolMs: config.leaseMs * 2, throughput: config.throughput });
       if (recovered.length > 0) onRecovered(recovered.map((r) => r.id));
       return recovered.length >= BATCH;
     }, onError);

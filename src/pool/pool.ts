@@ -10,7 +10,7 @@ import { ScriptRunner } from "../redis/script-runner.js";
 import type { AttemptRef } from "../redis/scripts/attempt-ref.js";
 import type { ClaimedRecord } from "../redis/scripts/claim.js";
 import { unregisterPool } from "../redis/pool-registry.js";
-import { encodePoolInfo } from "../redis/pool-info.js";
+import { poolInfoEncoder } from "../redis/pool-info.js";
 import { release } from "../redis/scripts/release.js";
 import { decodeRecord, type DecodedRecord } from "../redis/record.js";
 import { publishContracts } from "../ops/registry.js";
@@ -65,6 +65,8 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
   private readonly scheduler: Scheduler;
   private state: "new" | "running" | "closing" | "closed" = "new";
   private startedAt = 0;
+  /** Made on the first heartbeat, after start() set startedAt. */
+  private encodeInfo: ((running: number) => string) | undefined;
   private closed: Promise<void> | undefined;
 
   constructor(private readonly deps: PoolDeps) {
@@ -111,7 +113,7 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
     this.state = "running";
     this.startedAt = Date.now();
     const published = this.types.map((type) => this.deps.jobTypes[type]!);
-    void publishContracts(this.redis, this.deps.keys, published).catch((error: unknown) => {
+    void publishContracts(this.redis, this.runner, this.deps.keys, published).catch((error: unknown) => {
       if (this.state === "running") this.report(toRedisError("pool.publishContracts", error));
     });
     this.heartbeat.start();
@@ -126,10 +128,13 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
     return this.closed;
   }
 
-  /** What the heartbeat publishes about this pool, for `pools()`. */
+  /** What the heartbeat publishes about this pool, for `pools()`: only `running` changes between beats. */
   private describe(): string {
-    const { concurrency, leaseMs } = this.config;
-    return encodePoolInfo({ host: hostname(), pid: process.pid, types: this.types, concurrency, running: this.tracker.runningCount, startedAt: this.startedAt, leaseMs });
+    if (!this.encodeInfo) {
+      const { concurrency, leaseMs } = this.config;
+      this.encodeInfo = poolInfoEncoder({ host: hostname(), pid: process.pid, types: this.types, concurrency, startedAt: this.startedAt, leaseMs });
+    }
+    return this.encodeInfo(this.tracker.runningCount);
   }
 
   /** Free slots beyond the jobs running and held: room for a job handed over. */

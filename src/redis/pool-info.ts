@@ -14,8 +14,13 @@ export interface PublishedPoolInfo {
   readonly leaseMs: number;
 }
 
-export function encodePoolInfo(info: PublishedPoolInfo): string {
-  return JSON.stringify(info);
+/**
+ * An encoder for a pool's description, of which only `running` changes between heartbeats: the rest
+ * is encoded once, and each heartbeat appends the count.
+ */
+export function poolInfoEncoder(fixed: Omit<PublishedPoolInfo, "running">): (running: number) => string {
+  const head = `${JSON.stringify(fixed).slice(0, -1)},"running":`;
+  return (running) => `${head}${running}}`;
 }
 
 /** The published info, or undefined when it cannot be read (another version, a hand edit). */

@@ -1,4 +1,7 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
+import { KeySpace } from "../../src/redis/keys.js";
+import { ScriptRunner } from "../../src/redis/script-runner.js";
+import { pruneRecurring } from "../../src/redis/scripts/prune-recurring.js";
 import { anyPayload, jobType, useRedis } from "../support/setup.js";
 import { useRedisClient } from "../support/redis-state.js";
 
@@ -53,5 +56,38 @@ describe("recurring()", () => {
     await jobs.scheduleRecurring("tick", { n: 1 }, { every: "1h" }, { id: "nightly" });
     await jobs.scheduleRecurring("tick", { n: 1 }, { every: "1h" }, { id: "nightly" });
     expect((await jobs.recurring()).map((j) => j.id)).toEqual(["nightly"]);
+  });
+
+  it("a reader that found an id stale before its job was scheduled drops nothing: the prune checks again", async () => {
+    const { jobs, namespace } = bundle<M>(types);
+    const index = `tj:{${namespace}}:recurring`;
+    // The reader's first half: the index names "nightly" (indexed ahead of its schedule, or a job
+    // destroyed and made again under the same id) and the record is not there yet.
+    await redis().sadd(index, "nightly", "gone");
+    const seen = await redis().hmget(`tj:{${namespace}}:jobs`, "nightly", "gone");
+    expect(seen).toEqual([null, null]);
+    // Meanwhile the job is scheduled; then the reader's second half prunes what it judged stale.
+    await jobs.scheduleRecurring("tick", { n: 1 }, { every: "1h" }, { id: "nightly" });
+    const removed = await pruneRecurring(new ScriptRunner(redis(), new KeySpace("tj:", namespace)), ["nightly", "gone"], "recurring");
+    expect(removed).toBe(1);
+    expect(await redis().smembers(index)).toEqual(["nightly"]);
+    expect((await jobs.recurring()).map((j) => j.id)).toEqual(["nightly"]);
+  });
+
+  it("a recurring job missing from the index (scheduled, not yet indexed) is left alone and joins on its next run", async () => {
+    const { jobs, namespace, pool } = bundle<M>(types);
+    const index = `tj:{${namespace}}:recurring`;
+    const job = await jobs.scheduleRecurring("tick", { n: 1 }, { every: "1h" }, { runAt: Date.now() });
+    // The state between scheduleRecurring's two steps, or of a job made before the index existed.
+    await redis().srem(index, job.id);
+    expect(await jobs.recurring()).toEqual([]);
+    expect(await redis().hexists(`tj:{${namespace}}:jobs`, job.id)).toBe(1);
+    let runs = 0;
+    await pool({ handlers: { tick: () => void runs++ } }).start();
+    await vi.waitFor(async () => expect(await redis().sismember(index, job.id)).toBe(1));
+    expect(runs).toBe(1);
+    const listed = await jobs.recurring();
+    expect(listed.map((j) => [j.id, j.status])).toEqual([[job.id, "queued"]]);
+    expect(listed[0]!.runAt.getTime()).toBeGreaterThan(Date.now());
   });
 });

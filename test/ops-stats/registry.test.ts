@@ -1,12 +1,15 @@
 import Type from "typebox";
 import { describe, expect, it } from "vitest";
-import { checkAgainstContract, createJobs, openOperations, type JobType } from "typed-jobs";
+import { checkAgainstContract, createJobs, newestContract, openOperations, type JobType } from "typed-jobs";
+import { KeySpace } from "../../src/redis/keys.js";
+import { ScriptRunner } from "../../src/redis/script-runner.js";
+import { publishContractEntries } from "../../src/redis/scripts/publish-contracts.js";
 import { jobType, useRedis } from "../support/setup.js";
 import { useRedisClient } from "../support/redis-state.js";
 import { waitUntil } from "../support/redis-server.js";
 
-// The contract registry: runtimes publish each type's schema once per hash (HSETNX into contracts),
-// tools read it back, and a payload is checked against the newest schema of its type.
+// The contract registry: each process publishes each type's schema once (publishContracts.lua, by
+// Redis's clock), tools read it back, and a payload is checked against the newest schema of its type.
 
 const { server, bundle } = useRedis();
 const redis = useRedisClient(server);
@@ -18,6 +21,16 @@ const types = {
   alpha: { ...jobType<{ n: number }>("alpha", (v) => typeof (v as { n?: unknown }).n === "number"), schema: alphaSchema, schemaHash: "hash-alpha-1" } satisfies JobType<{ n: number }>,
   beta: { ...jobType<{ s: string }>("beta", () => true), schema: betaSchema, schemaHash: "hash-beta-1" } satisfies JobType<{ s: string }>,
 };
+
+async function redisMs(): Promise<number> {
+  const [seconds, micros] = await redis().time();
+  return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+}
+
+/** Publishes as another process would: its own first publish of each hash. */
+function runnerFor(namespace: string): ScriptRunner {
+  return new ScriptRunner(redis(), new KeySpace("tj:", namespace));
+}
 
 /** Every command sent to `key` while it runs, as Redis's MONITOR reports them. */
 async function watchKey(key: string): Promise<{ commands: string[][]; stop: () => Promise<void> }> {
@@ -50,13 +63,50 @@ describe("the contract registry", () => {
     await redis().ping(); // MONITOR reports in order: what came before this has been seen
     await waitUntil(() => watch.commands.some((c) => c[0]?.toLowerCase() === "hkeys"));
     await watch.stop();
-    // MONITOR shows the newline in a field escaped.
-    const writes = watch.commands.filter((c) => !["hkeys", "hlen"].includes(c[0]!.toLowerCase()));
-    expect(writes.map((c) => [c[0]!.toLowerCase(), c[2]!.replace("\\n", "\n")]).sort()).toEqual([["hsetnx", "alpha\nhash-alpha-1"], ["hsetnx", "beta\nhash-beta-1"]]);
+    // One script call for the process (the second runtime and the pool share it), writing each field
+    // once. MONITOR shows the newline in a field escaped.
+    const names = watch.commands.map((c) => c[0]!.toLowerCase());
+    expect(names.filter((n) => n === "eval" || n === "evalsha")).toHaveLength(1);
+    const writes = watch.commands.filter((c) => c[0]!.toLowerCase() === "hset");
+    expect(writes.map((c) => c[2]!.replace("\\n", "\n")).sort()).toEqual(["alpha\nhash-alpha-1", "beta\nhash-beta-1"]);
     const contracts = await jobs.contracts();
     expect(contracts.map((c) => [c.type, c.schemaHash])).toEqual([["alpha", "hash-alpha-1"], ["beta", "hash-beta-1"]]);
     expect(contracts[0]!.schema).toEqual(JSON.parse(JSON.stringify(alphaSchema)));
     expect(contracts[0]!.firstSeen).toBeInstanceOf(Date);
+    expect(contracts[0]!.lastPublished).toEqual(contracts[0]!.firstSeen);
+  });
+
+  it("times come from Redis's clock; a process publishing an older hash again (a rollback) makes it the newest, its firstSeen kept", async () => {
+    const { jobs, namespace } = bundle<M>(types);
+    const key = `tj:{${namespace}}:contracts`;
+    const before = await redisMs();
+    await jobs.counts(); // connects, which publishes
+    await waitUntil(async () => (await redis().hlen(key)) === 2);
+    const after = await redisMs();
+    const [first] = await jobs.contracts();
+    expect(first!.firstSeen.getTime()).toBeGreaterThanOrEqual(before);
+    expect(first!.firstSeen.getTime()).toBeLessThanOrEqual(after);
+    // A newer version, then the old one again from another process (its own first publish).
+    await publishContractEntries(runnerFor(namespace), [{ field: "alpha\nhash-alpha-2", schemaJson: JSON.stringify({ type: "object" }) }]);
+    expect(newestContract(await jobs.contracts(), "alpha")?.schemaHash).toBe("hash-alpha-2");
+    await waitUntil(async () => (await redisMs()) > (await jobs.contracts()).find((c) => c.schemaHash === "hash-alpha-2")!.lastPublished.getTime());
+    await publishContractEntries(runnerFor(namespace), [{ field: "alpha\nhash-alpha-1", schemaJson: JSON.stringify(alphaSchema) }]);
+    const registry = await jobs.contracts();
+    const rolledBack = registry.find((c) => c.schemaHash === "hash-alpha-1")!;
+    expect(newestContract(registry, "alpha")?.schemaHash).toBe("hash-alpha-1");
+    expect(rolledBack.firstSeen).toEqual(first!.firstSeen);
+    expect(rolledBack.lastPublished.getTime()).toBeGreaterThan(rolledBack.firstSeen.getTime());
+    // Listed by firstSeen still: the order versions appeared in.
+    expect(registry.map((c) => c.schemaHash)).toEqual(["hash-alpha-1", "hash-alpha-2", "hash-beta-1"]);
+  });
+
+  it("entries without lastPublished (written by earlier versions) count their firstSeen", async () => {
+    const { jobs, namespace } = bundle<M>(types);
+    const key = `tj:{${namespace}}:contracts`;
+    await redis().hset(key, "gamma\nold", JSON.stringify({ schema: {}, firstSeen: 1000 }), "gamma\nolder", JSON.stringify({ schema: {}, firstSeen: 500 }));
+    const gamma = (await jobs.contracts()).filter((c) => c.type === "gamma");
+    expect(gamma.map((c) => [c.schemaHash, c.lastPublished.getTime()])).toEqual([["older", 500], ["old", 1000]]);
+    expect(newestContract(gamma, "gamma")?.schemaHash).toBe("old");
   });
 
   it("a new schema hash is published beside the old one; contracts() lists both, oldest first, and skips malformed entries", async () => {

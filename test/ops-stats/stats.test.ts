@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { anyPayload, jobType, useRedis } from "../support/setup.js";
 import { useRedisClient } from "../support/redis-state.js";
 import { waitUntil } from "../support/redis-server.js";
+import { QUEUE_HOLE } from "../../src/redis/queue-hole.js";
 
 // stats(): counts exactly as counts() gives them, plus delayed jobs, the wait of the oldest due job
 // and the paused state per type, and the live pools; a fixed number of Redis calls.
@@ -11,6 +12,14 @@ const redis = useRedisClient(server);
 
 type M = { alpha: { n: number }; beta: { n: number }; gamma: { n: number } };
 const types = { alpha: jobType<{ n: number }>("alpha", anyPayload), beta: jobType<{ n: number }>("beta", anyPayload), gamma: jobType<{ n: number }>("gamma", anyPayload) };
+
+/** HGET calls Redis served while `run` ran. */
+async function recordReads(run: () => Promise<unknown>): Promise<number> {
+  const hgets = async () => Number(/cmdstat_hget:calls=(\d+)/.exec(await redis().info("commandstats"))?.[1] ?? 0);
+  const before = await hgets();
+  await run();
+  return (await hgets()) - before;
+}
 
 async function commandCalls(): Promise<number> {
   const info = await redis().info("commandstats");
@@ -54,7 +63,9 @@ describe("stats()", () => {
     // The first beta job due (at priority 0, scheduled first) has waited longest.
     const beta = await jobs.findJob(firstDue.id);
     expect(stats.byType.beta!.oldestDueAgeMs).toBe(stats.at.getTime() - beta.runAt.getTime());
-    expect(stats.byType.gamma).toMatchObject({ delayed: 0, paused: false, oldestDueAgeMs: stats.at.getTime() - overdue.runAt.getTime() });
+    // The run-at Redis stamped (the handle's is the local clock's estimate).
+    const gamma = await jobs.findJob(overdue.id);
+    expect(stats.byType.gamma).toMatchObject({ delayed: 0, paused: false, oldestDueAgeMs: stats.at.getTime() - gamma.runAt.getTime() });
     expect(stats.byType.gamma!.oldestDueAgeMs).toBeGreaterThan(0);
     await waitUntil(async () => (await jobs.stats()).pools.length === 1);
     expect((await jobs.stats()).pools.map((info) => info.id)).toEqual([p.id]);
@@ -80,6 +91,37 @@ describe("stats()", () => {
     expect(await redis().lrange(`tj:{${namespace}}:queue:beta`, 0, -1)).toEqual([gone.id, next.id]);
     const stats = await jobs.stats();
     expect(stats.byType.beta!.oldestDueAgeMs).toBe(stats.at.getTime() - next.runAt.getTime());
+  });
+
+  it("passes over holes a bulk cancel left at the head of the queue without reading a record for them, up to 1000 entries", async () => {
+    const { jobs, namespace } = bundle<M>(types);
+    const waiting = await jobs.schedule("beta", { n: 1 }, { runAt: Date.now() - 60_000 });
+    const hidden = await jobs.schedule("gamma", { n: 1 }, { runAt: Date.now() - 60_000 });
+    // As bulkCancel leaves them (src/redis/queue-hole.ts): "" entries, counted in the holes hash.
+    const holes = async (type: string, count: number) => {
+      await redis().lpush(`tj:{${namespace}}:queue:${type}`, ...Array.from({ length: count }, () => QUEUE_HOLE));
+      await redis().hincrby(`tj:{${namespace}}:holes`, type, count);
+    };
+    await holes("beta", 40);
+    await holes("gamma", 1000);
+    const plain = bundle<M>(types);
+    await plain.jobs.schedule("beta", { n: 1 }, { runAt: Date.now() - 60_000 });
+    await plain.jobs.schedule("gamma", { n: 1 }, { runAt: Date.now() - 60_000 });
+    await plain.jobs.stats();
+    await jobs.stats();
+
+    const plainReads = await recordReads(() => plain.jobs.stats());
+    let stats!: Awaited<ReturnType<typeof jobs.stats>>;
+    const reads = await recordReads(async () => void (stats = await jobs.stats()));
+    // Only dueStats.lua reads records: one per type without holes, and none for a hole.
+    expect(plainReads).toBe(2);
+    expect(reads).toBe(1);
+    expect(stats.byType.beta!.counts.queued).toBe(1);
+    expect(stats.byType.beta!.oldestDueAgeMs).toBe(stats.at.getTime() - waiting.runAt.getTime());
+    // Past the lookahead the wait is not known: null, though gamma's job waits.
+    expect(stats.byType.gamma!.counts.queued).toBe(1);
+    expect(stats.byType.gamma!.oldestDueAgeMs).toBeNull();
+    expect((await jobs.findJob(hidden.id)).status).toBe("queued");
   });
 
   it("reads Redis a fixed number of times whatever the number of jobs", async () => {

@@ -1,13 +1,15 @@
 import type { Redis } from "ioredis";
 import { describe, expect, it } from "vitest";
+import { requeueExpired } from "../../src/redis/scripts/requeue-expired.js";
 import { settle, type Settlement } from "../../src/redis/scripts/settle.js";
 import { anyPayload, jobType, useRedis } from "../support/setup.js";
 import { useRedisClient } from "../support/redis-state.js";
 import { waitUntil } from "../support/redis-server.js";
-import { scope, seedExecuting, type Scope } from "../redis/seed.js";
+import { T0, scope, seedExecuting, type Scope } from "../redis/seed.js";
 
 // The per-minute throughput series settle.lua keeps in throughput:<type>: jobs finished and attempts
-// failed (retried or not) per minute of Redis's clock, 24 h of them, pruned as time goes.
+// failed (retried or not; and jobs the lease reaper fails) per minute of Redis's clock, 24 h of them,
+// pruned as time goes.
 
 const { server, bundle } = useRedis();
 const redis = useRedisClient(server);
@@ -68,6 +70,26 @@ describe("settle.lua's throughput series", () => {
     const s = scope(redis());
     await seedAttempts(s, ["a", "b"]);
     expect(await settle(s.runner, "pool-a", [ok("a"), boom("b", 0)], { throughput: false })).toEqual(["finished", "failed"]);
+    expect(await redis().exists(s.key("throughput:alpha"))).toBe(0);
+  });
+
+  it("jobs the lease reaper fails (recoveries exhausted) count as failed, one write per type and call; requeued ones do not", async () => {
+    let s!: Scope;
+    const minute = await withinOneMinute(redis(), async () => {
+      s = scope(redis());
+      await seedExecuting(s, "alpha", "spent-1", { rc: 3 }, T0);
+      await seedExecuting(s, "alpha", "spent-2", { rc: 3 }, T0);
+      await seedExecuting(s, "alpha", "again", { rc: 1 }, T0);
+      const recovered = await requeueExpired(s.runner, { types: ["alpha"], limit: 10, maxRecoveries: 3, stalePoolMs: 60_000 });
+      expect(recovered.map((r) => `${r.id} ${r.outcome}`).sort()).toEqual(["again requeued", "spent-1 failed", "spent-2 failed"]);
+    });
+    expect(await redis().hgetall(s.key("throughput:alpha"))).toEqual({ [`${minute}:failed`]: "2", last: String(minute) });
+  });
+
+  it("the lease reaper of a pool with throughput off counts nothing", async () => {
+    const s = scope(redis());
+    await seedExecuting(s, "alpha", "spent", { rc: 3 }, T0);
+    await requeueExpired(s.runner, { types: ["alpha"], limit: 10, maxRecoveries: 3, stalePoolMs: 60_000, throughput: false });
     expect(await redis().exists(s.key("throughput:alpha"))).toBe(0);
   });
 
@@ -142,7 +164,26 @@ describe("throughput(type, minutes)", () => {
     const during = points.filter((point) => point.minute.getTime() >= first * MINUTE);
     expect(during.reduce((sum, point) => sum + point.finished, 0)).toBe(30);
     expect(during.reduce((sum, point) => sum + point.failed, 0)).toBe(7);
+    // stats() sums the same series over the last hour.
+    expect((await jobs.stats()).lastHour.work).toEqual({ finished: 30, failed: 7 });
     if (first === last) expect(points).toEqual([0, 0].map((_, i) => ({ minute: new Date((last - 2 + i) * MINUTE), finished: 0, failed: 0 })).concat([{ minute: new Date(last * MINUTE), finished: 30, failed: 7 }]));
+  });
+
+  it("stats().lastHour sums the last 60 minutes of the series, the current one included, and nothing older", async () => {
+    const { jobs, namespace } = bundle<M>({ work: jobType<{ fail: number }>("work", anyPayload) });
+    const key = `tj:{${namespace}}:throughput:work`;
+    let stats!: Awaited<ReturnType<typeof jobs.stats>>;
+    let hour!: Awaited<ReturnType<typeof jobs.throughput>>;
+    await withinOneMinute(redis(), async () => {
+      const now = await redisMinute(redis());
+      await redis().hset(key, { [`${now}:finished`]: 5, [`${now - 59}:finished`]: 7, [`${now - 59}:failed`]: 2, [`${now - 60}:finished`]: 100, [`${now - 60}:failed`]: 100, last: now });
+      stats = await jobs.stats();
+      hour = await jobs.throughput("work", 60);
+    });
+    expect(stats.lastHour).toEqual({ work: { finished: 12, failed: 2 } });
+    // The same minutes as throughput(type, 60).
+    expect(hour.reduce((sum, p) => sum + p.finished, 0)).toBe(12);
+    expect(hour.reduce((sum, p) => sum + p.failed, 0)).toBe(2);
   });
 
   it("returns a point for every minute, zeros included, oldest first, at most 1440", async () => {

@@ -63,6 +63,8 @@ describe("requeueExpired.lua", () => {
         }),
       },
       zsets: { "failed:alpha": { cursed: now } },
+      // Counted as failed in the type's throughput series (test/ops-stats/throughput.test.ts).
+      other: { "throughput:alpha": "hash" },
     });
   });
 

@@ -129,12 +129,12 @@ const cases: Case[] = [
   {
     name: "recurring ok → rescheduled for its next slot, with fresh retry and lease-recovery budgets",
     seed: { ev: 60_000, r: 2, f: 1, rc: 2 }, settle: { outcome: "ok", nextRunAt: NEXT }, outcome: "rescheduled",
-    want: (now) => ({ jobs: { j: rec(base({ ev: 60_000, r: 2, s: "queued", at: NEXT, ft: now })) }, zsets: { "scheduled:alpha": { j: NEXT } }, lists: { "wake:alpha": ["1"] } }),
+    want: (now) => ({ sets: { recurring: ["j"] }, jobs: { j: rec(base({ ev: 60_000, r: 2, s: "queued", at: NEXT, ft: now })) }, zsets: { "scheduled:alpha": { j: NEXT } }, lists: { "wake:alpha": ["1"] } }),
   },
   {
     name: "recurring ok behind an earlier scheduled job → rescheduled, no wake-up",
     seed: { ev: 60_000 }, earlier: true, settle: { outcome: "ok", nextRunAt: NEXT }, outcome: "rescheduled",
-    want: (now) => ({ jobs: { j: rec(base({ ev: 60_000, s: "queued", at: NEXT, ft: now })), early: EARLY_RECORD }, zsets: { "scheduled:alpha": { j: NEXT, early: T0 + 5_000 } } }),
+    want: (now) => ({ sets: { recurring: ["j"] }, jobs: { j: rec(base({ ev: 60_000, s: "queued", at: NEXT, ft: now })), early: EARLY_RECORD }, zsets: { "scheduled:alpha": { j: NEXT, early: T0 + 5_000 } } }),
   },
   {
     name: "recurring error with a retry left → retried within this run",
@@ -148,7 +148,7 @@ const cases: Case[] = [
   {
     name: "recurring error with the retries spent → rescheduled for the next slot, retry budget reset, error kept",
     seed: { cr: "0 * * * *", tz: "Europe/Paris", r: 1, f: 1 }, settle: { outcome: "error", error: BOOM, retryDelayMs: 60_000, nextRunAt: NEXT }, outcome: "rescheduled",
-    want: (now) => ({
+    want: (now) => ({ sets: { recurring: ["j"] },
       jobs: { j: rec(base({ cr: "0 * * * *", tz: "Europe/Paris", r: 1, s: "queued", at: NEXT, ft: now, e: BOOM })) },
       zsets: { "scheduled:alpha": { j: NEXT } },
       lists: { "wake:alpha": ["1"] },
@@ -157,7 +157,7 @@ const cases: Case[] = [
   {
     name: "recurring ok whose next slot is already due, with a priority → rescheduled into the ready zset by its score, with a wake-up",
     seed: { ev: 1000, pr: 2 }, settle: { outcome: "ok", nextRunAt: T0 + 1000 }, outcome: "rescheduled",
-    want: (now) => ({
+    want: (now) => ({ sets: { recurring: ["j"] },
       jobs: { j: rec(base({ ev: 1000, pr: 2, s: "queued", at: T0 + 1000, ft: now })) },
       zsets: { "ready:alpha": { j: readyScore(2, T0 + 1000) } },
       lists: { "wake:alpha": ["1"] },
@@ -166,7 +166,7 @@ const cases: Case[] = [
   {
     name: "recurring ok whose next slot is already due, priority 0 → rescheduled at the tail of the queue list, with a wake-up; created at its old run-at",
     seed: { ev: 1000, c: undefined }, waiting: true, settle: { outcome: "ok", nextRunAt: T0 + 1000 }, outcome: "rescheduled",
-    want: (now) => ({
+    want: (now) => ({ sets: { recurring: ["j"] },
       jobs: { j: rec(base({ ev: 1000, s: "queued", at: T0 + 1000, c: T0, ft: now })), waiting: WAITING_RECORD },
       lists: { "queue:alpha": ["waiting", "j"], "wake:alpha": ["1"] },
     }),

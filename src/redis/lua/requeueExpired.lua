@@ -1,12 +1,13 @@
 #!lua
 -- Puts back the jobs whose lease expired: their pool died, was cut off, or stopped renewing.
 -- Any live pool runs this, on a timer, for the types it handles.
--- @keys jobs pools poolinfo ready executing failed cancelled wake queue
+-- @keys jobs pools poolinfo ready executing failed cancelled wake queue throughput
 -- @include keys
 -- @include record
 -- @include batch
 -- @include queues
 -- @include end-cancelled
+-- @include throughput
 --
 -- Input (after the key layout of includes/keys.lua):
 -- ARGV[ARG0]     the most jobs to recover per type in this call
@@ -14,6 +15,8 @@
 --                so a job that kills every pool that runs it cannot loop for ever
 -- ARGV[ARG0+2]   pools whose heartbeat is older than this many ms are dropped from <ns>:pools, and
 --                what they published from <ns>:poolinfo
+-- ARGV[ARG0+3]   '1' to count the jobs failed here in each type's throughput series (as settle.lua
+--                counts failed attempts), '0' not to
 -- Output: flat array, 2 values per job: id, 'requeued' | 'failed' | 'cancelled' | 'corrupt'
 --   (an expired entry whose job is no longer executing is dropped, the job untouched and not listed)
 --
@@ -27,10 +30,12 @@ if #deadPools > 0 then
   redis.call("ZREM", POOLS, unpack(deadPools))
   redis.call("HDEL", POOLINFO, unpack(deadPools))
 end
+local counting = ARGV[ARG0 + 3] == "1"
 local result = {}
 local front = {}
 for i = 1, TYPE_COUNT do
   local tk = typeKeys(i)
+  local failed = 0
   local expired = redis.call("ZRANGEBYSCORE", tk.executing, "-inf", now, "LIMIT", 0, limit)
   for _, id in ipairs(expired) do
     redis.call("ZREM", tk.executing, id)
@@ -58,6 +63,7 @@ for i = 1, TYPE_COUNT do
               .. " stopped renewing it); giving up",
           }
           redis.call("ZADD", tk.failed, now, id)
+          failed = failed + 1
           outcome = "failed"
         else
           header.s = "queued"
@@ -73,6 +79,8 @@ for i = 1, TYPE_COUNT do
       end
     end
   end
+  -- One write per type and call, not per job.
+  if counting and failed > 0 then countThroughput(tk.throughput, now, 0, failed) end
 end
 pushFront(front)
 return result

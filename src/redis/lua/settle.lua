@@ -1,6 +1,6 @@
 #!lua
 -- Records how a batch of attempts ended, in one round trip, and moves each job on.
--- @keys jobs ready scheduled executing finished failed cancelled rejected wake queue throughput
+-- @keys jobs recurring ready scheduled executing finished failed cancelled rejected wake queue throughput
 -- @include keys
 -- @include record
 -- @include leased-record
@@ -52,6 +52,10 @@ end
 -- Written once at the end, one call per key: records (HSET), leases ended (ZREM per executing key),
 -- ended jobs (ZADD per finished/failed/... key).
 local records, unleased, ended = {}, {}, {}
+-- Recurring jobs queued for their next slot join the recurring index (SADD once): a job scheduled but
+-- not yet indexed (its scheduler stopped between the two steps) or made before the index existed is
+-- listed from its next run on.
+local rescheduled = {}
 -- Per type index: { finished, failed } attempts of this batch, written once per type at the end.
 local tallies = {}
 local function tally(i, finished, failed)
@@ -137,6 +141,7 @@ for j = 0, n - 1 do
         header.s, header.f, header.rc, header.sl = "queued", nil, nil, nil
         moveRunAt(header, nextRunAt)
         requeue(tk, id, header)
+        rescheduled[#rescheduled + 1] = id
         result = "rescheduled"
       elseif outcome == "ok" then
         finish(header, id, tk.finished, "finished")
@@ -161,5 +166,6 @@ end
 batchCall("HSET", JOBS, records)
 for key, members in pairs(unleased) do batchCall("ZREM", key, members) end
 for key, members in pairs(ended) do batchCall("ZADD", key, members) end
+if #rescheduled > 0 then batchCall("SADD", RECURRING, rescheduled) end
 for i, counts in pairs(tallies) do countThroughput(typeKeys(i).throughput, now, counts[1], counts[2]) end
 return results

@@ -5,6 +5,8 @@ export interface RequeueExpiredArgs {
   readonly limit: number;
   readonly maxRecoveries: number;
   readonly stalePoolMs: number;
+  /** Count the jobs failed here in each type's throughput series. Default true. */
+  readonly throughput?: boolean;
 }
 
 export interface RecoveredJob {
@@ -14,7 +16,7 @@ export interface RecoveredJob {
 
 /** requeueExpired.lua: puts back the jobs of pools that stopped renewing their leases. */
 export async function requeueExpired(runner: ScriptRunner, a: RequeueExpiredArgs): Promise<RecoveredJob[]> {
-  const reply = (await runner.run("requeueExpired", "redis.requeueExpired", a.types, [a.limit, a.maxRecoveries, a.stalePoolMs])) as string[];
+  const reply = (await runner.run("requeueExpired", "redis.requeueExpired", a.types, [a.limit, a.maxRecoveries, a.stalePoolMs, a.throughput === false ? 0 : 1])) as string[];
   const jobs: RecoveredJob[] = [];
   for (let i = 0; i < reply.length; i += 2) jobs.push({ id: reply[i]!, outcome: reply[i + 1] as RecoveredJob["outcome"] });
   return jobs;
