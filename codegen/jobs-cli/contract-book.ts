@@ -1,4 +1,4 @@
-import { checkAgainstContract, maskPayload, newestContract, type Operations, type RegisteredContract } from "typed-jobs";
+import { checkAgainstContract, maskJobPayload, maskPayload, newestContract, type JobSnapshot, type MaskJobPayloadOptions, type Operations, type RegisteredContract } from "typed-jobs";
 
 /** What the CLI can tell of a payload against the newest contract of its type. */
 export interface ContractVerdict {
@@ -14,19 +14,7 @@ interface JobLike {
   readonly payload: unknown;
 }
 
-export interface ShowOptions {
-  /** Print a payload whose type has no registered schema as it is, instead of the placeholder. */
-  readonly showUnregistered?: boolean;
-}
-
-/**
- * The payload as an operations tool may print it: masked by `schema`; with no schema, nothing tells
- * which fields are sensitive, so a placeholder says why the payload is withheld unless asked for.
- */
-export function maskJobPayload(job: JobLike, schema: object | undefined, options: ShowOptions = {}): unknown {
-  if (schema !== undefined || options.showUnregistered === true) return maskPayload(schema, job.payload);
-  return `[not shown: no payload schema is registered for job type ${job.type}; --show-unregistered prints it]`;
-}
+export type ShowOptions = MaskJobPayloadOptions;
 
 /**
  * The contracts runtimes published to the namespace, read once per command: every payload the CLI
@@ -60,10 +48,10 @@ export class ContractBook {
    * The payload as the CLI may print it: masked by the schema the job was scheduled under and by
    * the newest of its type, so a field marked sensitive in either never shows.
    */
-  shownPayload(job: JobLike): unknown {
+  shownPayload(job: JobSnapshot): unknown {
     const own = this.contracts.find((c) => c.type === job.type && c.schemaHash === job.schemaHash);
     const newest = newestContract(this.contracts, job.type);
-    const masked = maskJobPayload(job, (own ?? newest)?.schema, this.options);
+    const masked = maskJobPayload(job, (own ?? newest)?.schema, this.options).payload;
     return newest && own && newest !== own ? maskPayload(newest.schema, masked) : masked;
   }
 
