@@ -86,7 +86,8 @@ describe("promote", () => {
 
   it("a job already due is returned unchanged; other statuses are a JobStateError; a missing job a JobNotFoundError", async () => {
     const { jobs, namespace } = bundle<M>(types);
-    const due = await jobs.schedule("task", { n: 1 });
+    // Refreshed: the run-at stored from Redis's clock, not the handle's local estimate.
+    const due = await (await jobs.schedule("task", { n: 1 })).refresh();
     const before = await redis().hget(jobsKey(namespace), due.id);
     expect(await jobs.promote(due.id)).toMatchObject({ id: due.id, status: "queued", runAt: due.runAt });
     expect(await redis().hget(jobsKey(namespace), due.id)).toBe(before);
@@ -99,7 +100,8 @@ describe("promote", () => {
   it("a recurring job promoted ahead of its slot runs now, and its next run is the slot after that one", async () => {
     const { jobs, pool } = bundle<M>(types);
     const job = await jobs.scheduleRecurring("task", { n: 1 }, { every: "1h" }, { delay: "30m" });
-    const slot = job.runAt.getTime();
+    // The stored slot, from Redis's clock: the handle a schedule returns estimates it from the local one.
+    const slot = (await job.refresh()).runAt.getTime();
     await jobs.promote(job.id);
     let runs = 0;
     await pool({ handlers: { task: async () => void runs++ } }).start();
