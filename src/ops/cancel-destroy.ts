@@ -3,7 +3,7 @@ import type { JobSnapshot } from "../interfaces.js";
 import { typeNameProblem } from "../options/type-name.js";
 import { cancel, destroy } from "../redis/scripts/job-commands.js";
 import type { OpsContext } from "./ops-context.js";
-import { readJob, recordedType } from "./read-job.js";
+import { readJob, recordedType, runForJob } from "./read-job.js";
 
 /**
  * Cancels one job by id, for tools that hold no job handle: a queued job ends cancelled at once, an
@@ -11,11 +11,8 @@ import { readJob, recordedType } from "./read-job.js";
  */
 export async function cancelJob(ctx: OpsContext, id: string): Promise<JobSnapshot> {
   const op = "cancel";
-  const before = await readJob(ctx, id, op);
-  let reply = await cancel(ctx.runner, before.type, id);
-  if (reply.code === "other-type") reply = await cancel(ctx.runner, reply.detail, id);
-  if (reply.code === "missing") throw new JobNotFoundError(op, id);
-  if (reply.code === "unchanged") throw new JobStateError(op, id, reply.detail || before.status, "only a queued or executing job can be cancelled");
+  const reply = await runForJob(ctx, id, op, (type) => cancel(ctx.runner, type, id));
+  if (reply.code === "unchanged") throw new JobStateError(op, id, reply.detail, "only a queued or executing job can be cancelled");
   return readJob(ctx, id, op);
 }
 

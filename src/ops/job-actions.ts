@@ -1,10 +1,8 @@
-import { CorruptJobRecordError, JobNotFoundError, JobStateError } from "../errors.js";
+import { CorruptJobRecordError, JobStateError } from "../errors.js";
 import type { JobSnapshot } from "../interfaces.js";
-import { decodeRecord } from "../redis/record.js";
-import type { JobCommandReply } from "../redis/scripts/job-commands.js";
 import { promoteJob, retryJob } from "../redis/scripts/job-actions.js";
 import type { OpsContext } from "./ops-context.js";
-import { readJob } from "./read-job.js";
+import { readJob, runForJob } from "./read-job.js";
 
 /**
  * Queues a failed, rejected or cancelled job again now, with a fresh retry budget (its failures and
@@ -26,17 +24,4 @@ export async function promote(ctx: OpsContext, id: string): Promise<JobSnapshot>
   if (reply.code === "corrupt") throw new CorruptJobRecordError("promote", id, "the record cannot be read");
   if (reply.code === "state") throw new JobStateError("promote", id, reply.detail, "promote takes queued jobs waiting for their run-at");
   return readJob(ctx, id, "promote");
-}
-
-/**
- * Runs a single-job script with the keys of the job's type, read from its record first; should the
- * record change type meanwhile (destroyed and scheduled again), once more with the type it names.
- */
-async function runForJob<C extends string>(ctx: OpsContext, id: string, op: string, run: (type: string) => Promise<JobCommandReply<C>>): Promise<JobCommandReply<C>> {
-  const raw = await ctx.queries.readRecord(id, op);
-  if (raw === null) throw new JobNotFoundError(op, id);
-  let reply = await run(decodeRecord(id, raw, op).header.t);
-  if (reply.code === "other-type") reply = await run(reply.detail);
-  if (reply.code === "missing" || reply.code === "other-type") throw new JobNotFoundError(op, id);
-  return reply;
 }

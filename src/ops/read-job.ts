@@ -1,6 +1,7 @@
 import { JobNotFoundError } from "../errors.js";
 import type { JobSnapshot } from "../interfaces.js";
 import { decodeRecord } from "../redis/record.js";
+import type { JobCommandReply } from "../redis/scripts/job-commands.js";
 import { toSnapshot } from "../store/job-record.js";
 import type { OpsContext } from "./ops-context.js";
 
@@ -24,4 +25,17 @@ export function recordedType(raw: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Runs a single-job script with the keys of the job's type, read from its record first; should the
+ * record change type meanwhile (destroyed and scheduled again), once more with the type it names.
+ */
+export async function runForJob<C extends string>(ctx: OpsContext, id: string, op: string, run: (type: string) => Promise<JobCommandReply<C>>): Promise<JobCommandReply<C>> {
+  const raw = await ctx.queries.readRecord(id, op);
+  if (raw === null) throw new JobNotFoundError(op, id);
+  let reply = await run(decodeRecord(id, raw, op).header.t);
+  if (reply.code === "other-type") reply = await run(reply.detail);
+  if (reply.code === "missing" || reply.code === "other-type") throw new JobNotFoundError(op, id);
+  return reply;
 }
