@@ -104,10 +104,14 @@ export class CorruptJobRecordError extends JobsError {
 
 /** Redis could not be reached, or the connection dropped before the reply came. */
 export class RedisUnavailableError extends JobsError {
-  /** `connectionError`: why the client could not connect, when the cause itself does not say. */
-  constructor(op: string, cause: unknown, connectionError?: string) {
+  /**
+   * `connectionError`: why the client could not connect, when the cause itself does not say;
+   * `target`: the server, as host:port/db (never with a password).
+   */
+  constructor(op: string, cause: unknown, connectionError?: string, readonly target?: string) {
     const why = connectionError ? ` (last connection error: ${connectionError})` : "";
-    super("REDIS_UNAVAILABLE", op, `Redis unavailable during ${op}: ${describe(cause)}${why}`, { cause });
+    const at = target ? ` at ${target}` : "";
+    super("REDIS_UNAVAILABLE", op, `Redis unavailable during ${op}${at}: ${describe(cause)}${why}`, { cause });
   }
 }
 

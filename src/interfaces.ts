@@ -104,6 +104,17 @@ export interface PoolEvents {
   recovered: [ids: readonly string[]];
   /** A background error the pool survived (Redis gone, a script refused); it keeps retrying. */
   error: [error: JobsError];
+  /** Once, at start: the pool's namespace holds no jobs while others under the same prefix hold jobs of its types. */
+  namespaceMismatch: [mismatch: NamespaceMismatch];
+}
+
+/** A pool waits on an empty namespace while others under the same prefix hold jobs of its types. */
+export interface NamespaceMismatch {
+  readonly namespace: string;
+  readonly prefix: string;
+  /** The other namespaces with queued, delayed or retrying jobs of the pool's types. */
+  readonly others: readonly string[];
+  readonly message: string;
 }
 
 /** What a bulk action acts on: one job type's jobs of one status, narrowed by age and payload fields. */

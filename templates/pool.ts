@@ -7,6 +7,7 @@ import { createJobs, InvalidOptionError, type Handler, type Pool, type PoolTunin
 type JobPayloads = { __JOB_NAME__: { stub: true } };
 type JobName = keyof JobPayloads;
 declare const jobs: ReturnType<typeof createJobs<JobPayloads>>;
+declare const jobNames: readonly JobName[];
 
 // @jobs:template pool
 // ---------------------------------------------------------------------------
@@ -32,7 +33,7 @@ export interface CreatePoolForOptions<K extends JobName> extends PoolTuning {
  * `close()` on shutdown. To run only some types, use createPoolFor, which names them explicitly.
  */
 export function createPool(options: CreatePoolOptions): Pool {
-  return jobs.createPool<JobName>(options);
+  return jobs.createPool<JobName>({ ...options, types: jobNames });
 }
 
 /**

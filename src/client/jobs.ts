@@ -154,7 +154,7 @@ class JobsRuntime<M> implements Jobs<M> {
   }
 
   createPool<K extends keyof M & string>(options: PoolOptions<M, K>): PoolApi {
-    const { handlers, ...tuning } = options;
+    const { handlers, types, ...tuning } = options;
     return new Pool({
       redis: this.options.redis,
       keys: this.keySpace,
@@ -162,6 +162,7 @@ class JobsRuntime<M> implements Jobs<M> {
       handlers: handlers as unknown as Readonly<Record<string, Handler<unknown>>>,
       tuning,
       retention: retentionOf(this.options),
+      ...(types ? { wanted: types } : {}),
     });
   }
 

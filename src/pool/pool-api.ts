@@ -57,6 +57,11 @@ export interface PoolTuning {
    * true; false leaves this pool's work out of the series.
    */
   readonly throughput?: boolean;
+  /**
+   * What start() does when Redis cannot be reached: false (the default) rejects with the error and
+   * closes the pool; true resolves at once and keeps trying, reporting each failure as an `error`.
+   */
+  readonly waitForRedis?: boolean;
   /** Unique per pool; default random, with host and pid for observers. */
   readonly id?: string;
 }
@@ -64,6 +69,8 @@ export interface PoolTuning {
 export interface PoolOptions<M, K extends keyof M & string> extends PoolTuning {
   /** One handler per job type the pool runs; it claims only these types. */
   readonly handlers: { readonly [T in K]: Handler<M[T]> };
+  /** The job types the pool must run: createPool throws unless each has a handler, and no other has. Default: the handlers' types. */
+  readonly types?: readonly K[];
 }
 
 export interface Pool extends EventEmitter<PoolEvents> {

@@ -17,6 +17,7 @@ export interface PoolConfig {
   readonly maxLeaseRecoveries: number;
   readonly claimAhead: boolean;
   readonly throughput: boolean;
+  readonly waitForRedis: boolean;
   /** A job claimed ahead that has not started within this is handed back (well inside its lease). */
   readonly holdLimitMs: number;
 }
@@ -45,6 +46,7 @@ export function poolConfig(tuning: PoolTuning): PoolConfig {
     maxLeaseRecoveries: nonNegativeInt(tuning.maxLeaseRecoveries ?? 5, "maxLeaseRecoveries"),
     claimAhead: flag(tuning.claimAhead ?? true, "claimAhead"),
     throughput: flag(tuning.throughput ?? true, "throughput"),
+    waitForRedis: flag(tuning.waitForRedis ?? false, "waitForRedis"),
     holdLimitMs: Math.min(HOLD_LIMIT_MS, Math.floor(leaseMs / 4)),
   };
 }

@@ -2,7 +2,7 @@ import { EventEmitter } from "node:events";
 import { hostname } from "node:os";
 import type { JobType } from "../contract/job-type.js";
 import { ClosedError, JobsError, UnknownJobTypeError } from "../errors.js";
-import type { JobSnapshot, PoolEvents } from "../interfaces.js";
+import type { JobSnapshot, NamespaceMismatch, PoolEvents } from "../interfaces.js";
 import { createRedisClient, type RedisClient, type RedisConnectionOptions } from "../redis/connection.js";
 import type { KeySpace } from "../redis/keys.js";
 import { toRedisError } from "../redis/redis-error.js";
@@ -28,6 +28,9 @@ import { ClaimAhead } from "./claim-ahead.js";
 import { HeldJobs } from "./held-jobs.js";
 import { IdleWait } from "./idle-wait.js";
 import { Claimer } from "./claimer.js";
+import { assertHandlers } from "./handler-check.js";
+import { NamespaceCheck } from "./namespace-check.js";
+import { StderrReport } from "./stderr-report.js";
 
 export interface PoolDeps {
   readonly redis: string | RedisConnectionOptions | undefined;
@@ -36,6 +39,8 @@ export interface PoolDeps {
   readonly handlers: Readonly<Record<string, Handler<unknown>>>;
   readonly tuning: PoolTuning;
   readonly retention: RetentionConfig;
+  /** The types the pool must run, each with a handler; default the handlers' own. */
+  readonly wanted?: readonly string[];
 }
 
 /**
@@ -68,6 +73,8 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
   /** Made on the first heartbeat, after start() set startedAt. */
   private encodeInfo: ((running: number) => string) | undefined;
   private closed: Promise<void> | undefined;
+  private readonly stderr: StderrReport;
+  private readonly namespaceCheck: NamespaceCheck;
 
   constructor(private readonly deps: PoolDeps) {
     super();
@@ -79,8 +86,11 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
     for (const type of this.types) {
       if (!deps.jobTypes[type]) throw new UnknownJobTypeError("createPool", type, Object.keys(deps.jobTypes));
     }
+    assertHandlers(deps.handlers, deps.wanted);
     this.redis = createRedisClient(deps.redis);
-    this.blocking = createRedisClient(deps.redis, { blocking: true });
+    this.blocking = createRedisClient(deps.redis, { blocking: true, longestWaitMs: this.config.idleWaitMs });
+    this.stderr = new StderrReport(this.id);
+    this.namespaceCheck = new NamespaceCheck(this.redis, deps.keys, this.types, (notice) => this.tellNamespaceMismatch(notice));
     for (const client of [this.redis, this.blocking]) client.on("error", () => undefined);
     this.runner = new ScriptRunner(this.redis, deps.keys);
     this.idle = new IdleWait(this.blocking, this.redis, deps.keys, this.types, this.config.leaseMs, this.id);
@@ -112,6 +122,19 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
     if (this.state !== "new") throw new ClosedError("pool.start", `pool ${this.id} was already started`);
     this.state = "running";
     this.startedAt = Date.now();
+    const reached = this.namespaceCheck.run();
+    if (this.config.waitForRedis) {
+      reached.catch((error: unknown) => this.report(toRedisError("pool.start", error, this.redis)));
+    } else {
+      try {
+        await reached;
+      } catch (error) {
+        // Nothing has started: the pool closes, so a process that gives up on it can exit.
+        this.state = "closed";
+        await this.disconnect();
+        throw toRedisError("pool.start", error, this.redis);
+      }
+    }
     const published = this.types.map((type) => this.deps.jobTypes[type]!);
     void publishContracts(this.redis, this.runner, this.deps.keys, published).catch((error: unknown) => {
       if (this.state === "running") this.report(toRedisError("pool.publishContracts", error));
@@ -245,41 +268,54 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
     if (this.state === "closed") return this.disconnect();
     this.state = "closing";
     const claiming = this.claimer.stop();
-    // Every wait on Redis below is bounded: a command sent just before Redis went away stays pending
-    // until it comes back, and a deploy must not hang on it. What is left unsettled is recovered from
-    // its expired lease by another pool.
-    const bounded = (work: Promise<unknown>) => withDeadline(work, this.config.closeGraceMs);
+    // The whole close fits in the grace period: every wait on Redis below takes what is left of it,
+    // so a deploy never hangs on a Redis that went away. A step after the handlers used the grace
+    // period up still gets a moment, which a reachable Redis needs to take back a job or a result.
+    // What is left unsettled is recovered from its expired lease by another pool.
+    const deadline = performance.now() + this.config.closeGraceMs;
+    const left = () => Math.max(0, deadline - performance.now());
+    const bounded = (work: Promise<unknown>) => withDeadline(work, Math.max(left(), LAST_STEP_MS));
     await bounded(this.idle.interrupt().catch((error: unknown) => this.report(toRedisError("pool.close", error))));
     this.idle.end();
     this.blocking.disconnect();
     await bounded(claiming);
     await bounded(this.giveBack(this.held.drain()));
     await bounded(Promise.all([this.reaper.stop(), this.sweeper.stop(), this.scheduler.stop()]));
-    const finishedInTime = await this.tracker.waitForRunning(this.config.closeGraceMs);
+    const finishedInTime = await this.tracker.waitForRunning(left());
     if (!finishedInTime) {
       const unfinished = this.tracker.abandonRunning(new ClosedError("pool.close", `pool ${this.id}`));
       await bounded(release(this.runner, unfinished.map((ref) => ({ ...ref, started: true }))).catch((error: unknown) => this.report(toRedisError("pool.release", error))));
     }
     await bounded(this.batcher.drain());
-    await this.tracker.waitForSettled(this.config.closeGraceMs);
+    await this.tracker.waitForSettled(Math.max(left(), LAST_STEP_MS));
     // What has not landed by now (Redis away) is left to lease expiry: another pool recovers it.
     this.batcher.stop();
     await bounded(this.heartbeat.stop());
     await bounded(unregisterPool(this.redis, this.deps.keys, this.id).catch(() => undefined));
     this.state = "closed";
-    await this.disconnect();
+    await this.disconnect(Math.max(left(), LAST_STEP_MS));
   }
 
-  private async disconnect(): Promise<void> {
+  private async disconnect(quitMs = LAST_STEP_MS): Promise<void> {
     this.blocking.disconnect();
     const quit = this.redis.quit().then(() => true, () => false);
-    if (!(await withDeadline(quit, 1000))) this.redis.disconnect();
+    if (!(await withDeadline(quit, quitMs))) this.redis.disconnect();
   }
 
   private report(error: JobsError): void {
     if (this.listenerCount("error") > 0) this.emit("error", error);
+    else this.stderr.error(error);
+  }
+
+  private tellNamespaceMismatch(notice: NamespaceMismatch): void {
+    if (this.state !== "running") return;
+    if (this.listenerCount("namespaceMismatch") > 0) this.emit("namespaceMismatch", notice);
+    else this.stderr.notice(notice.message);
   }
 }
+
+/** The least a step of close() that needs Redis is given, once the grace period is used up. */
+const LAST_STEP_MS = 250;
 
 /**
  * The attempt's snapshot, made on the first call. Returned as an anonymous closure: under tsx (the

@@ -1,6 +1,6 @@
 import { Cluster, Redis, type ClusterNode, type ClusterOptions, type RedisOptions } from "ioredis";
 import { isIP } from "node:net";
-import { InvalidOptionError } from "../errors.js";
+import { InvalidOptionError, JobsError, RedisCommandError } from "../errors.js";
 
 /** A standalone, Sentinel or Cluster client: the library needs nothing that differs between them. */
 export type RedisClient = Redis | Cluster;
@@ -69,7 +69,12 @@ function decodeCredential(text: string, op: string): string {
 export interface ClientRole {
   /** Blocking clients wait on BLPOP and must never give up on a command while Redis is away. */
   readonly blocking?: boolean;
+  /** A blocking client's longest wait, ms: its BLPOP is given up this long plus the command timeout after it was sent. */
+  readonly longestWaitMs?: number;
 }
+
+/** How long a command waits for its reply by default, ms (`commandTimeout` in the redis options; 0 waits for ever). */
+export const DEFAULT_COMMAND_TIMEOUT_MS = 5000;
 
 /** Opens a client with the library's defaults: no auto-pipelining, lazy connect, reconnect for ever. */
 export function createRedisClient(source: string | RedisConnectionOptions | undefined, role: ClientRole = {}): RedisClient {
@@ -91,18 +96,65 @@ export function createRedisClient(source: string | RedisConnectionOptions | unde
     maxRetriesPerRequest: role.blocking ? null : 3,
     retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 6), 2000),
     lazyConnect: false,
+    // A server that accepts the connection and never answers (a stuck Redis, a half-open proxy)
+    // must not leave a caller waiting for ever.
+    commandTimeout: DEFAULT_COMMAND_TIMEOUT_MS,
     ...fromUrl,
     ...rest,
     ...(tls ? { tls } : {}),
-    // A pool's blocking wait outlives any outage whatever the caller set for ordinary commands.
-    ...(role.blocking ? { maxRetriesPerRequest: null, enableAutoPipelining: false, commandTimeout: undefined } : {}),
   };
+  // ioredis times a command out at once when given 0: here 0 means no limit.
+  const commandTimeout = base.commandTimeout || undefined;
+  base.commandTimeout = commandTimeout;
+  if (role.blocking) {
+    // A pool's blocking wait outlives an outage whatever the caller set for ordinary commands, and
+    // a BLPOP is not cut by the command timeout: it is given up only once its own wait plus that
+    // margin has passed without a reply (it then ends as a wait that found nothing).
+    Object.assign(base, { maxRetriesPerRequest: null, enableAutoPipelining: false, commandTimeout: undefined });
+    if (commandTimeout) Object.assign(base, { blockingTimeout: (role.longestWaitMs ?? 0) + commandTimeout, blockingTimeoutGrace: commandTimeout });
+  }
   const client = cluster
     ? new Cluster([...cluster], { ...clusterOptions, redisOptions: base, enableAutoPipelining: !role.blocking && (clusterOptions?.enableAutoPipelining ?? false) })
     : new Redis(base);
-  client.on("error", (error: Error) => lastErrors.set(client, error));
+  targets.set(client, describeTarget(resolved, fromUrl, base));
+  client.on("error", (error: Error) => {
+    lastErrors.set(client, error);
+    // ioredis reports a failed SELECT and carries on in database 0: writes would land where no
+    // reader looks. The client is closed before it sends anything else, and every call says why.
+    if (isSelectRefusal(error) && !refusals.has(client)) {
+      refusals.set(client, new RedisCommandError("connect", new Error(`SELECT ${base.db ?? 0} failed on ${targets.get(client)} (${error.message}); nothing was sent to another database`)));
+      client.disconnect();
+    }
+  });
   client.on("ready", () => lastErrors.delete(client));
   return client;
+}
+
+const targets = new WeakMap<RedisClient, string>();
+const refusals = new WeakMap<RedisClient, JobsError>();
+
+/** Why the client was closed at connect for good (its database could not be selected), if it was. */
+export function connectRefusal(client: RedisClient): JobsError | undefined {
+  return refusals.get(client);
+}
+
+function isSelectRefusal(error: Error): boolean {
+  const command = (error as { command?: { name?: unknown } }).command;
+  return error.name === "ReplyError" && typeof command?.name === "string" && command.name.toLowerCase() === "select";
+}
+
+/** The server a client talks to, for errors: host and port (or socket, Sentinel set, Cluster seeds) and database; never a password. */
+export function redisTarget(client: RedisClient): string | undefined {
+  return targets.get(client);
+}
+
+function describeTarget(resolved: RedisConnectionOptions, fromUrl: RedisOptions, base: RedisOptions): string {
+  if (resolved.cluster) return `cluster ${resolved.cluster.map((node) => (typeof node === "object" ? `${node.host ?? "127.0.0.1"}:${node.port ?? 6379}` : String(node))).join(",")}`;
+  const db = base.db ? `/${base.db}` : "";
+  if (base.sentinels) return `sentinel ${base.name ?? "mymaster"}${db}`;
+  if (base.path) return `${base.path}${db}`;
+  const user = fromUrl.username ?? resolved.username;
+  return `${user ? `${user}@` : ""}${base.host ?? "127.0.0.1"}:${base.port ?? 6379}${db}`;
 }
 
 const lastErrors = new WeakMap<RedisClient, Error>();

@@ -1,5 +1,6 @@
 import { JobsError, RedisCommandError, RedisUnavailableError } from "../errors.js";
-import { lastConnectionError, type RedisClient } from "./connection.js";
+import { Cluster } from "ioredis";
+import { connectRefusal, lastConnectionError, redisTarget, type RedisClient } from "./connection.js";
 
 /**
  * Redis replied with an error (ReplyError) or the connection failed: one place decides which. Given
@@ -10,8 +11,17 @@ export function toRedisError(op: string, error: unknown, client?: RedisClient): 
   redactCredentials(error);
   const name = error instanceof Error ? error.name : "";
   if (name === "ReplyError" || name === "ReplyErrorWithPrefix") return new RedisCommandError(op, error);
+  const refusal = client && connectRefusal(client);
+  if (refusal) return refusal;
   const connectionError = client && lastConnectionError(client);
-  return new RedisUnavailableError(op, error, connectionError && connectionError !== error ? connectionError.message : undefined);
+  const timedOut = error instanceof Error && error.message === "Command timed out" && client ? timeoutCause(client) : error;
+  return new RedisUnavailableError(op, timedOut, connectionError && connectionError !== error ? connectionError.message : undefined, client && redisTarget(client));
+}
+
+/** ioredis says only "Command timed out": the error says how long it waited, and which option sets that. */
+function timeoutCause(client: RedisClient): Error {
+  const ms = (client instanceof Cluster ? client.options.redisOptions?.commandTimeout : client.options.commandTimeout) ?? 0;
+  return new Error(`no reply within ${ms} ms (commandTimeout in the redis options)`);
 }
 
 /** Runs a Redis call and turns any failure into a typed JobsError naming the operation. */
