@@ -803,7 +803,7 @@ export interface CreatePoolForOptions<K extends JobName> extends PoolTuning {
  * `close()` on shutdown. To run only some types, use createPoolFor, which names them explicitly.
  */
 export function createPool(options: CreatePoolOptions): Pool {
-  return jobs.createPool<JobName>(options);
+  return jobs.createPool<JobName>({ ...options, types: jobNames });
 }
 
 /**
