@@ -8,7 +8,7 @@ import type { RedisConnectionOptions } from "../redis/connection.js";
 /** Where the jobs live and how they are kept. */
 export interface JobsOptions {
   /** A URL (redis://, rediss://, unix socket path) or options; default REDIS_URL, else redis://127.0.0.1:6379. */
-  readonly redis?: string | RedisConnectionOptions;
+  readonly redis?: string | RedisConnectionOptions | undefined;
   /** Jobs of different namespaces never see each other; a namespace is the unit of sharding on Redis Cluster. Default "default". */
   readonly namespace?: string;
   /** Prefix of every key. Default "tj:". */

@@ -3,16 +3,19 @@
  * (typed-jobs-cli), install them into a new app from the tarballs, the runtime as a dependency and
  * the CLI as a dev dependency, check that the `jobs` bin runs, generate the typed module with
  * `npx jobs-gen`, compile the app with tsc, drop the dev dependencies as a production image does,
- * and run a job on a private Redis.
+ * and run a job on a private Redis. Then the README's Quickstart, followed as written in another
+ * new app: its commands, its files, a default `tsc --init` with the settings it names.
  */
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { RedisServer } from "../support/redis-server.js";
+import ts from "typescript";
+import { RedisServer, waitUntil } from "../support/redis-server.js";
+import { commands, namedCompilerOptions, quickstartBlocks, quickstartFiles } from "./readme.js";
 
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 const run = promisify(execFile);
@@ -89,12 +92,17 @@ describe("the packed packages in a new app", { timeout: 240_000 }, () => {
   let work = "";
   let appDir = "";
   let server: RedisServer | undefined;
+  let tarball: (name: string) => string = () => "";
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), "typed-jobs-packed-"));
     appDir = join(work, "app");
     server = await RedisServer.start();
-  });
+    // `npm run build` builds the runtime, then the CLI against it; pack both without rebuilding.
+    await sh(repoRoot, "npm", ["run", "build"]);
+    const packed = JSON.parse(await sh(repoRoot, "npm", ["pack", "--ignore-scripts", "--json", "--workspaces", "--include-workspace-root", "--pack-destination", work])) as { name: string; filename: string }[];
+    tarball = (name) => `file:${join(work, packed.find((p) => p.name === name)!.filename)}`;
+  }, 240_000);
 
   afterAll(async () => {
     await server?.stop();
@@ -102,11 +110,6 @@ describe("the packed packages in a new app", { timeout: 240_000 }, () => {
   });
 
   it("installs the runtime without a compiler, generates with npx jobs-gen, and runs a job from the built app", async () => {
-    // `npm run build` builds the runtime, then the CLI against it; pack both without rebuilding.
-    await sh(repoRoot, "npm", ["run", "build"]);
-    const packed = JSON.parse(await sh(repoRoot, "npm", ["pack", "--ignore-scripts", "--json", "--workspaces", "--include-workspace-root", "--pack-destination", work])) as { name: string; filename: string }[];
-    const tarball = (name: string): string => `file:${join(work, packed.find((p) => p.name === name)!.filename)}`;
-
     mkdirSync(appDir);
     writeFileSync(
       join(appDir, "package.json"),
@@ -142,5 +145,60 @@ describe("the packed packages in a new app", { timeout: 240_000 }, () => {
     expect(compilerPackages.filter((name) => existsSync(join(appDir, "node_modules", name)))).toEqual([]);
     const out = await sh(appDir, process.execPath, ["build/app.js"], { REDIS_URL: server!.url });
     expect(JSON.parse(out.trim().split("\n").at(-1)!)).toEqual({ seen: 42, settled: "finished", status: "finished" });
+  });
+
+  it("runs the README's Quickstart as written: producer and worker exit, the job finishes", async () => {
+    const dir = join(work, "quickstart");
+    mkdirSync(dir);
+    const blocks = quickstartBlocks(join(repoRoot, "README.md"));
+    // Step 1, command by command; the unpublished packages come from their tarballs (as the README
+    // says), the others at the versions the repo has installed, from npm's cache.
+    const install = blocks.find((block) => block.lang === "sh" && block.heading.includes("Install"))!;
+    for (const [command, ...args] of commands(install)) {
+      const isInstall = command === "npm" && args[0] === "install";
+      const packageArgs = isInstall ? args.map((arg) => (arg.startsWith("-") || arg === "install" ? arg : /^typed-jobs(-cli)?$/.test(arg) ? tarball(arg) : `${arg}@${installed(arg)}`)) : args;
+      await sh(dir, command!, isInstall ? [...packageArgs, ...npmFlags] : packageArgs);
+    }
+    const tsconfigPath = join(dir, "tsconfig.json");
+    const initial = ts.parseConfigFileTextToJson(tsconfigPath, readFileSync(tsconfigPath, "utf8"));
+    const named = namedCompilerOptions(blocks);
+    expect(named).toEqual({ types: ["node"] });
+    const config = initial.config as { compilerOptions: Record<string, unknown> };
+    writeFileSync(tsconfigPath, JSON.stringify({ ...config, compilerOptions: { ...config.compilerOptions, ...named } }, null, 2));
+
+    const files = quickstartFiles(blocks);
+    expect(Object.keys(files).sort()).toEqual(["jobs.schema.ts", "producer.ts", "worker.ts"]);
+    for (const [name, code] of Object.entries(files)) writeFileSync(join(dir, name), code);
+    const generate = blocks.find((block) => block.lang === "sh" && block.heading.includes("Generate"))!;
+    const [command, ...args] = commands(generate)[0]!;
+    expect([command, ...args]).toEqual(["npx", "jobs-gen"]);
+    await sh(dir, command!, args);
+    await sh(dir, "npx", ["tsc", "--noEmit", "-p", "."]);
+
+    const tsx = join(dir, "node_modules", ".bin", "tsx");
+    const env = { ...userEnv, REDIS_URL: server!.url };
+    const worker = spawn(tsx, ["worker.ts"], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"] });
+    let workerOutput = "";
+    worker.stdout.on("data", (chunk: Buffer) => (workerOutput += chunk.toString()));
+    worker.stderr.on("data", (chunk: Buffer) => (workerOutput += chunk.toString()));
+    const workerExit = new Promise<number | null>((resolve) => worker.once("exit", (code) => resolve(code)));
+    try {
+      const produced = await sh(dir, tsx, ["producer.ts"], { REDIS_URL: server!.url }); // returns only once the producer exits
+      expect(produced).toMatch(/^scheduled \S+/);
+      const redis = server!.client();
+      try {
+        await waitUntil(async () => {
+          const keys = await redis.keys("tj:{*}:finished:welcomeEmail");
+          return keys.length === 1 && (await redis.zcard(keys[0]!)) === 1;
+        }, 60_000, `the welcome email did not finish; the worker said:\n${workerOutput}`);
+      } finally {
+        await redis.quit();
+      }
+      expect(workerOutput).toContain("welcome, Ada <ada@example.com>");
+      worker.kill("SIGTERM");
+      expect(await workerExit).toBe(0);
+    } finally {
+      worker.kill("SIGKILL");
+    }
   });
 });
