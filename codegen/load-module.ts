@@ -4,6 +4,7 @@
  */
 import { pathToFileURL } from "node:url";
 import { tsImport } from "tsx/esm/api";
+import { jsonAlternative } from "./json-alternatives.js";
 
 /** What a contract module exported, or why it could not be loaded (with the line when known). */
 export type LoadResult = { readonly ok: true; readonly defaultExport: unknown } | { readonly ok: false; readonly line: number | undefined; readonly message: string };
@@ -14,9 +15,16 @@ export async function loadContractModule(absPath: string): Promise<LoadResult> {
     const mod = (await tsImport(pathToFileURL(absPath).href, { parentURL: import.meta.url })) as { default?: unknown };
     return { ok: true, defaultExport: mod.default };
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    return { ok: false, line: lineInStack(error, absPath), message: `loading the schema module failed: ${message.split("\n")[0]}` };
+    const message = (error instanceof Error ? error.message : String(error)).split("\n")[0]!;
+    return { ok: false, line: lineInStack(error, absPath), message: `loading the schema module failed: ${message}${missingTypeHint(message)}` };
   }
+}
+
+/** TypeBox 1.x has no Type.Date, Type.Uint8Array...: "Type.Date is not a function" names the JSON-safe alternative. */
+function missingTypeHint(message: string): string {
+  const name = /\bType\.(\w+) is not a function/.exec(message)?.[1];
+  const alternative = name && jsonAlternative(name);
+  return alternative ? `: TypeBox has no Type.${name} for JSON payloads; ${alternative}` : "";
 }
 
 /** The first line of `absPath` named by the error's stack, so the message points at the throwing statement. */

@@ -6,6 +6,7 @@ import { existsSync } from "node:fs";
 import { dirname, relative, resolve, sep } from "node:path";
 import { Node, Project, ts, type Expression, type ObjectLiteralExpression, type SourceFile } from "ts-morph";
 import { loadContractModule } from "./load-module.js";
+import { notEsmHint } from "./module-kind.js";
 import type { ContractModel, Diagnostic, JobDefaults, JobModel } from "./model.js";
 
 /** The model, or the diagnostics that stopped reading it. */
@@ -31,6 +32,9 @@ export async function readContract(schemaPath: string, outPath: string, cwd = pr
   if (syntax.length > 0) return { model: undefined, diagnostics: syntax };
   const entries = readEntries(sourceFile);
   if (!Array.isArray(entries)) return fail(entries.line, entries.message);
+  // Checked before loading: loaded as CommonJS, the module fails in ways that blame the schema.
+  const notEsm = notEsmHint(abs);
+  if (notEsm) return fail(undefined, notEsm);
   const loaded = await loadContractModule(abs);
   if (!loaded.ok) return fail(loaded.line, loaded.message);
   const jobs: JobModel[] = [];

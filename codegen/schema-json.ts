@@ -3,6 +3,7 @@
  * read by tools in other languages. These helpers find what cannot travel and hash what can.
  */
 import { createHash } from "node:crypto";
+import { jsonAlternative } from "./json-alternatives.js";
 import type { JsonValue } from "./model.js";
 
 const JSON_TYPES = new Set(["object", "array", "string", "number", "integer", "boolean", "null"]);
@@ -20,10 +21,14 @@ export function findNonJson(value: unknown, path = ""): NonJson | undefined {
   if (typeof value !== "object") return { path, problem: describeNonObject(value) };
   if (Array.isArray(value)) return firstOf(value.map((item, i) => [String(i), item] as const), path);
   const proto: unknown = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) return { path, problem: `a ${className(value)} value` };
+  if (proto !== Object.prototype && proto !== null) {
+    const alternative = jsonAlternative(className(value));
+    return { path, problem: `a ${className(value)} value${alternative ? ` (${alternative})` : ""}` };
+  }
   const record = value as Record<string, unknown>;
   if (typeof record.type === "string" && !JSON_TYPES.has(record.type)) {
-    return { path, problem: `type "${record.type}", which has no JSON values` };
+    const alternative = jsonAlternative(record.type);
+    return { path, problem: `type "${record.type}", which has no JSON values${alternative ? ` (${alternative})` : ""}` };
   }
   // Own names, not only enumerable keys: TypeBox keeps refinements and codecs (functions) in hidden `~` keys.
   return firstOf(Object.getOwnPropertyNames(record).map((key) => [key, record[key]] as const), path);

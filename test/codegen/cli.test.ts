@@ -11,12 +11,14 @@ const badCases: readonly (readonly [fixture: string, line: number | undefined, m
   ["no-default", 1, /no default export; expected `export default defineJobs/],
   ["not-define-jobs", 7, /the default export is not a defineJobs\(\{ \.\.\. \}\) call/],
   ["function-schema", 6, /job "callback": payload schema at \/properties\/done holds type "function"/],
-  ["date-schema", 5, /job "remind": payload schema at \/properties\/at\/default holds a Date value/],
+  ["date-schema", 5, /job "remind": payload schema at \/properties\/at\/default holds a Date value \(use Type\.String\(\{ format: "date-time" \}\)/],
   ["undefined-schema", 5, /job "maybe": payload schema at \/properties\/value\/anyOf\/1 holds type "undefined"/],
-  ["bigint-schema", 5, /job "count": payload schema at \/properties\/n holds type "bigint"/],
+  ["bigint-schema", 5, /job "count": payload schema at \/properties\/n holds type "bigint", which has no JSON values \(use Type\.String/],
   ["bad-name", 6, /job "welcome-email": name must be letters, digits and _, not starting with a digit/],
   ["clash", 6, /job names "welcomeEmail" \(line 5\) and "welcome_email" clash: both become WelcomeEmail/],
   ["syntax-error", 6, /syntax error: /],
+  ["type-date", 6, /Type\.Date is not a function: TypeBox has no Type\.Date for JSON payloads; use Type\.String\(\{ format: "date-time" \}\)/],
+  ["commonjs-project", undefined, /the schema is loaded as CommonJS \(.*package\.json has no "type": "module"\).*add "type": "module" to your package\.json/],
 ];
 
 describe.concurrent("jobs-gen CLI", { timeout: 120_000 }, () => {
