@@ -19,7 +19,7 @@ import type { RecordHeader } from "../redis/record.js";
 import { toSnapshot } from "../store/job-record.js";
 import { Job, readSnapshot, type JobContext } from "./job.js";
 import type { Jobs, JobsOptions, TypedBulkSelection } from "./jobs-api.js";
-import { checkPayload, scheduleEntry } from "./schedule-entry.js";
+import { checkPayload, checkPayloads, scheduleEntry } from "./schedule-entry.js";
 
 const DEFAULT_MAX_PAYLOAD_BYTES = 512 * 1024;
 
@@ -63,7 +63,7 @@ class JobsRuntime<M> implements Jobs<M> {
     if (options.id !== undefined && payloads.length > 1) throw new InvalidOptionError("scheduleBulk", "id", "cannot be shared by several jobs");
     // Every payload is checked before any is encoded: a validator run over the whole batch at once
     // stays in the CPU's caches, and interleaved with the encoding it was measurably slower.
-    for (const payload of payloads) checkPayload("scheduleBulk", jobType, payload);
+    checkPayloads("scheduleBulk", jobType, payloads);
     const entries = payloads.map((payload) => scheduleEntry("scheduleBulk", jobType, payload, options, this.maxPayloadBytes()));
     return entries.length === 0 ? [] : this.write(entries, payloads, "scheduleBulk");
   }

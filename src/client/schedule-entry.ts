@@ -1,6 +1,6 @@
 import { randomFillSync } from "node:crypto";
 import type { JobType } from "../contract/job-type.js";
-import { InvalidOptionError, PayloadTooLargeError, PayloadValidationError } from "../errors.js";
+import { InvalidOptionError, PayloadTooLargeError, PayloadValidationError, type ValidationIssue } from "../errors.js";
 import type { ScheduleOptions } from "../interfaces.js";
 import { DEFAULT_BACKOFF, encodeBackoff } from "../options/backoff.js";
 import { toMilliseconds } from "../options/duration.js";
@@ -15,6 +15,20 @@ const MAX_ID_LENGTH = 200;
 /** Checked first, before any option: a payload that fails its schema is the error a caller sees. */
 export function checkPayload(op: string, jobType: JobType<unknown>, payload: unknown): void {
   if (!jobType.check(payload)) throw new PayloadValidationError(op, jobType.name, jobType.errors(payload));
+}
+
+/**
+ * Checks every payload of a bulk call; the failures of all of them in one error, each path under
+ * its element's index (`/3/emailAddress`), so the caller knows which to fix.
+ */
+export function checkPayloads(op: string, jobType: JobType<unknown>, payloads: readonly unknown[]): void {
+  let issues: ValidationIssue[] | undefined;
+  for (let i = 0; i < payloads.length; i++) {
+    if (jobType.check(payloads[i])) continue;
+    issues ??= [];
+    for (const issue of jobType.errors(payloads[i])) issues.push({ ...issue, path: `/${i}${issue.path}` });
+  }
+  if (issues) throw new PayloadValidationError(op, jobType.name, issues);
 }
 
 /** What a schedule call writes, for a payload that passed checkPayload; each option is checked here. */

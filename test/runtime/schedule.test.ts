@@ -123,7 +123,11 @@ describe("job types (albrow job_type_test.go)", () => {
     for (const job of created) expect((await jobs.findJob(job.id)).payload).toEqual(job.payload);
     expect((await jobs.counts()).byType.person!.queued).toBe(5);
 
-    await expect(jobs.scheduleBulk("person", [{ name: "ok", age: 1 }, { name: 3 } as never])).rejects.toBeInstanceOf(PayloadValidationError);
+    const refused = await jobs.scheduleBulk("person", [{ name: "ok", age: 1 }, { name: 3 } as never, { age: 2 } as never]).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(PayloadValidationError);
+    // Each failure's path starts with its element's index.
+    expect((refused as PayloadValidationError).errors.map((e) => e.path)).toEqual(["/1", "/2"]);
+    expect((refused as PayloadValidationError).message).toContain("person payload is invalid at /1:");
     expect(await recordCount(namespace)).toBe(5);
     await expect(jobs.scheduleBulk("person", [people[0]!, people[1]!], { id: "shared" })).rejects.toBeInstanceOf(InvalidOptionError);
     expect(await jobs.scheduleBulk("person", [])).toEqual([]);
