@@ -70,9 +70,24 @@ export type RescheduleOptions = Recurrence | { readonly recurrence?: Recurrence 
 /** Counts of jobs by status. */
 export type StatusCounts = Record<JobStatus, number>;
 
-export interface CountsByType {
+/** Jobs by status, in total and per type. */
+export interface StatusCountsByType {
   readonly total: StatusCounts;
   readonly byType: Readonly<Record<string, StatusCounts>>;
+}
+
+/**
+ * The queued jobs split: `due` a pool can claim now; `delayed` wait for a run-at still ahead (a
+ * delay or runAt, a retry's backoff, a recurring job's next run).
+ */
+export interface QueuedCounts {
+  readonly due: number;
+  readonly delayed: number;
+}
+
+/** `counts()`: jobs by status, and the queued ones split into due and delayed, in total and per type. */
+export interface CountsByType extends StatusCountsByType {
+  readonly queued: { readonly total: QueuedCounts; readonly byType: Readonly<Record<string, QueuedCounts>> };
 }
 
 export interface ListOptions {

@@ -1,3 +1,5 @@
+import { dueStats } from "../redis/scripts/due-stats.js";
+import { withQueuedSplit } from "./queued-split.js";
 import type { BulkOptions, BulkProgress, BulkSelection, CountsByType, JobSnapshot, JobStatus, ListOptions, PoolInfo, RegisteredContract, Stats, ThroughputPoint } from "../interfaces.js";
 import { decodeRecord } from "../redis/record.js";
 import { toSnapshot } from "../store/job-record.js";
@@ -91,8 +93,10 @@ export class OperationsRuntime implements Operations {
   }
 
   async counts(): Promise<CountsByType> {
-    const { queries } = this.ctx;
-    return queries.counts(await queries.types(this.ctx.knownTypes));
+    const { queries, runner } = this.ctx;
+    const types = await queries.types(this.ctx.knownTypes);
+    const [counts, due] = await Promise.all([queries.counts(types), dueStats(runner, types)]);
+    return withQueuedSplit(counts, types, due);
   }
 
   close(): Promise<void> {

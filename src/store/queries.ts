@@ -1,4 +1,4 @@
-import type { CountsByType, JobStatus, StatusCounts } from "../interfaces.js";
+import type { JobStatus, StatusCounts, StatusCountsByType } from "../interfaces.js";
 import { JOB_STATUSES } from "../interfaces.js";
 import type { RedisClient } from "../redis/connection.js";
 import type { KeySpace, TypeKeys } from "../redis/keys.js";
@@ -41,7 +41,7 @@ export class Queries {
     return counts.map((count) => Math.max(0, Number(count ?? 0)));
   }
 
-  async counts(types: readonly string[]): Promise<CountsByType> {
+  async counts(types: readonly string[]): Promise<StatusCountsByType> {
     const [cards, holes] = await withRedis("counts", () =>
       Promise.all([
         Promise.all(types.flatMap((type) => {

@@ -88,3 +88,22 @@ describe("queries (albrow job_status_test.go)", () => {
     expect(await jobs.listJobs("failed")).toEqual([]);
   });
 });
+
+describe("counts() of queued jobs", () => {
+  it("separates the due ones from the delayed and the retrying ones", async () => {
+    const { jobs, pool } = bundle<M>(lenient);
+    await jobs.scheduleBulk("task", [{ mode: "ok", n: 1 }, { mode: "ok", n: 2 }]);
+    await jobs.schedule("task", { mode: "ok", n: 3 }, { delay: "1h" });
+    await jobs.schedule("other", { n: 1 }, { retries: 1, backoff: { type: "fixed", delay: "1h" } });
+    const p = pool({ handlers: { other: () => Promise.reject(new Error("try again later")) } });
+    const retried = new Promise((resolve) => p.once("retried", resolve));
+    await p.start();
+    await retried;
+
+    const counts = await jobs.counts();
+    expect(counts.byType.task!.queued).toBe(3);
+    expect(counts.queued.byType).toEqual({ task: { due: 2, delayed: 1 }, other: { due: 0, delayed: 1 } });
+    expect(counts.queued.total).toEqual({ due: 2, delayed: 2 });
+    expect(counts.total.queued).toBe(4);
+  });
+});
