@@ -3,11 +3,11 @@
  * jobs-gen: turns `jobs.schema.ts` into the typed module of schedule functions, validators and pools.
  * Exit codes: 0 done (or fresh with --check), 1 stale (--check), 2 the contract cannot be generated.
  */
-import { watch } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { Command } from "commander";
 import { generate } from "./generate.js";
 import { formatDiagnostic } from "./model.js";
+import { watchSchema } from "./watch.js";
 import { staleness, writeGenerated } from "./write.js";
 
 interface CliOptions {
@@ -23,7 +23,7 @@ const program = new Command()
   .option("-s, --schema <file>", "the contract: a module whose default export is defineJobs({...})", "jobs.schema.ts")
   .option("-o, --out <file>", "the module to write (default: jobs.generated.ts beside the schema)")
   .option("--check", "write nothing; exit 1 naming the file and the first difference when it is stale (for CI)")
-  .option("-w, --watch", "regenerate whenever the schema file changes")
+  .option("-w, --watch", "regenerate whenever the schema file or a file it imports changes")
   .addHelpText("after", "\nExit codes: 0 written or fresh, 1 stale (--check), 2 the contract has errors (nothing written).")
   .action(async (options: CliOptions) => {
     const schema = resolve(options.schema);
@@ -52,19 +52,10 @@ async function runOnce(schema: string, out: string, checkOnly: boolean): Promise
   return 0;
 }
 
-/** Watches the schema's directory (editors often replace the file rather than write into it). */
+/** Regenerates whenever the schema or a project file it imports changes. */
 async function watchAndGenerate(schema: string, out: string): Promise<void> {
-  await runOnce(schema, out, false);
-  let timer: NodeJS.Timeout | undefined;
-  let running = Promise.resolve();
-  watch(dirname(schema), (_event, name) => {
-    if (name !== null && resolve(dirname(schema), name) !== schema) return;
-    clearTimeout(timer);
-    timer = setTimeout(() => {
-      running = running.then(async () => void (await runOnce(schema, out, false)));
-    }, 100);
-  });
-  console.log(`jobs-gen: watching ${relative(process.cwd(), schema) || schema}`);
+  await watchSchema(schema, async () => void (await runOnce(schema, out, false)));
+  console.log(`jobs-gen: watching ${relative(process.cwd(), schema) || schema} and the files it imports`);
 }
 
 await program.parseAsync(process.argv);
