@@ -4,13 +4,20 @@ import { namespaceJobCount, namespacesWithJobsOf } from "../redis/namespace-scan
 import { withRedis } from "../redis/redis-error.js";
 import type { NamespaceMismatch } from "../interfaces.js";
 
+/** Looks again while the namespace stays empty, less and less often: a producer may start after the pool. */
+const FIRST_RECHECK_MS = 30_000;
+const LONGEST_RECHECK_MS = 30 * 60_000;
 
 /**
  * A pool's first round trip, which start() waits for (Redis is reachable, the database selected):
- * whether its namespace holds any job. When it holds none, a search in the background for other
- * namespaces with jobs of the pool's types: the sign of a producer and a worker configured apart.
+ * whether its namespace holds any job. While it holds none, a search in the background for other
+ * namespaces with jobs of the pool's types, the sign of a producer and a worker configured apart,
+ * told once.
  */
 export class NamespaceCheck {
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
   constructor(
     private readonly redis: RedisClient,
     private readonly keys: KeySpace,
@@ -20,12 +27,29 @@ export class NamespaceCheck {
 
   async run(): Promise<void> {
     const jobs = await withRedis("pool.start", () => namespaceJobCount(this.redis, this.keys), this.redis);
-    if (jobs === 0 && this.types.length > 0) void this.search().catch(() => undefined); // only a hint: a failure says nothing
+    if (jobs === 0 && this.types.length > 0) void this.search(FIRST_RECHECK_MS);
   }
 
-  private async search(): Promise<void> {
-    const others = await namespacesWithJobsOf(this.redis, this.keys, this.types);
-    if (others.length === 0) return;
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+  }
+
+  /** Only a hint: a failure says nothing, and the next look is as planned. */
+  private async search(nextMs: number): Promise<void> {
+    const found = await namespacesWithJobsOf(this.redis, this.keys, this.types).catch(() => []);
+    if (this.stopped) return;
+    if (found.length > 0) return this.tellOnce(found);
+    this.timer = setTimeout(() => void this.recheck(Math.min(nextMs * 2, LONGEST_RECHECK_MS)), nextMs);
+    this.timer.unref();
+  }
+
+  private async recheck(nextMs: number): Promise<void> {
+    const jobs = await namespaceJobCount(this.redis, this.keys).catch(() => 0);
+    if (!this.stopped && jobs === 0) await this.search(nextMs);
+  }
+
+  private tellOnce(others: readonly string[]): void {
     const { namespace, prefix } = this.keys;
     const names = others.map((other) => JSON.stringify(other)).join(", ");
     const message =

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createJobs, RedisUnavailableError, type JobsError } from "typed-jobs";
+import { freePort } from "../support/redis-server.js";
 import { SilentServer } from "../support/silent-server.js";
 import { anyPayload, jobType } from "../support/setup.js";
 
@@ -76,5 +77,22 @@ describe("a server that accepts the connection and never answers", () => {
     pool.on("error", (error) => errors.push(error));
     expect((await settlement(pool.start(), 2_000)).state).toBe("fulfilled");
     expect((await settlement(pool.close(), 1_000 + 4_000)).state).toBe("fulfilled");
+  });
+});
+
+describe("a Redis that is down (nothing listens on its port)", () => {
+  it("fails pool.start() naming the server, and closes a pool told to keep trying within its grace period", async () => {
+    const url = `redis://127.0.0.1:${await freePort()}`;
+    const jobs = createJobs<M>(types, { redis: url, namespace: "down" });
+    open.unshift(jobs);
+    const failing = jobs.createPool({ handlers: { ping: () => undefined } });
+    const outcome = await settlement(failing.start());
+    expect(outcome.state).toBe("rejected");
+    expect(String((outcome as { error: Error }).error)).toContain(`Redis unavailable during pool.start at ${url.slice("redis://".length)}`);
+
+    const trying = jobs.createPool({ handlers: { ping: () => undefined }, waitForRedis: true, closeGracePeriod: "1s", idleWait: "200ms" });
+    trying.on("error", () => undefined);
+    await trying.start();
+    expect((await settlement(trying.close(), 1_000 + 4_000)).state).toBe("fulfilled");
   });
 });
