@@ -1,6 +1,6 @@
 import type { RedisClient } from "../redis/connection.js";
 import type { KeySpace } from "../redis/keys.js";
-import { namespaceJobCount, namespacesWithJobsOf } from "../redis/namespace-scan.js";
+import { namespaceTypeCount, namespacesWithJobsOf } from "../redis/namespace-scan.js";
 import { withRedis } from "../redis/redis-error.js";
 import type { NamespaceMismatch } from "../interfaces.js";
 
@@ -10,9 +10,9 @@ const LONGEST_RECHECK_MS = 30 * 60_000;
 
 /**
  * A pool's first round trip, which start() waits for (Redis is reachable, the database selected):
- * whether its namespace holds any job. While it holds none, a search in the background for other
- * namespaces with jobs of the pool's types, the sign of a producer and a worker configured apart,
- * told once.
+ * whether any job was ever scheduled in its namespace. While none was, a search in the background
+ * (SCAN: a user not allowed it gets no hint) for other namespaces with jobs of the pool's types, the
+ * sign of a producer and a worker configured apart, told once.
  */
 export class NamespaceCheck {
   private timer: NodeJS.Timeout | undefined;
@@ -26,7 +26,7 @@ export class NamespaceCheck {
   ) {}
 
   async run(): Promise<void> {
-    const jobs = await withRedis("pool.start", () => namespaceJobCount(this.redis, this.keys), this.redis);
+    const jobs = await withRedis("pool.start", () => namespaceTypeCount(this.redis, this.keys), this.redis);
     if (jobs === 0 && this.types.length > 0) void this.search(FIRST_RECHECK_MS);
   }
 
@@ -45,7 +45,7 @@ export class NamespaceCheck {
   }
 
   private async recheck(nextMs: number): Promise<void> {
-    const jobs = await namespaceJobCount(this.redis, this.keys).catch(() => 0);
+    const jobs = await namespaceTypeCount(this.redis, this.keys).catch(() => 0);
     if (!this.stopped && jobs === 0) await this.search(nextMs);
   }
 

@@ -77,7 +77,10 @@ export interface Pool extends EventEmitter<PoolEvents> {
   readonly id: string;
   /** The job types this pool claims. */
   readonly types: readonly string[];
-  /** Starts claiming. Resolves once the pool is registered and its first claim is under way. */
+  /**
+   * Starts claiming, once a first round trip shows Redis reachable: when it fails, rejects with the
+   * error (RedisUnavailableError, op "pool.start") and closes the pool, unless `waitForRedis`.
+   */
   start(): Promise<void>;
   /**
    * Stops claiming, lets running jobs finish within the grace period, hands back what it claimed but did

@@ -6,9 +6,12 @@ import type { KeySpace } from "./keys.js";
 const MAX_SCANNED = 200_000;
 const SCAN_COUNT = 1000;
 
-/** Whether the namespace holds any job at all. */
-export async function namespaceJobCount(redis: RedisClient, keys: KeySpace): Promise<number> {
-  return redis.hlen(keys.jobs);
+/**
+ * How many job types the namespace has ever seen a job of (its `types` set): 0 for a namespace no
+ * job was ever scheduled in. SCARD, which the least-privilege ACL user may run (docs/security.md).
+ */
+export async function namespaceTypeCount(redis: RedisClient, keys: KeySpace): Promise<number> {
+  return redis.scard(keys.types);
 }
 
 /**

@@ -19,7 +19,7 @@ describe("passwords never show in errors", () => {
   /** A schedule's error and a pool's error events, for one connection setting. */
   async function errorsFor(redis: JobsOptions["redis"]): Promise<{ scheduleError: unknown; poolErrors: JobsError[] }> {
     const jobs = createJobs<M>(types, { redis, namespace: "secrets" });
-    const pool = jobs.createPool({ handlers: { ping: () => undefined }, idleWait: "100ms", leaseTime: "300ms" });
+    const pool = jobs.createPool({ handlers: { ping: () => undefined }, idleWait: "100ms", leaseTime: "300ms", waitForRedis: true });
     const poolErrors: JobsError[] = [];
     pool.on("error", (e) => poolErrors.push(e));
     try {
