@@ -53,7 +53,7 @@ export class NamespaceCheck {
     const { namespace, prefix } = this.keys;
     const names = others.map((other) => JSON.stringify(other)).join(", ");
     const message =
-      `namespace ${JSON.stringify(namespace)} holds no jobs, but ${names} ${others.length === 1 ? "holds" : "hold"} jobs of this pool's types ` +
+      `namespace ${JSON.stringify(namespace)} never had a job, but ${names} ${others.length === 1 ? "holds" : "hold"} jobs of this pool's types ` +
       `(prefix ${JSON.stringify(prefix)}): give the pool and the code that schedules the same namespace option`;
     this.tell({ namespace, prefix, others, message });
   }

@@ -14,14 +14,14 @@ export function toRedisError(op: string, error: unknown, client?: RedisClient): 
   const refusal = client && connectRefusal(client);
   if (refusal) return refusal;
   const connectionError = client && lastConnectionError(client);
-  const timedOut = error instanceof Error && error.message === "Command timed out" && client ? timeoutCause(client) : error;
+  const timedOut = error instanceof Error && error.message === "Command timed out" && client ? timeoutCause(client, error) : error;
   return new RedisUnavailableError(op, timedOut, connectionError && connectionError !== error ? connectionError.message : undefined, client && redisTarget(client));
 }
 
 /** ioredis says only "Command timed out": the error says how long it waited, and which option sets that. */
-function timeoutCause(client: RedisClient): Error {
+function timeoutCause(client: RedisClient, error: Error): Error {
   const ms = (client instanceof Cluster ? client.options.redisOptions?.commandTimeout : client.options.commandTimeout) ?? 0;
-  return new Error(`no reply within ${ms} ms (commandTimeout in the redis options)`);
+  return new Error(`no reply within ${ms} ms (commandTimeout in the redis options)`, { cause: error });
 }
 
 /** Runs a Redis call and turns any failure into a typed JobsError naming the operation. */
