@@ -1,10 +1,25 @@
-import { Gauge, type Registry } from "prom-client";
+import { Gauge, register, type Registry } from "prom-client";
 import { JOB_STATUSES, type Stats } from "../interfaces.js";
 import { METRICS } from "./metric-names.js";
 
 /** Where the gauges read the namespace from: `Jobs` or `Operations` (the CLI's). */
 export interface StatsSource {
   stats(): Promise<Stats>;
+}
+
+export interface RedisGaugesOptions {
+  /** Default prom-client's global `register`. */
+  readonly registry?: Registry;
+  readonly source: StatsSource;
+}
+
+/**
+ * Only the namespace's gauges, read from Redis when scraped: for a process with no pool and no
+ * schedule calls of its own to count, such as `typed-jobs metrics`.
+ */
+export function createRedisGauges({ registry = register, source }: RedisGaugesOptions): Registry {
+  registerRedisGauges(registry, source);
+  return registry;
 }
 
 /**
