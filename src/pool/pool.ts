@@ -197,7 +197,7 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
           }
           this.batcher.add(settlement, (outcome) => {
             this.tracker.settled(ref);
-            span?.end(outcome, error);
+            span?.end(outcomeEvent(outcome, error) ?? outcome, error);
             this.emitOutcome(outcome, snapshot, error);
             if (this.listenerCount("attempt") > 0) this.emitAttempt(id, record.header, outcome, error, settlement.outcome === "reject" ? undefined : handlerMs);
           });
