@@ -3,7 +3,7 @@ import { Registry } from "prom-client";
 import { createMetrics, METRICS } from "typed-jobs/metrics";
 import { JOB_STATUSES } from "typed-jobs";
 import { anyPayload, jobType, useRedis } from "../support/setup.js";
-import { useRedisClient } from "../support/redis-state.js";
+import { seedRecord, useRedisClient } from "../support/redis-state.js";
 import { waitUntil } from "../support/redis-server.js";
 import { parseExposition, samplesOf } from "./prometheus-text.js";
 
@@ -120,6 +120,27 @@ describe("Prometheus metrics (typed-jobs/metrics)", () => {
     const few = await commandsOf();
     await jobs.scheduleBulk("task", Array.from({ length: 2000 }, () => ({ mode: "ok" as const })));
     expect(await commandsOf()).toBe(few);
+  });
+
+  it("lease recoveries and unreadable records count by type and reason, in the process whose pool found them", async () => {
+    const { jobs, namespace, pool } = bundle<M>(lenient);
+    const registry = new Registry();
+    const metrics = createMetrics({ registry, jobs, gauges: false });
+    const at = Date.now() - 5000;
+    // A job a dead pool held, its lease long expired; and a job whose recurrence no pool can read.
+    await seedRecord(redis(), namespace, "task", "orphan", `{"at":${at},"t":"task","s":"executing","a":1,"w":"deadPool","st":${at}}\n{"mode":"ok"}`, "executing", at);
+    await seedRecord(redis(), namespace, "task", "unreadable", `{"at":${at},"t":"task","cr":"not a cron"}\n{"mode":"ok"}`, "queue");
+    const p = pool({ handlers: { task: () => undefined, idle: () => undefined } });
+    metrics.observePool(p);
+    await p.start();
+    const read = async () => parseExposition(await registry.metrics()).samples;
+    await waitUntil(async () => (await read()).get(`${METRICS.processed}{type="task",outcome="finished"}`) === 1 && (await read()).get(`${METRICS.processed}{type="task",outcome="rejected"}`) === 1);
+    const samples = await read();
+    expect(samples.get(`${METRICS.leaseRecoveries}{type="task"}`)).toBe(1);
+    expect(samples.get(`${METRICS.leaseRecoveries}{type="idle"}`)).toBe(0);
+    expect(samples.get(`${METRICS.rejected}{type="task",reason="record"}`)).toBe(1);
+    expect(samples.get(`${METRICS.rejected}{type="task",reason="schema"}`)).toBe(0);
+    expect(samples.has(METRICS.redisUp)).toBe(false);
   });
 
   it("a scrape while Redis is out of reach answers with typed_jobs_redis_up 0 and no gauge samples, and the counters", async () => {
