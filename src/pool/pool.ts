@@ -181,7 +181,7 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
     const snapshot = snapshotOnce(id, record, payload);
     const startedAt = performance.now();
     if (this.listenerCount("started") > 0) this.emit("started", snapshot());
-    // Undefined unless a tracer is registered or the job carries a trace: then nothing changes.
+    // Undefined when no tracer is registered and the job carries no trace: the attempt runs as without tracing.
     const span = startAttemptSpan(id, record.header);
     const handler = this.deps.handlers[type]!;
     runAttempt({ id, record, payload, snapshot, jobType: this.deps.jobTypes[type]!, handler: span ? span.wrap(handler) : handler, abort }).then(
