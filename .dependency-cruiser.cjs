@@ -2,8 +2,10 @@
  * The import rules of src/, checked by `npm run check:deps` (part of `npm test`).
  *
  * Layers, lowest first; a module imports only from its own layer and those below it:
- *   errors.ts → options/ → interfaces.ts → contract/ → redis/ → store/ → ops/ → pool/ → client/ → index.ts
+ *   errors.ts → options/ → interfaces.ts → contract/ → redis/ → store/ → tracing/ → ops/ → pool/ → client/ → index.ts
+ * and metrics/, a second entry (typed-jobs/metrics) on top of the client that nothing else imports.
  * Only redis/ talks to ioredis: every other layer reaches Redis through redis/'s typed wrappers.
+ * Only tracing/ talks to @opentelemetry/api, only metrics/ to prom-client.
  * Type-only imports count too: a type from a higher layer couples the two as much as a value does.
  */
 
@@ -31,9 +33,23 @@ module.exports = {
     {
       name: "runtime-imports-runtime-deps",
       severity: "error",
-      comment: "src/ is what a worker imports: it may use Node's built-ins, ioredis, typebox and croner, nothing the generator or the tests need.",
+      comment: "src/ is what a worker imports: it may use Node's built-ins, ioredis, typebox, croner, @opentelemetry/api and prom-client, nothing the generator or the tests need (the OpenTelemetry SDK is the application's choice).",
       from: { path: "^src/" },
-      to: { dependencyTypes: ["npm", "npm-dev", "npm-optional", "npm-peer", "npm-bundled", "npm-no-pkg", "npm-unknown"], pathNot: "(^|/)node_modules/(ioredis|typebox|croner)/" },
+      to: { dependencyTypes: ["npm", "npm-dev", "npm-optional", "npm-peer", "npm-bundled", "npm-no-pkg", "npm-unknown"], pathNot: "(^|/)node_modules/(ioredis|typebox|croner|@opentelemetry/api|prom-client)/" },
+    },
+    {
+      name: "only-tracing-speaks-opentelemetry",
+      severity: "error",
+      comment: "Spans are made in tracing/ only: the pool and the client call its functions.",
+      from: { path: "^src/", pathNot: "^src/tracing/" },
+      to: { path: "(^|/)node_modules/@opentelemetry/" },
+    },
+    {
+      name: "only-metrics-imports-prom-client",
+      severity: "error",
+      comment: "prom-client is an optional peer: only the typed-jobs/metrics entry may load it.",
+      from: { path: "^src/", pathNot: "^src/metrics/" },
+      to: { path: "(^|/)node_modules/prom-client/" },
     },
     {
       name: "src-not-tooling",
@@ -45,11 +61,13 @@ module.exports = {
     layer("errors-is-the-floor", "^src/errors\\.ts$", "^src/(?!errors\\.ts$)", "errors.ts imports nothing of src/."),
     layer("options-below-interfaces", "^src/options/", "^src/(?!errors\\.ts$|options/)", "options/ imports errors.ts only."),
     layer("interfaces-below-contract", "^src/interfaces\\.ts$", "^src/(?!errors\\.ts$|options/|interfaces\\.ts$)", "The public types import errors.ts and options/ only."),
-    layer("contract-below-redis", "^src/contract/", "^src/(redis|store|ops|pool|client)/|^src/index\\.ts$", "A job type knows nothing of how it is stored or run."),
-    layer("redis-below-store", "^src/redis/", "^src/(contract|store|ops|pool|client)/|^src/index\\.ts$", "redis/ is the typed face of Redis: records, keys, scripts; it knows no job type, query, pool or client."),
-    layer("store-below-ops", "^src/store/", "^src/(ops|pool|client)/|^src/index\\.ts$", "store/ reads jobs for the operations, the pool and the client, and imports none of them."),
-    layer("ops-below-pool", "^src/ops/", "^src/(pool|client)/|^src/index\\.ts$", "Operations act on a namespace's jobs through store/ and redis/; they know no pool or client."),
-    layer("pool-below-client", "^src/pool/", "^src/client/|^src/index\\.ts$", "A pool is made by the client, never the other way round."),
+    layer("contract-below-redis", "^src/contract/", "^src/(redis|store|tracing|ops|pool|client|metrics)/|^src/index\\.ts$", "A job type knows nothing of how it is stored or run."),
+    layer("redis-below-store", "^src/redis/", "^src/(contract|store|tracing|ops|pool|client|metrics)/|^src/index\\.ts$", "redis/ is the typed face of Redis: records, keys, scripts; it knows no job type, query, pool or client."),
+    layer("store-below-ops", "^src/store/", "^src/(tracing|ops|pool|client|metrics)/|^src/index\\.ts$", "store/ reads jobs for the operations, the pool and the client, and imports none of them."),
+    layer("tracing-below-ops", "^src/tracing/", "^src/(ops|pool|client|metrics)/|^src/index\\.ts$", "tracing/ makes the spans of a schedule and an attempt from a job's record; it knows no operation, pool or client."),
+    layer("ops-below-pool", "^src/ops/", "^src/(pool|client|metrics)/|^src/index\\.ts$", "Operations act on a namespace's jobs through store/ and redis/; they know no pool or client."),
+    layer("pool-below-client", "^src/pool/", "^src/(client|metrics)/|^src/index\\.ts$", "A pool is made by the client, never the other way round."),
+    layer("metrics-is-an-entry", "^src/(?!metrics/)", "^src/metrics/", "typed-jobs/metrics is a second entry: the runtime never loads prom-client."),
     layer("index-is-the-top", "^src/", "^src/index\\.ts$", "index.ts is the package's entry: nothing inside imports it."),
   ],
   options: {

@@ -1,7 +1,10 @@
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
-const alias = { "typed-jobs": fileURLToPath(new URL("./src/index.ts", import.meta.url)) };
+const alias = [
+  { find: /^typed-jobs\/metrics$/, replacement: fileURLToPath(new URL("./src/metrics/index.ts", import.meta.url)) },
+  { find: /^typed-jobs$/, replacement: fileURLToPath(new URL("./src/index.ts", import.meta.url)) },
+];
 
 export default defineConfig({
   resolve: { alias },

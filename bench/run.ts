@@ -16,8 +16,9 @@ import { scheduleBulk, scheduleOne } from "./scenarios/schedule.js";
 import type { Scenario, Sizes } from "./scenarios/scenario.js";
 import { validation } from "./scenarios/validation.js";
 import { opsThroughputCost } from "./scenarios/ops-throughput.js";
+import { observabilityCost } from "./scenarios/observability.js";
 
-const SCENARIOS: readonly Scenario[] = [scheduleOne, scheduleBulk, processC1, processC10, processC50, processTwoProcs, idleLatency, redisWork, validation, opsBulkRetry, opsThroughputCost];
+const SCENARIOS: readonly Scenario[] = [scheduleOne, scheduleBulk, processC1, processC10, processC50, processTwoProcs, idleLatency, redisWork, validation, opsBulkRetry, opsThroughputCost, observabilityCost];
 const FULL: Sizes = { scheduleOne: 10_000, scheduleBulk: 20_000, process: 20_000, latency: 1000, work: 2000, memory: 20_000 };
 const QUICK: Sizes = { scheduleOne: 2000, scheduleBulk: 5000, process: 5000, latency: 300, work: 1000, memory: 5000 };
 

@@ -1,6 +1,6 @@
 /** typed-jobs: persistent, typed background jobs on Redis. */
 export { createJobs } from "./client/jobs.js";
-export type { Jobs, JobsOptions, TypedBulkSelection } from "./client/jobs-api.js";
+export type { Jobs, JobsOptions, ScheduledListener, TypedBulkSelection } from "./client/jobs-api.js";
 export { Job } from "./client/job.js";
 export { defineJobs, type JobDefinition, type JobDefinitions } from "./contract/define-jobs.js";
 export type { JobType, JobTypes } from "./contract/job-type.js";

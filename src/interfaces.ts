@@ -116,7 +116,10 @@ export interface PoolEvents {
   retried: [job: JobSnapshot, error: JobsError | Error];
   rejected: [job: JobSnapshot, error: JobsError];
   cancelled: [job: JobSnapshot];
-  recovered: [ids: readonly string[]];
+  /** Jobs whose lease expired, taken back from a dead pool; `types[i]` is the type of `ids[i]`. */
+  recovered: [ids: readonly string[], types: readonly string[]];
+  /** Every attempt once settled, with its timings: what metrics are made of. */
+  attempt: [report: AttemptReport];
   /** A background error the pool survived (Redis gone, a script refused); it keeps retrying. */
   error: [error: JobsError];
   /** Once, at start: the pool's namespace holds no jobs while others under the same prefix hold jobs of its types. */
@@ -130,6 +133,24 @@ export interface NamespaceMismatch {
   /** The other namespaces with queued, delayed or retrying jobs of the pool's types. */
   readonly others: readonly string[];
   readonly message: string;
+}
+
+/** How an attempt settled, as the pool's events name it. */
+export type AttemptOutcome = "finished" | "retried" | "failed" | "rejected" | "cancelled";
+
+/** One settled attempt (the pool's `attempt` event). */
+export interface AttemptReport {
+  readonly id: string;
+  readonly type: string;
+  /** 1 on the first attempt of the job's life. */
+  readonly attempt: number;
+  readonly outcome: AttemptOutcome;
+  /** How long the handler ran, ms; undefined when none ran (a rejected payload). */
+  readonly handlerMs: number | undefined;
+  /** From the attempt's run-at to its claim, ms (Redis's clock both), never negative. */
+  readonly waitMs: number;
+  /** Why it failed, retried or was rejected. */
+  readonly error: Error | undefined;
 }
 
 /** What a bulk action acts on: one job type's jobs of one status, narrowed by age and payload fields. */

@@ -2,6 +2,7 @@ import { Command, Option } from "commander";
 import { registerContracts } from "./commands/contracts.js";
 import { registerJobActions } from "./commands/job-actions.js";
 import { registerLs } from "./commands/ls.js";
+import { registerMetrics } from "./commands/metrics.js";
 import { registerPause } from "./commands/pause.js";
 import { registerPools } from "./commands/pools.js";
 import { registerRecurring } from "./commands/recurring.js";
@@ -46,5 +47,6 @@ Every read command takes --json: one JSON document, its shape documented in docs
   registerPools(program);
   registerRecurring(program);
   registerContracts(program);
+  registerMetrics(program);
   return program;
 }

@@ -26,6 +26,11 @@ export interface Jobs<M> {
   /** Validates every payload first; writes all in one round trip, or none. */
   scheduleBulk<K extends keyof M & string>(type: K, payloads: readonly M[K][], options?: ScheduleOptions): Promise<Job<M[K]>[]>;
   scheduleRecurring<K extends keyof M & string>(type: K, payload: M[K], recurrence: Recurrence, options?: ScheduleOptions): Promise<Job<M[K]>>;
+  /**
+   * Calls `listener` after each schedule call with the job type and the number of jobs it created
+   * (an id that already existed creates none); returns the function that removes it. For metrics.
+   */
+  onScheduled(listener: ScheduledListener): () => void;
   /** Throws JobNotFoundError naming the id when there is no such job. */
   findJob(id: string): Promise<Job<unknown>>;
   counts(): Promise<CountsByType>;
@@ -60,6 +65,9 @@ export interface Jobs<M> {
   close(): Promise<void>;
   readonly types: JobTypes<M>;
 }
+
+/** Told of each schedule call's created jobs (`onScheduled`). */
+export type ScheduledListener = (type: string, created: number) => void;
 
 /** A bulk selection whose type is one of the contract's. */
 export type TypedBulkSelection<K extends string> = BulkSelection & { readonly type: K };

@@ -18,7 +18,8 @@ import { Queries } from "../store/queries.js";
 import type { RecordHeader } from "../redis/record.js";
 import { toSnapshot } from "../store/job-record.js";
 import { Job, readSnapshot, type JobContext } from "./job.js";
-import type { Jobs, JobsOptions, TypedBulkSelection } from "./jobs-api.js";
+import type { Jobs, JobsOptions, ScheduledListener, TypedBulkSelection } from "./jobs-api.js";
+import { tracedSchedule } from "./traced-schedule.js";
 import { checkPayload, checkPayloads, scheduleEntry } from "./schedule-entry.js";
 
 const DEFAULT_MAX_PAYLOAD_BYTES = 512 * 1024;
@@ -38,6 +39,7 @@ class JobsRuntime<M> implements Jobs<M> {
   private options: JobsOptions;
   private connection: Connection | undefined;
   private keySpace: KeySpace;
+  private readonly scheduledListeners = new Set<ScheduledListener>();
   private readonly ctx: JobContext = { runner: () => this.connect().runner, queries: () => this.connect().queries };
 
   constructor(readonly types: JobTypes<M>, options: JobsOptions = {}) {
@@ -54,8 +56,12 @@ class JobsRuntime<M> implements Jobs<M> {
   async schedule<K extends keyof M & string>(type: K, payload: M[K], options: ScheduleOptions = {}): Promise<Job<M[K]>> {
     const jobType = this.jobType(type, "schedule");
     checkPayload("schedule", jobType, payload);
-    const entry = scheduleEntry("schedule", jobType, payload, options, this.maxPayloadBytes());
-    return this.writeOne(entry, payload, "schedule");
+    return tracedSchedule(
+      jobType.name,
+      1,
+      (traceContext) => [scheduleEntry("schedule", jobType, payload, options, this.maxPayloadBytes(), undefined, traceContext)],
+      ([entry]) => this.writeOne(entry!, payload, "schedule"),
+    );
   }
 
   async scheduleBulk<K extends keyof M & string>(type: K, payloads: readonly M[K][], options: ScheduleOptions = {}): Promise<Job<M[K]>[]> {
@@ -64,8 +70,13 @@ class JobsRuntime<M> implements Jobs<M> {
     // Every payload is checked before any is encoded: a validator run over the whole batch at once
     // stays in the CPU's caches, and interleaved with the encoding it was measurably slower.
     checkPayloads("scheduleBulk", jobType, payloads);
-    const entries = payloads.map((payload) => scheduleEntry("scheduleBulk", jobType, payload, options, this.maxPayloadBytes()));
-    return entries.length === 0 ? [] : this.write(entries, payloads, "scheduleBulk");
+    if (payloads.length === 0) return [];
+    return tracedSchedule(
+      jobType.name,
+      payloads.length,
+      (traceContext) => payloads.map((payload) => scheduleEntry("scheduleBulk", jobType, payload, options, this.maxPayloadBytes(), undefined, traceContext)),
+      (entries) => this.write(entries, payloads, "scheduleBulk"),
+    );
   }
 
   async scheduleRecurring<K extends keyof M & string>(type: K, payload: M[K], recurrence: Recurrence, options: ScheduleOptions = {}): Promise<Job<M[K]>> {
@@ -73,12 +84,24 @@ class JobsRuntime<M> implements Jobs<M> {
     const first = options.runAt === undefined && options.delay === undefined ? firstRunAt(fields, Date.now()) : undefined;
     const jobType = this.jobType(type, "scheduleRecurring");
     checkPayload("scheduleRecurring", jobType, payload);
-    const entry = scheduleEntry("scheduleRecurring", jobType, payload, first ? { ...options, runAt: first } : options, this.maxPayloadBytes(), fields);
-    // Scheduled first, indexed after: a reader between the two only misses it, and prunes nothing it
-    // cannot see. A crash in between is healed by settle.lua, which indexes every recurring run.
-    const job = await this.writeOne(entry, payload, "scheduleRecurring");
-    await indexRecurring(this.connect().redis, this.keySpace, entry.id, "scheduleRecurring");
-    return job;
+    const timing = first ? { ...options, runAt: first } : options;
+    return tracedSchedule(
+      jobType.name,
+      1,
+      (traceContext) => [scheduleEntry("scheduleRecurring", jobType, payload, timing, this.maxPayloadBytes(), fields, traceContext)],
+      async ([entry]) => {
+        // Scheduled first, indexed after: a reader between the two only misses it, and prunes nothing it
+        // cannot see. A crash in between is healed by settle.lua, which indexes every recurring run.
+        const job = await this.writeOne(entry!, payload, "scheduleRecurring");
+        await indexRecurring(this.connect().redis, this.keySpace, entry!.id, "scheduleRecurring");
+        return job;
+      },
+    );
+  }
+
+  onScheduled(listener: ScheduledListener): () => void {
+    this.scheduledListeners.add(listener);
+    return () => this.scheduledListeners.delete(listener);
   }
 
   async findJob(id: string): Promise<Job<unknown>> {
@@ -174,11 +197,25 @@ class JobsRuntime<M> implements Jobs<M> {
 
   private async write<P>(entries: ScheduleEntry[], payloads: readonly P[], op: string): Promise<Job<P>[]> {
     const results = await schedule(this.connect().runner, entries);
+    if (this.scheduledListeners.size > 0) this.tellScheduled(entries[0]!.type, results.filter((r) => r.created).length);
     return Promise.all(results.map((result, i) => this.handleOf(entries[i]!, payloads[i]!, result, op)));
   }
 
   private async writeOne<P>(entry: ScheduleEntry, payload: P, op: string): Promise<Job<P>> {
-    return this.handleOf(entry, payload, await scheduleOne(this.connect().runner, entry), op);
+    const result = await scheduleOne(this.connect().runner, entry);
+    if (this.scheduledListeners.size > 0) this.tellScheduled(entry.type, result.created ? 1 : 0);
+    return this.handleOf(entry, payload, result, op);
+  }
+
+  /** A listener that throws must not fail a schedule that has been written. */
+  private tellScheduled(type: string, created: number): void {
+    for (const listener of this.scheduledListeners) {
+      try {
+        listener(type, created);
+      } catch {
+        // the jobs are written; a broken metrics hook is not the caller's error
+      }
+    }
   }
 
   // A new job's handle comes from what was written; an existing id returns the job that holds it, as

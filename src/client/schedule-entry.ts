@@ -9,6 +9,7 @@ import { timeoutMs } from "../options/timeout.js";
 import type { RecurrenceFields } from "../options/recurrence.js";
 import type { ScheduleEntry } from "../redis/scripts/schedule.js";
 import { encodeRecordTail, type NewRecordHeader } from "../redis/record.js";
+import type { StoredTraceContext } from "../tracing/trace-context.js";
 
 const MAX_ID_LENGTH = 200;
 
@@ -39,6 +40,7 @@ export function scheduleEntry(
   options: ScheduleOptions,
   maxPayloadBytes: number,
   recurrence?: RecurrenceFields,
+  traceContext?: StoredTraceContext,
 ): ScheduleEntry {
   const payloadJson = encodePayload(op, jobType.name, payload);
   // A UTF-16 code unit is at most 3 bytes of UTF-8: most payloads need no count.
@@ -46,8 +48,8 @@ export function scheduleEntry(
     const bytes = Buffer.byteLength(payloadJson);
     if (bytes > maxPayloadBytes) throw new PayloadTooLargeError(op, jobType.name, bytes, maxPayloadBytes);
   }
-  const plain = options.priority === undefined && options.retries === undefined && options.backoff === undefined && options.timeout === undefined && recurrence === undefined;
-  const { priority, header, tailPrefix } = plain ? typeDefaults(jobType, op) : recordHeader(op, jobType, options, recurrence);
+  const plain = options.priority === undefined && options.retries === undefined && options.backoff === undefined && options.timeout === undefined && recurrence === undefined && traceContext === undefined;
+  const { priority, header, tailPrefix } = plain ? typeDefaults(jobType, op) : recordHeader(op, jobType, options, recurrence, traceContext);
   return {
     id: options.id === undefined ? newJobId() : checkId(options.id, op),
     type: jobType.name,
@@ -67,7 +69,7 @@ interface RecordHeading {
 }
 
 /** The job's header from its type's defaults and the call's options, each checked. */
-function recordHeader(op: string, jobType: JobType<unknown>, options: ScheduleOptions, recurrence?: RecurrenceFields): RecordHeading {
+function recordHeader(op: string, jobType: JobType<unknown>, options: ScheduleOptions, recurrence?: RecurrenceFields, traceContext?: StoredTraceContext): RecordHeading {
   const priority = checkPriority(options.priority ?? jobType.priority ?? 0, op);
   const retries = checkRetries(options.retries ?? jobType.retries ?? 0, op);
   const backoff = encodeBackoff(options.backoff ?? jobType.backoff, op);
@@ -77,7 +79,7 @@ function recordHeader(op: string, jobType: JobType<unknown>, options: ScheduleOp
   if (retries !== 0) header.r = retries;
   if (backoff !== DEFAULT_BACKOFF) header.bo = backoff;
   if (timeout !== undefined) header.to = timeoutMs(timeout, op) || undefined;
-  Object.assign(header, recurrence);
+  Object.assign(header, recurrence, traceContext);
   return { priority, header: Object.freeze(header), tailPrefix: encodeRecordTail(header, "") };
 }
 

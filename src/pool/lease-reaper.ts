@@ -13,10 +13,10 @@ const BATCH = 500;
 export class LeaseReaper {
   private readonly task: PeriodicTask;
 
-  constructor(runner: ScriptRunner, config: PoolConfig, types: readonly string[], onRecovered: (ids: string[]) => void, onError: (error: JobsError) => void) {
+  constructor(runner: ScriptRunner, config: PoolConfig, types: readonly string[], onRecovered: (ids: string[], types: string[]) => void, onError: (error: JobsError) => void) {
     this.task = new PeriodicTask("reaper", config.reapMs, async () => {
       const recovered = await requeueExpired(runner, { types, limit: BATCH, maxRecoveries: config.maxLeaseRecoveries, stalePoolMs: config.leaseMs * 2, throughput: config.throughput });
-      if (recovered.length > 0) onRecovered(recovered.map((r) => r.id));
+      if (recovered.length > 0) onRecovered(recovered.map((r) => r.id), recovered.map((r) => r.type));
       return recovered.length >= BATCH;
     }, onError);
   }

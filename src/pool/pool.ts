@@ -31,6 +31,8 @@ import { Claimer } from "./claimer.js";
 import { assertHandlers } from "./handler-check.js";
 import { NamespaceCheck } from "./namespace-check.js";
 import { StderrReport } from "./stderr-report.js";
+import { attemptReport, outcomeEvent } from "./attempt-report.js";
+import { startAttemptSpan } from "../tracing/attempt-span.js";
 
 export interface PoolDeps {
   readonly redis: string | RedisConnectionOptions | undefined;
@@ -109,7 +111,7 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
     this.batcher = new SettleBatcher(this.runner, this.id, (error) => this.report(toRedisError("pool.settle", error)), undefined, { throughput: this.config.throughput });
     const report = (error: JobsError) => this.report(error);
     this.heartbeat = new Heartbeat(this.runner, this.config, this.tracker, report, () => this.describe());
-    this.reaper = new LeaseReaper(this.runner, this.config, this.types, (ids) => this.emit("recovered", ids), report);
+    this.reaper = new LeaseReaper(this.runner, this.config, this.types, (ids, types) => this.emit("recovered", ids, types), report);
     this.sweeper = new RetentionSweeper(this.runner, this.types, deps.retention, report);
     this.scheduler = new Scheduler(this.runner, this.types, this.config.idleWaitMs, report);
   }
@@ -202,23 +204,47 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
     const snapshot = snapshotOnce(id, record, payload);
     const startedAt = performance.now();
     if (this.listenerCount("started") > 0) this.emit("started", snapshot());
-    runAttempt({ id, record, payload, snapshot, jobType: this.deps.jobTypes[type]!, handler: this.deps.handlers[type]!, abort }).then(
+    // Undefined when no tracer is registered and the job carries no trace: the attempt runs as without tracing.
+    const span = startAttemptSpan(id, record.header);
+    const handler = this.deps.handlers[type]!;
+    runAttempt({ id, record, payload, snapshot, jobType: this.deps.jobTypes[type]!, handler: span ? span.wrap(handler) : handler, abort }).then(
       ({ settlement, error }) => {
         try {
-          this.ahead.record(performance.now() - startedAt);
+          const handlerMs = performance.now() - startedAt;
+          this.ahead.record(handlerMs);
           this.tracker.handlerDone(ref);
           this.claimer.slotFreed();
-          if (this.tracker.isAbandoned(ref)) return;
+          if (this.tracker.isAbandoned(ref)) {
+            span?.end("abandoned", undefined);
+            return;
+          }
           this.batcher.add(settlement, (outcome) => {
             this.tracker.settled(ref);
+            span?.end(outcomeEvent(outcome, error) ?? outcome, error);
             this.emitOutcome(outcome, snapshot, error);
+            if (this.listenerCount("attempt") > 0) this.emitAttempt(id, record.header, outcome, error, settlement.outcome === "reject" ? undefined : handlerMs);
           });
         } catch (thrown) {
+          span?.end("abandoned", undefined);
           this.attemptLost(ref, thrown);
         }
       },
-      (thrown: unknown) => this.attemptLost(ref, thrown),
+      (thrown: unknown) => {
+        span?.end("abandoned", undefined);
+        this.attemptLost(ref, thrown);
+      },
     );
+  }
+
+  /** The `attempt` event, for metrics; a listener that throws is reported like an outcome's. */
+  private emitAttempt(id: string, header: DecodedRecord["header"], outcome: string, error: Error | undefined, handlerMs: number | undefined): void {
+    const report = attemptReport(id, header, outcome, error, handlerMs);
+    if (!report) return;
+    try {
+      this.emit("attempt", report);
+    } catch (thrown) {
+      this.report(new JobsError("JOB_STATE", "pool.run", `an 'attempt' listener threw: ${thrown instanceof Error ? thrown.message : String(thrown)}`, { cause: thrown }));
+    }
   }
 
   /**
@@ -333,14 +359,4 @@ function withDeadline<T>(work: Promise<T>, ms: number): Promise<T | undefined> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
   return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
-}
-
-/** The event an attempt's settled outcome is told by, if any ("stale", "gone" and "corrupt" are not). */
-function outcomeEvent(outcome: string, error: Error | undefined): "finished" | "retried" | "failed" | "rejected" | "cancelled" | undefined {
-  if (outcome === "finished" || (outcome === "rescheduled" && !error)) return "finished";
-  if (outcome === "retried") return "retried";
-  if (outcome === "failed" || outcome === "rescheduled") return "failed";
-  if (outcome === "rejected") return "rejected";
-  if (outcome === "cancelled") return "cancelled";
-  return undefined;
 }

@@ -31,6 +31,10 @@ export interface RecordHeader {
   /** The slot of a recurring run being retried (its run-at moved by the retry). */
   sl?: number;
   h?: string;
+  /** The W3C traceparent of the span that scheduled the job; absent when no tracer was active. */
+  tp?: string;
+  /** Its tracestate, when it had one. */
+  ts?: string;
 }
 
 /**

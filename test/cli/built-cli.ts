@@ -57,7 +57,7 @@ function build(dir: string): void {
   };
   writeFileSync(join(staging, "tsconfig.json"), JSON.stringify(tsconfig));
   execFileSync(process.execPath, [join(repoRoot, "node_modules/typescript/bin/tsc"), "-p", join(staging, "tsconfig.json")], { stdio: "pipe" });
-  writeFileSync(join(staging, "out", "package.json"), JSON.stringify({ name: "typed-jobs", type: "module", exports: "./src/index.js" }));
+  writeFileSync(join(staging, "out", "package.json"), JSON.stringify({ name: "typed-jobs", type: "module", exports: { ".": "./src/index.js", "./metrics": "./src/metrics/index.js" } }));
   symlinkSync("../out", join(staging, "node_modules", "typed-jobs"), "dir");
   renameSync(staging, dir);
 }

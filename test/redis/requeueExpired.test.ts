@@ -24,7 +24,7 @@ describe("requeueExpired.lua", () => {
     await seedExecuting(s, "alpha", "dead", { pr: 3, r: 2, f: 1 }, T0 + 10);
     await seedExecuting(s, "alpha", "alive", {}, FUTURE);
     const { result } = await timed(() => run(s));
-    expect(result).toEqual([{ id: "dead", outcome: "requeued" }]);
+    expect(result).toEqual([{ id: "dead", outcome: "requeued", type: "alpha" }]);
     expect(await readState(s)).toEqual({
       jobs: {
         dead: rec({ ...executing({ pr: 3, r: 2, f: 1 }), s: "queued", rc: 1 }),
@@ -40,7 +40,7 @@ describe("requeueExpired.lua", () => {
     await seedQueued(s, "alpha", "waiting");
     await seedExecuting(s, "alpha", "dead", { r: 2, f: 1 }, T0 + 10);
     const { result } = await timed(() => run(s));
-    expect(result).toEqual([{ id: "dead", outcome: "requeued" }]);
+    expect(result).toEqual([{ id: "dead", outcome: "requeued", type: "alpha" }]);
     expect(await readState(s)).toEqual({
       jobs: {
         waiting: rec({ t: "alpha", s: "queued", at: T0, c: T0, h: "test-alpha" }),
@@ -54,7 +54,7 @@ describe("requeueExpired.lua", () => {
     const s = scope(redis());
     await seedExecuting(s, "alpha", "cursed", { rc: 3, r: 5, w: "pool-z" }, T0);
     const { result, now } = await timed(() => run(s, { maxRecoveries: 3 }));
-    expect(result).toEqual([{ id: "cursed", outcome: "failed" }]);
+    expect(result).toEqual([{ id: "cursed", outcome: "failed", type: "alpha" }]);
     expect(await readState(s)).toEqual({
       jobs: {
         cursed: rec({
@@ -72,14 +72,14 @@ describe("requeueExpired.lua", () => {
     const s = scope(redis());
     await seedExecuting(s, "alpha", "j", { rc: 2 }, T0);
     const { result } = await timed(() => run(s, { maxRecoveries: 3 }));
-    expect(result).toEqual([{ id: "j", outcome: "requeued" }]);
+    expect(result).toEqual([{ id: "j", outcome: "requeued", type: "alpha" }]);
   });
 
   it("ends a job cancelled while its pool died as cancelled, not requeued", async () => {
     const s = scope(redis());
     await seedExecuting(s, "alpha", "j", { cx: true, r: 3 }, T0);
     const { result, now } = await timed(() => run(s));
-    expect(result).toEqual([{ id: "j", outcome: "cancelled" }]);
+    expect(result).toEqual([{ id: "j", outcome: "cancelled", type: "alpha" }]);
     expect(await readState(s)).toEqual({
       jobs: { j: rec({ ...executing({ r: 3 }), s: "cancelled", rc: 1, ft: now }) },
       zsets: { "cancelled:alpha": { j: now } },
@@ -90,7 +90,7 @@ describe("requeueExpired.lua", () => {
     const s = scope(redis());
     await seedRaw(s, "alpha", "j", raw, "executing", T0);
     const { result, now } = await timed(() => run(s));
-    expect(result).toEqual([{ id: "j", outcome: "corrupt" }]);
+    expect(result).toEqual([{ id: "j", outcome: "corrupt", type: "alpha" }]);
     expect(await readState(s)).toEqual({ jobs: { j: quarantined("alpha", "j", raw, reason, now) }, zsets: { "failed:alpha": { j: now } } });
   });
 
@@ -118,15 +118,15 @@ describe("requeueExpired.lua", () => {
     expect(await readState(s)).toEqual(after);
   });
 
-  it("recovers at most `limit` jobs per type per call, earliest deadline first, and only the given types", async () => {
+  it("recovers at most `limit` jobs per type per call, earliest deadline first, and only the given types, naming each job's type", async () => {
     const s = scope(redis());
     for (const n of [1, 2, 3]) await seedExecuting(s, "alpha", `a${n}`, {}, T0 + n);
     for (const n of [1, 2, 3]) await seedExecuting(s, "beta", `b${n}`, { t: "beta", h: "test-beta" }, T0 + n);
     await seedExecuting(s, "gamma", "g1", { t: "gamma", h: "test-gamma" }, T0);
     const { result } = await timed(() => run(s, { types: ["alpha", "beta"], limit: 2 }));
     expect(result).toEqual([
-      { id: "a1", outcome: "requeued" }, { id: "a2", outcome: "requeued" },
-      { id: "b1", outcome: "requeued" }, { id: "b2", outcome: "requeued" },
+      { id: "a1", outcome: "requeued", type: "alpha" }, { id: "a2", outcome: "requeued", type: "alpha" },
+      { id: "b1", outcome: "requeued", type: "beta" }, { id: "b2", outcome: "requeued", type: "beta" },
     ]);
     const state = await readState(s);
     expect(state.zsets).toEqual({

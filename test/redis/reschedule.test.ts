@@ -137,6 +137,6 @@ describe("reschedule.lua", () => {
     // Its first new attempt loses its lease once: that is a recovery, not the last straw.
     const { leaseDeadline } = await claim(s.runner, { types: ["alpha"], count: 1, leaseMs: 1, poolId: "p", justWoken: false, withdraw: false, idleWaitMs: 0 });
     await waitUntil(() => Date.now() > leaseDeadline + 1);
-    expect(await requeueExpired(s.runner, { types: ["alpha"], limit: 10, maxRecoveries: 3, stalePoolMs: 60_000 })).toEqual([{ id: "j", outcome: "requeued" }]);
+    expect(await requeueExpired(s.runner, { types: ["alpha"], limit: 10, maxRecoveries: 3, stalePoolMs: 60_000 })).toEqual([{ id: "j", outcome: "requeued", type: "alpha" }]);
   });
 });

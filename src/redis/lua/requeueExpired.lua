@@ -17,7 +17,8 @@
 --                what they published from <ns>:poolinfo
 -- ARGV[ARG0+3]   '1' to count the jobs failed here in each type's throughput series (as settle.lua
 --                counts failed attempts), '0' not to
--- Output: flat array, 2 values per job: id, 'requeued' | 'failed' | 'cancelled' | 'corrupt'
+-- Output: flat array, 3 values per job: id, 'requeued' | 'failed' | 'cancelled' | 'corrupt', and the
+--   1-based index of its type among the KEYS' types
 --   (an expired entry whose job is no longer executing is dropped, the job untouched and not listed)
 --
 -- A recovery does not use up a retry: the attempt did not fail, its pool did.
@@ -76,6 +77,7 @@ for i = 1, TYPE_COUNT do
       if outcome then
         result[#result + 1] = id
         result[#result + 1] = outcome
+        result[#result + 1] = i
       end
     end
   end
