@@ -68,6 +68,8 @@ describe("lease recovery (albrow purge_stale_pool, TestStalePoolsArePurged)", ()
     const job = await jobs.findJob("orphan");
     await waitForStatus(job, "finished");
     expect(job.poolId).toBe(p.id);
+    // The pool emits "finished" once settle's reply is back, which can come after a reader sees the status.
+    await waitUntil(async () => eventsOf(seen, "orphan").includes("finished"));
     // "recovered" comes from the reaper, "started" from the claim loop: their order is not defined.
     expect(eventsOf(seen, "orphan").sort()).toEqual(["finished", "recovered", "started"]);
   });
