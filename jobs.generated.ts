@@ -253,13 +253,16 @@ export const jobSchemas: { readonly [K in JobName]: TSchema } = {
   },
 };
 
-/** sha256 of each schema's canonical JSON (16 hex digits); the runtime stamps it on every job. */
+/**
+ * Each type's contract identity: the hash of its newest version and schema in the lock (jobs.lock.json),
+ * doc keywords left out. The runtime stamps it on every job.
+ */
 export const schemaHashes: { readonly [K in JobName]: string } = {
-  chargeInvoice: "59e04aa936169fe6",
-  nightlyReport: "96b4ca058f998847",
-  resizeImage: "64202909f22c2ba0",
-  syncWebhook: "d05f3928604c6008",
-  welcomeEmail: "8628394d8484d02f",
+  chargeInvoice: "d12c51fbc86e3dfd",
+  nightlyReport: "ee9cece6d2357d12",
+  resizeImage: "77d25fa386b4b711",
+  syncWebhook: "19df26414697021f",
+  welcomeEmail: "cb33687357f1b008",
 };
 
 /**
@@ -336,7 +339,7 @@ export function decodeChargeInvoicePayload(text: string): ChargeInvoicePayload {
  */
 export const chargeInvoiceType: JobType<ChargeInvoicePayload> = {
   name: "chargeInvoice",
-  schemaHash: "59e04aa936169fe6",
+  schemaHash: "d12c51fbc86e3dfd",
   schema: jobSchemas.chargeInvoice,
   retries: 5,
   priority: 500,
@@ -430,7 +433,7 @@ export function decodeNightlyReportPayload(text: string): NightlyReportPayload {
  */
 export const nightlyReportType: JobType<NightlyReportPayload> = {
   name: "nightlyReport",
-  schemaHash: "96b4ca058f998847",
+  schemaHash: "ee9cece6d2357d12",
   schema: jobSchemas.nightlyReport,
   retries: 1,
   priority: -10,
@@ -524,7 +527,7 @@ export function decodeResizeImagePayload(text: string): ResizeImagePayload {
  */
 export const resizeImageType: JobType<ResizeImagePayload> = {
   name: "resizeImage",
-  schemaHash: "64202909f22c2ba0",
+  schemaHash: "77d25fa386b4b711",
   schema: jobSchemas.resizeImage,
   retries: 2,
   backoff: { type: "fixed", delay: "30s" },
@@ -621,7 +624,7 @@ export function decodeSyncWebhookPayload(text: string): SyncWebhookPayload {
  */
 export const syncWebhookType: JobType<SyncWebhookPayload> = {
   name: "syncWebhook",
-  schemaHash: "d05f3928604c6008",
+  schemaHash: "19df26414697021f",
   schema: jobSchemas.syncWebhook,
   retries: 8,
   timeout: 10000,
@@ -714,7 +717,7 @@ export function decodeWelcomeEmailPayload(text: string): WelcomeEmailPayload {
  */
 export const welcomeEmailType: JobType<WelcomeEmailPayload> = {
   name: "welcomeEmail",
-  schemaHash: "8628394d8484d02f",
+  schemaHash: "cb33687357f1b008",
   schema: jobSchemas.welcomeEmail,
   retries: 3,
   priority: 100,

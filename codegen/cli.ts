@@ -6,6 +6,7 @@
 import { watch } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { Command } from "commander";
+import { lockPathFor, lockText } from "./evolution/lock-file.js";
 import { generate } from "./generate.js";
 import { formatDiagnostic } from "./model.js";
 import { staleness, writeGenerated } from "./write.js";
@@ -13,6 +14,7 @@ import { staleness, writeGenerated } from "./write.js";
 interface CliOptions {
   readonly schema: string;
   readonly out?: string;
+  readonly lock?: string;
   readonly check?: boolean;
   readonly watch?: boolean;
 }
@@ -22,46 +24,53 @@ const program = new Command()
   .description("Generate the typed jobs module (schedule functions, AOT validators, encoders, createPool) from a defineJobs contract.")
   .option("-s, --schema <file>", "the contract: a module whose default export is defineJobs({...})", "jobs.schema.ts")
   .option("-o, --out <file>", "the module to write (default: jobs.generated.ts beside the schema)")
-  .option("--check", "write nothing; exit 1 naming the file and the first difference when it is stale (for CI)")
+  .option("-l, --lock <file>", "the contract's history (default: jobs.lock.json beside the schema, <name>.lock.json for <name>.schema.ts)")
+  .option("--check", "write nothing; exit 1 naming the file and the first difference when the module or the lock is stale (for CI)")
   .option("-w, --watch", "regenerate whenever the schema file changes")
   .addHelpText("after", "\nExit codes: 0 written or fresh, 1 stale (--check), 2 the contract has errors (nothing written).")
   .action(async (options: CliOptions) => {
     const schema = resolve(options.schema);
     const out = resolve(options.out ?? join(dirname(schema), "jobs.generated.ts"));
-    if (options.watch) return watchAndGenerate(schema, out);
-    process.exitCode = await runOnce(schema, out, options.check === true);
+    const lock = resolve(options.lock ?? lockPathFor(schema));
+    if (options.watch) return watchAndGenerate(schema, out, lock);
+    process.exitCode = await runOnce(schema, out, lock, options.check === true);
   });
 
 /** One generation; returns the exit code. */
-async function runOnce(schema: string, out: string, checkOnly: boolean): Promise<number> {
-  const result = await generate(schema, out);
+async function runOnce(schema: string, out: string, lock: string, checkOnly: boolean): Promise<number> {
+  const result = await generate(schema, out, process.cwd(), lock);
   const shown = relative(process.cwd(), out) || out;
+  const lockShown = relative(process.cwd(), lock) || lock;
   if (!result.ok) {
     for (const d of result.diagnostics) console.error(formatDiagnostic(d));
     console.error(`jobs-gen: ${shown} not written (${result.diagnostics.length} error${result.diagnostics.length === 1 ? "" : "s"})`);
     return 2;
   }
+  const newLock = lockText(result.lock);
   if (checkOnly) {
-    const why = staleness(out, result.text);
-    if (why === undefined) return 0;
-    console.error(`jobs-gen --check: ${shown} is stale: ${why}\nRun \`npx jobs-gen\` to regenerate it.`);
+    const stale = [[shown, staleness(out, result.text)], [lockShown, staleness(lock, newLock)]].filter(([, why]) => why !== undefined);
+    for (const [file, why] of stale) console.error(`jobs-gen --check: ${file} is stale: ${why}`);
+    if (stale.length === 0) return 0;
+    console.error("Run `npx jobs-gen` to regenerate it.");
     return 1;
   }
   const written = writeGenerated(out, result.text);
+  const lockWritten = writeGenerated(lock, newLock);
   console.log(`jobs-gen: ${shown} ${written ? "written" : "unchanged"} (${result.jobCount} job type${result.jobCount === 1 ? "" : "s"})`);
+  if (lockWritten) console.log(`jobs-gen: ${lockShown} ${result.previousLock ? "updated" : "written"}${result.lockChanges.map((c) => `; ${c.type} v${c.version}`).join("")}`);
   return 0;
 }
 
 /** Watches the schema's directory (editors often replace the file rather than write into it). */
-async function watchAndGenerate(schema: string, out: string): Promise<void> {
-  await runOnce(schema, out, false);
+async function watchAndGenerate(schema: string, out: string, lock: string): Promise<void> {
+  await runOnce(schema, out, lock, false);
   let timer: NodeJS.Timeout | undefined;
   let running = Promise.resolve();
   watch(dirname(schema), (_event, name) => {
     if (name !== null && resolve(dirname(schema), name) !== schema) return;
     clearTimeout(timer);
     timer = setTimeout(() => {
-      running = running.then(async () => void (await runOnce(schema, out, false)));
+      running = running.then(async () => void (await runOnce(schema, out, lock, false)));
     }, 100);
   });
   console.log(`jobs-gen: watching ${relative(process.cwd(), schema) || schema}`);

@@ -53,7 +53,10 @@ export const jobSchemas: { readonly [K in JobName]: TSchema } = {
   /* @jobs:job-schemas */
 };
 
-/** sha256 of each schema's canonical JSON (16 hex digits); the runtime stamps it on every job. */
+/**
+ * Each type's contract identity: the hash of its newest version and schema in the lock (jobs.lock.json),
+ * doc keywords left out. The runtime stamps it on every job.
+ */
 export const schemaHashes: { readonly [K in JobName]: string } = {
   /* @jobs:schema-hashes */
 };

@@ -55,9 +55,12 @@ export const jobSchemas: { readonly [K in JobName]: TSchema } = {
   },
 };
 
-/** sha256 of each schema's canonical JSON (16 hex digits); the runtime stamps it on every job. */
+/**
+ * Each type's contract identity: the hash of its newest version and schema in the lock (jobs.lock.json),
+ * doc keywords left out. The runtime stamps it on every job.
+ */
 export const schemaHashes: { readonly [K in JobName]: string } = {
-  signup: "a30c14cbb9193e34",
+  signup: "ecf1eca470e39005",
 };
 
 /**
@@ -131,7 +134,7 @@ export function decodeSignupPayload(text: string): SignupPayload {
  */
 export const signupType: JobType<SignupPayload> = {
   name: "signup",
-  schemaHash: "a30c14cbb9193e34",
+  schemaHash: "ecf1eca470e39005",
   schema: jobSchemas.signup,
   check: isSignupPayload,
   errors: validateSignupPayload,

@@ -65,9 +65,12 @@ export const jobSchemas: { readonly [K in JobName]: TSchema } = {
   },
 };
 
-/** sha256 of each schema's canonical JSON (16 hex digits); the runtime stamps it on every job. */
+/**
+ * Each type's contract identity: the hash of its newest version and schema in the lock (jobs.lock.json),
+ * doc keywords left out. The runtime stamps it on every job.
+ */
 export const schemaHashes: { readonly [K in JobName]: string } = {
-  signup: "63d36d2d7d2e01e1",
+  signup: "835ad02a0b5d0a64",
 };
 
 /**
@@ -142,7 +145,7 @@ export function decodeSignupPayload(text: string): SignupPayload {
  */
 export const signupType: JobType<SignupPayload> = {
   name: "signup",
-  schemaHash: "63d36d2d7d2e01e1",
+  schemaHash: "835ad02a0b5d0a64",
   schema: jobSchemas.signup,
   check: isSignupPayload,
   errors: validateSignupPayload,

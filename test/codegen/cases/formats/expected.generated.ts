@@ -108,10 +108,13 @@ export const jobSchemas: { readonly [K in JobName]: TSchema } = {
   },
 };
 
-/** sha256 of each schema's canonical JSON (16 hex digits); the runtime stamps it on every job. */
+/**
+ * Each type's contract identity: the hash of its newest version and schema in the lock (jobs.lock.json),
+ * doc keywords left out. The runtime stamps it on every job.
+ */
 export const schemaHashes: { readonly [K in JobName]: string } = {
-  audit: "15b0c9de74a98ec8",
-  register_device: "12830ce414e660b4",
+  audit: "25022400fa52e764",
+  register_device: "e72a3aa8f8094bd1",
 };
 
 /**
@@ -188,7 +191,7 @@ export function decodeAuditPayload(text: string): AuditPayload {
  */
 export const auditType: JobType<AuditPayload> = {
   name: "audit",
-  schemaHash: "15b0c9de74a98ec8",
+  schemaHash: "25022400fa52e764",
   schema: jobSchemas.audit,
   check: isAuditPayload,
   errors: validateAuditPayload,
@@ -280,7 +283,7 @@ export function decodeRegisterDevicePayload(text: string): RegisterDevicePayload
  */
 export const register_deviceType: JobType<RegisterDevicePayload> = {
   name: "register_device",
-  schemaHash: "12830ce414e660b4",
+  schemaHash: "e72a3aa8f8094bd1",
   schema: jobSchemas.register_device,
   priority: 7,
   backoff: "none",

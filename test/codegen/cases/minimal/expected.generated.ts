@@ -50,9 +50,12 @@ export const jobSchemas: { readonly [K in JobName]: TSchema } = {
   ping: { type: "object", required: ["at"], properties: { at: { type: "number" } } },
 };
 
-/** sha256 of each schema's canonical JSON (16 hex digits); the runtime stamps it on every job. */
+/**
+ * Each type's contract identity: the hash of its newest version and schema in the lock (jobs.lock.json),
+ * doc keywords left out. The runtime stamps it on every job.
+ */
 export const schemaHashes: { readonly [K in JobName]: string } = {
-  ping: "2ab591ae6d8cb2a4",
+  ping: "3b985ca196b6a9df",
 };
 
 /**
@@ -126,7 +129,7 @@ export function decodePingPayload(text: string): PingPayload {
  */
 export const pingType: JobType<PingPayload> = {
   name: "ping",
-  schemaHash: "2ab591ae6d8cb2a4",
+  schemaHash: "3b985ca196b6a9df",
   schema: jobSchemas.ping,
   check: isPingPayload,
   errors: validatePingPayload,

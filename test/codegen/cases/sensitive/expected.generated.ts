@@ -75,9 +75,12 @@ export const jobSchemas: { readonly [K in JobName]: TSchema } = {
   },
 };
 
-/** sha256 of each schema's canonical JSON (16 hex digits); the runtime stamps it on every job. */
+/**
+ * Each type's contract identity: the hash of its newest version and schema in the lock (jobs.lock.json),
+ * doc keywords left out. The runtime stamps it on every job.
+ */
 export const schemaHashes: { readonly [K in JobName]: string } = {
-  partnerLogin: "d5c739d9ec00fd4d",
+  partnerLogin: "d9482efbcff87c78",
 };
 
 /**
@@ -154,7 +157,7 @@ export function decodePartnerLoginPayload(text: string): PartnerLoginPayload {
  */
 export const partnerLoginType: JobType<PartnerLoginPayload> = {
   name: "partnerLogin",
-  schemaHash: "d5c739d9ec00fd4d",
+  schemaHash: "d9482efbcff87c78",
   schema: jobSchemas.partnerLogin,
   check: isPartnerLoginPayload,
   errors: validatePartnerLoginPayload,
