@@ -5,6 +5,7 @@ export { Job } from "./client/job.js";
 export { defineJobs, type JobDefinition, type JobDefinitions } from "./contract/define-jobs.js";
 export type { JobType, JobTypes } from "./contract/job-type.js";
 export { jobDefinitionProblems, type DefinitionFields, type JobDefinitionProblem } from "./contract/job-definition-rules.js";
+export { closedSchema } from "./contract/close-schema.js";
 export { Sensitive, SENSITIVE_KEYWORD, SENSITIVE_MASK } from "./contract/sensitive.js";
 export { maskPayload } from "./contract/mask-payload.js";
 export { maskJobPayload, UNREGISTERED_PAYLOAD, type MaskJobPayloadOptions } from "./contract/mask-job-payload.js";

@@ -20,6 +20,13 @@ export interface JobType<P> {
   readonly check: (value: unknown) => value is P;
   /** Why the value fails the schema; called only after check returned false. */
   readonly errors: (value: unknown) => ValidationIssue[];
+  /**
+   * The check a schedule call runs instead of `check`: the schema closed (closedSchema), so a new job
+   * never carries a key its schema does not declare. Pools run `check`, the schema as declared.
+   */
+  readonly checkToWrite?: (value: unknown) => value is P;
+  /** Why the value fails checkToWrite, a key the schema does not declare named by its path. */
+  readonly errorsToWrite?: (value: unknown) => ValidationIssue[];
 }
 
 /** Job types by name; the map a contract's generated module passes to createJobs. */
