@@ -5,8 +5,10 @@
  */
 import { watch } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
-import { Command } from "commander";
+import { Command, Option } from "commander";
+import { checkCompatibility } from "./evolution/compatibility.js";
 import { lockPathFor, lockText } from "./evolution/lock-file.js";
+import { checkReport, reportText } from "./evolution/report.js";
 import { generate } from "./generate.js";
 import { formatDiagnostic } from "./model.js";
 import { staleness, writeGenerated } from "./write.js";
@@ -16,6 +18,7 @@ interface CliOptions {
   readonly out?: string;
   readonly lock?: string;
   readonly check?: boolean;
+  readonly format: "text" | "json";
   readonly watch?: boolean;
 }
 
@@ -25,19 +28,20 @@ const program = new Command()
   .option("-s, --schema <file>", "the contract: a module whose default export is defineJobs({...})", "jobs.schema.ts")
   .option("-o, --out <file>", "the module to write (default: jobs.generated.ts beside the schema)")
   .option("-l, --lock <file>", "the contract's history (default: jobs.lock.json beside the schema, <name>.lock.json for <name>.schema.ts)")
-  .option("--check", "write nothing; exit 1 naming the file and the first difference when the module or the lock is stale (for CI)")
+  .option("--check", "write nothing; exit 1 when the module or the lock is stale, or when a type's change breaks jobs that may still wait (for CI)")
+  .addOption(new Option("--format <format>", "how --check reports").choices(["text", "json"]).default("text"))
   .option("-w, --watch", "regenerate whenever the schema file changes")
-  .addHelpText("after", "\nExit codes: 0 written or fresh, 1 stale (--check), 2 the contract has errors (nothing written).")
+  .addHelpText("after", "\nExit codes: 0 written or fresh, 1 stale or breaking (--check), 2 the contract has errors (nothing written).\nSee docs/contract-evolution.md for the compatibility rules.")
   .action(async (options: CliOptions) => {
     const schema = resolve(options.schema);
     const out = resolve(options.out ?? join(dirname(schema), "jobs.generated.ts"));
     const lock = resolve(options.lock ?? lockPathFor(schema));
     if (options.watch) return watchAndGenerate(schema, out, lock);
-    process.exitCode = await runOnce(schema, out, lock, options.check === true);
+    process.exitCode = await runOnce(schema, out, lock, options.check === true, options.format);
   });
 
 /** One generation; returns the exit code. */
-async function runOnce(schema: string, out: string, lock: string, checkOnly: boolean): Promise<number> {
+async function runOnce(schema: string, out: string, lock: string, checkOnly: boolean, format: "text" | "json" = "text"): Promise<number> {
   const result = await generate(schema, out, process.cwd(), lock);
   const shown = relative(process.cwd(), out) || out;
   const lockShown = relative(process.cwd(), lock) || lock;
@@ -48,16 +52,20 @@ async function runOnce(schema: string, out: string, lock: string, checkOnly: boo
   }
   const newLock = lockText(result.lock);
   if (checkOnly) {
-    const stale = [[shown, staleness(out, result.text)], [lockShown, staleness(lock, newLock)]].filter(([, why]) => why !== undefined);
-    for (const [file, why] of stale) console.error(`jobs-gen --check: ${file} is stale: ${why}`);
-    if (stale.length === 0) return 0;
-    console.error("Run `npx jobs-gen` to regenerate it.");
-    return 1;
+    const stale = [{ file: shown, reason: staleness(out, result.text) }, { file: lockShown, reason: staleness(lock, newLock) }].filter((s): s is { file: string; reason: string } => s.reason !== undefined);
+    const report = checkReport(result.schemaFile, stale, checkCompatibility(result.lock, result.declared));
+    if (format === "json") console.log(JSON.stringify(report, null, 2));
+    else for (const line of reportText(report)) console.error(line);
+    return report.ok ? 0 : 1;
   }
   const written = writeGenerated(out, result.text);
   const lockWritten = writeGenerated(lock, newLock);
   console.log(`jobs-gen: ${shown} ${written ? "written" : "unchanged"} (${result.jobCount} job type${result.jobCount === 1 ? "" : "s"})`);
   if (lockWritten) console.log(`jobs-gen: ${lockShown} ${result.previousLock ? "updated" : "written"}${result.lockChanges.map((c) => `; ${c.type} v${c.version}`).join("")}`);
+  // A new version is classified at once, so a breaking change shows before CI runs --check.
+  const changed = new Set(result.lockChanges.map((c) => c.type));
+  const verdicts = checkCompatibility(result.lock, result.declared).filter((v) => changed.has(v.type));
+  for (const line of reportText(checkReport(result.schemaFile, [], verdicts))) console.error(line);
   return 0;
 }
 

@@ -20,6 +20,9 @@ export type GenerateResult =
       readonly previousLock: ContractLock | undefined;
       readonly lock: ContractLock;
       readonly lockChanges: readonly LockChange[];
+      /** The schema file as diagnostics name it, and the line of each job type's entry. */
+      readonly schemaFile: string;
+      readonly declared: ReadonlyMap<string, number>;
     }
   | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] };
 
@@ -28,7 +31,8 @@ export function generateFromModel(model: ContractModel, previousLock?: ContractL
   const diagnostics = checkContract(model);
   if (diagnostics.length > 0) return { ok: false, diagnostics };
   const { lock, changes } = updateLock(previousLock, model.jobs.map((job) => ({ name: job.name, schema: toJson(job.schema) })));
-  return { ok: true, text: emitModule(emitContext(model, lock)), jobCount: model.jobs.length, previousLock, lock, lockChanges: changes };
+  const declared = new Map(model.jobs.map((job) => [job.name, job.line]));
+  return { ok: true, text: emitModule(emitContext(model, lock)), jobCount: model.jobs.length, previousLock, lock, lockChanges: changes, schemaFile: model.file, declared };
 }
 
 /** Reads the contract at `schemaPath` and its lock (jobs.lock.json beside it), and generates the module meant for `outPath`. */
