@@ -53,7 +53,7 @@ async function runOnce(schema: string, out: string, lock: string, checkOnly: boo
   const newLock = lockText(result.lock);
   if (checkOnly) {
     const stale = [{ file: shown, reason: staleness(out, result.text) }, { file: lockShown, reason: staleness(lock, newLock) }].filter((s): s is { file: string; reason: string } => s.reason !== undefined);
-    const report = checkReport(result.schemaFile, stale, checkCompatibility(result.lock, result.declared));
+    const report = checkReport(result.schemaFile, stale, checkCompatibility(result.lock, result.declared, result.migrated));
     if (format === "json") console.log(JSON.stringify(report, null, 2));
     else for (const line of reportText(report)) console.error(line);
     return report.ok ? 0 : 1;
@@ -64,7 +64,7 @@ async function runOnce(schema: string, out: string, lock: string, checkOnly: boo
   if (lockWritten) console.log(`jobs-gen: ${lockShown} ${result.previousLock ? "updated" : "written"}${result.lockChanges.map((c) => `; ${c.type} v${c.version}`).join("")}`);
   // A new version is classified at once, so a breaking change shows before CI runs --check.
   const changed = new Set(result.lockChanges.map((c) => c.type));
-  const verdicts = checkCompatibility(result.lock, result.declared).filter((v) => changed.has(v.type));
+  const verdicts = checkCompatibility(result.lock, result.declared, result.migrated).filter((v) => changed.has(v.type));
   for (const line of reportText(checkReport(result.schemaFile, [], verdicts))) console.error(line);
   return 0;
 }

@@ -10,6 +10,7 @@ import { closedSchema } from "typed-jobs";
 import type { EmitContext, EmitJob } from "./emit-context.js";
 import type { JsonValue } from "./model.js";
 import { fillTemplate, templateSection } from "./templates.js";
+import { emitEarlierVersions } from "./emit-versions.js";
 import { tsLiteral } from "./ts-literal.js";
 
 /** Helpers the compiled code may call, with the module that exports each (as TypeBox's Code imports them). */
@@ -33,16 +34,21 @@ export function emitValidator(_ctx: EmitContext, job: EmitJob): string {
   const { declared, closed } = compile(job);
   const compiled = fillTemplate(templateSection("compiled", "compiled"), { tokens: { __TYPE_NAME__: job.typeName }, slots: { check: declared.statements } });
   const compiledClosed = fillTemplate(templateSection("compiled", "compiled-closed"), { tokens: { __TYPE_NAME__: job.typeName }, slots: { check: closed.statements } });
+  const earlier = [
+    ...job.earlier.map((v) => fillTemplate(templateSection("compiled", "compiled"), { tokens: { __TYPE_NAME__: `${job.typeName}V${v.version}` }, slots: { check: compileSchema(v.schema, job.name).statements } })),
+    emitEarlierVersions(job),
+  ].filter((text) => text !== "").join("\n\n");
   return fillTemplate(templateSection("job", "validator"), {
     tokens: { __JOB_NAME__: job.name, __TYPE_NAME__: job.typeName, __SCHEMA_HASH__: job.hash },
-    slots: { compiled, "compiled-closed": compiledClosed, defaults: emitDefaults(job) },
+    // The slot follows the closed check with no blank line of its own: an empty one leaves no gap.
+    slots: { compiled, "compiled-closed": compiledClosed, "earlier-versions": earlier === "" ? "" : `\n${earlier}`, defaults: emitDefaults(job) },
     doc: job.doc,
   });
 }
 
 /** The import lines for the helpers any job's compiled code uses, sorted by module. */
 export function emitValidatorImports(ctx: EmitContext): string {
-  const used = new Set(ctx.jobs.flatMap((job) => [...compile(job).declared.helpers, ...compile(job).closed.helpers]));
+  const used = new Set(ctx.jobs.flatMap((job) => [...compile(job).declared.helpers, ...compile(job).closed.helpers, ...job.earlier.flatMap((v) => [...compileSchema(v.schema, job.name).helpers])]));
   return [...HELPERS]
     .filter(([name]) => used.has(name))
     .sort((a, b) => (a[1] < b[1] ? -1 : 1))
@@ -57,6 +63,7 @@ export function emitDefaults(job: EmitJob): string {
     const value = job.defaults[key];
     if (value !== undefined) lines.push(`${key}: ${tsLiteral(value as JsonValue)},`);
   }
+  if (job.earlier.length > 0) lines.push(`version: ${job.version},`, `earlierVersions: ${job.name}EarlierVersions,`);
   return lines.join("\n");
 }
 

@@ -6,6 +6,7 @@ import { relative, resolve, sep } from "node:path";
 import { checkContract } from "./check.js";
 import { emitContext } from "./emit-context.js";
 import { emitModule } from "./emit-module.js";
+import { earlierVersions, type EarlierVersion } from "./evolution/chain.js";
 import { lockPathFor, readLock, updateLock, type ContractLock, type LockChange } from "./evolution/lock-file.js";
 import type { ContractModel, Diagnostic } from "./model.js";
 import { readContract } from "./read.js";
@@ -23,6 +24,8 @@ export type GenerateResult =
       /** The schema file as diagnostics name it, and the line of each job type's entry. */
       readonly schemaFile: string;
       readonly declared: ReadonlyMap<string, number>;
+      /** Per type declared with versions(...), the lock versions its migrations cover. */
+      readonly migrated: ReadonlyMap<string, ReadonlySet<number>>;
     }
   | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] };
 
@@ -31,8 +34,18 @@ export function generateFromModel(model: ContractModel, previousLock?: ContractL
   const diagnostics = checkContract(model);
   if (diagnostics.length > 0) return { ok: false, diagnostics };
   const { lock, changes } = updateLock(previousLock, model.jobs.map((job) => ({ name: job.name, schema: toJson(job.schema) })));
+  const chains = new Map<string, EarlierVersion[]>();
+  const problems: Diagnostic[] = [];
+  for (const job of model.jobs) {
+    if (!job.earlierSchemas || job.earlierSchemas.length === 0) continue;
+    const mapped = earlierVersions(lock, job.name, job.earlierSchemas.map(toJson));
+    if (typeof mapped === "string") problems.push({ file: model.file, line: job.line, message: `job ${JSON.stringify(job.name)}: ${mapped}` });
+    else chains.set(job.name, mapped);
+  }
+  if (problems.length > 0) return { ok: false, diagnostics: problems };
   const declared = new Map(model.jobs.map((job) => [job.name, job.line]));
-  return { ok: true, text: emitModule(emitContext(model, lock)), jobCount: model.jobs.length, previousLock, lock, lockChanges: changes, schemaFile: model.file, declared };
+  const migrated = new Map([...chains].map(([type, chain]) => [type, new Set(chain.flatMap((v) => v.covers))]));
+  return { ok: true, text: emitModule(emitContext(model, lock, chains)), jobCount: model.jobs.length, previousLock, lock, lockChanges: changes, schemaFile: model.file, declared, migrated };
 }
 
 /** Reads the contract at `schemaPath` and its lock (jobs.lock.json beside it), and generates the module meant for `outPath`. */

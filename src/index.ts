@@ -6,6 +6,8 @@ export { defineJobs, type JobDefinition, type JobDefinitions } from "./contract/
 export type { JobType, JobTypes } from "./contract/job-type.js";
 export { jobDefinitionProblems, type DefinitionFields, type JobDefinitionProblem } from "./contract/job-definition-rules.js";
 export { closedSchema } from "./contract/close-schema.js";
+export { versions, payloadVersions, PAYLOAD_VERSIONS, type MigrationStep, type PayloadVersionChain, type VersionedPayload } from "./contract/versions.js";
+export { migratePayload, type EarlierPayloadVersion } from "./contract/migrate-payload.js";
 export { Sensitive, SENSITIVE_KEYWORD, SENSITIVE_MASK } from "./contract/sensitive.js";
 export { maskPayload } from "./contract/mask-payload.js";
 export { maskJobPayload, UNREGISTERED_PAYLOAD, type MaskJobPayloadOptions } from "./contract/mask-job-payload.js";

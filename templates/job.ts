@@ -22,6 +22,7 @@ declare function toIssues(schema: TSchema, value: unknown): ValidationIssue[];
 /* @jobs:compiled */
 
 /* @jobs:compiled-closed */
+/* @jobs:earlier-versions */
 
 /** True when `value` is a valid __TYPE_NAME__Payload; the compiled check, with no schema interpreted. */
 export function is__TYPE_NAME__Payload(value: unknown): value is __TYPE_NAME__Payload {

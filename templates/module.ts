@@ -25,6 +25,7 @@ import {
 import type { TSchema } from "typebox";
 import { Value } from "typebox/value";
 /* @jobs:validator-imports */
+/* @jobs:contract-import */
 
 // ---------------------------------------------------------------------------
 // Payload types

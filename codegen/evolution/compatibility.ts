@@ -30,24 +30,31 @@ export interface TypeVerdict {
   /** The type's entry in the schema file; undefined for a type the contract no longer declares. */
   readonly line: number | undefined;
   readonly findings: readonly Finding[];
+  /** The earlier versions whose waiting jobs a migration brings to this one. */
+  readonly migratedFrom?: readonly number[];
 }
 
 /** Where each type is declared, by name. */
 export type DeclaredAt = ReadonlyMap<string, number>;
 
-export function checkCompatibility(lock: ContractLock, declared: DeclaredAt): TypeVerdict[] {
+/**
+ * `migrated`: per type declared with versions(...), the lock versions its migrations cover; their
+ * waiting jobs are migrated, not compared.
+ */
+export function checkCompatibility(lock: ContractLock, declared: DeclaredAt, migrated: ReadonlyMap<string, ReadonlySet<number>> = new Map()): TypeVerdict[] {
   return Object.entries(lock.types).map(([type, versions]) => {
     const newest = versions[versions.length - 1]!;
     const line = declared.get(type);
     if (line === undefined) return removedType(type, versions);
     const findings: Finding[] = [];
     for (const earlier of versions.slice(0, -1)) {
-      if (earlier.drained) continue;
+      if (earlier.drained || migrated.get(type)?.has(earlier.version)) continue;
       findings.push(...compare(writtenBy(earlier), newest.schema, "waiting", earlier.version));
     }
     const previous = versions[versions.length - 2];
     if (previous) findings.push(...compare(closedSchema(newest.schema as object) as JsonValue, previous.schema, "rolling", previous.version));
-    return { type, version: newest.version, class: classOf(findings), line, findings };
+    const migratedFrom = [...(migrated.get(type) ?? [])].sort((a, b) => a - b);
+    return { type, version: newest.version, class: classOf(findings), line, findings, ...(migratedFrom.length > 0 ? { migratedFrom } : {}) };
   });
 }
 
