@@ -37,6 +37,10 @@ export function checkJob(job: JobModel): string[] {
   } else if (nonJson) {
     problems.push(`${where}: payload schema at ${nonJson.path || "/"} holds ${nonJson.problem}; a payload schema must be plain JSON Schema`);
   }
+  for (const [index, earlier] of (job.earlierSchemas ?? []).entries()) {
+    const found = findNonJson(earlier);
+    if (found) problems.push(`${where}: payload version ${index + 1} of versions(...) at ${found.path || "/"} holds ${found.problem}; a payload schema must be plain JSON Schema`);
+  }
   // The defaults are written into the generated module as literals: only plain JSON comes back
   // from them as the very values the rules above accepted.
   for (const [key, value] of Object.entries(job.defaults)) {

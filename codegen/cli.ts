@@ -4,7 +4,10 @@
  * Exit codes: 0 done (or fresh with --check), 1 stale (--check), 2 the contract cannot be generated.
  */
 import { dirname, join, relative, resolve } from "node:path";
-import { Command } from "commander";
+import { Command, Option } from "commander";
+import { checkCompatibility } from "./evolution/compatibility.js";
+import { lockPathFor, lockText } from "./evolution/lock-file.js";
+import { checkReport, reportText } from "./evolution/report.js";
 import { generate } from "./generate.js";
 import { formatDiagnostic } from "./model.js";
 import { watchSchema } from "./watch.js";
@@ -13,7 +16,9 @@ import { staleness, writeGenerated } from "./write.js";
 interface CliOptions {
   readonly schema: string;
   readonly out?: string;
+  readonly lock?: string;
   readonly check?: boolean;
+  readonly format: "text" | "json";
   readonly watch?: boolean;
 }
 
@@ -22,39 +27,51 @@ const program = new Command()
   .description("Generate the typed jobs module (schedule functions, AOT validators, encoders, createPool) from a defineJobs contract.")
   .option("-s, --schema <file>", "the contract: a module whose default export is defineJobs({...})", "jobs.schema.ts")
   .option("-o, --out <file>", "the module to write (default: jobs.generated.ts beside the schema)")
-  .option("--check", "write nothing; exit 1 naming the file and the first difference when it is stale (for CI)")
+  .option("-l, --lock <file>", "the contract's history (default: jobs.lock.json beside the schema, <name>.lock.json for <name>.schema.ts)")
+  .option("--check", "write nothing; exit 1 when the module or the lock is stale, or when a type's change breaks jobs that may still wait (for CI)")
+  .addOption(new Option("--format <format>", "how --check reports").choices(["text", "json"]).default("text"))
   .option("-w, --watch", "regenerate whenever the schema file or a file it imports changes")
-  .addHelpText("after", "\nExit codes: 0 written or fresh, 1 stale (--check), 2 the contract has errors (nothing written).")
+  .addHelpText("after", "\nExit codes: 0 written or fresh, 1 stale or breaking (--check), 2 the contract has errors (nothing written).\nSee docs/contract-evolution.md for the compatibility rules.")
   .action(async (options: CliOptions) => {
     const schema = resolve(options.schema);
     const out = resolve(options.out ?? join(dirname(schema), "jobs.generated.ts"));
-    if (options.watch) return watchAndGenerate(schema, out);
-    process.exitCode = await runOnce(schema, out, options.check === true);
+    const lock = resolve(options.lock ?? lockPathFor(schema));
+    if (options.watch) return watchAndGenerate(schema, out, lock);
+    process.exitCode = await runOnce(schema, out, lock, options.check === true, options.format);
   });
 
 /** One generation; returns the exit code. */
-async function runOnce(schema: string, out: string, checkOnly: boolean): Promise<number> {
-  const result = await generate(schema, out);
+async function runOnce(schema: string, out: string, lock: string, checkOnly: boolean, format: "text" | "json" = "text"): Promise<number> {
+  const result = await generate(schema, out, process.cwd(), lock);
   const shown = relative(process.cwd(), out) || out;
+  const lockShown = relative(process.cwd(), lock) || lock;
   if (!result.ok) {
     for (const d of result.diagnostics) console.error(formatDiagnostic(d));
     console.error(`jobs-gen: ${shown} not written (${result.diagnostics.length} error${result.diagnostics.length === 1 ? "" : "s"})`);
     return 2;
   }
+  const newLock = lockText(result.lock);
   if (checkOnly) {
-    const why = staleness(out, result.text);
-    if (why === undefined) return 0;
-    console.error(`jobs-gen --check: ${shown} is stale: ${why}\nRun \`npx jobs-gen\` to regenerate it.`);
-    return 1;
+    const stale = [{ file: shown, reason: staleness(out, result.text) }, { file: lockShown, reason: staleness(lock, newLock) }].filter((s): s is { file: string; reason: string } => s.reason !== undefined);
+    const report = checkReport(result.schemaFile, stale, checkCompatibility(result.lock, result.declared, result.migrated));
+    if (format === "json") console.log(JSON.stringify(report, null, 2));
+    else for (const line of reportText(report)) console.error(line);
+    return report.ok ? 0 : 1;
   }
   const written = writeGenerated(out, result.text);
+  const lockWritten = writeGenerated(lock, newLock);
   console.log(`jobs-gen: ${shown} ${written ? "written" : "unchanged"} (${result.jobCount} job type${result.jobCount === 1 ? "" : "s"})`);
+  if (lockWritten) console.log(`jobs-gen: ${lockShown} ${result.previousLock ? "updated" : "written"}${result.lockChanges.map((c) => `; ${c.type} v${c.version}`).join("")}`);
+  // A new version is classified at once, so a breaking change shows before CI runs --check.
+  const changed = new Set(result.lockChanges.map((c) => c.type));
+  const verdicts = checkCompatibility(result.lock, result.declared, result.migrated).filter((v) => changed.has(v.type));
+  for (const line of reportText(checkReport(result.schemaFile, [], verdicts))) console.error(line);
   return 0;
 }
 
 /** Regenerates whenever the schema or a project file it imports changes. */
-async function watchAndGenerate(schema: string, out: string): Promise<void> {
-  await watchSchema(schema, async () => void (await runOnce(schema, out, false)));
+async function watchAndGenerate(schema: string, out: string, lock: string): Promise<void> {
+  await watchSchema(schema, async () => void (await runOnce(schema, out, lock, false)));
   console.log(`jobs-gen: watching ${relative(process.cwd(), schema) || schema} and the files it imports`);
 }
 

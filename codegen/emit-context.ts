@@ -2,9 +2,11 @@
  * What every emitter receives: the model made ready to print (jobs sorted by name, schemas as plain
  * JSON, hashes and type names computed once), passed explicitly so each emitter is a pure function.
  */
+import type { EarlierVersion } from "./evolution/chain.js";
+import { newestVersion, updateLock, type ContractLock } from "./evolution/lock-file.js";
 import type { ContractModel, JobDefaults, JsonValue } from "./model.js";
 import { pascalCase } from "./naming.js";
-import { schemaHash, toJson } from "./schema-json.js";
+import { toJson } from "./schema-json.js";
 
 /** One job, ready to print. */
 export interface EmitJob {
@@ -13,7 +15,12 @@ export interface EmitJob {
   readonly typeName: string;
   readonly doc: string | undefined;
   readonly schema: JsonValue;
+  /** The identity of the type's newest version in the lock: stamped on every job it schedules. */
   readonly hash: string;
+  /** The type's newest version in the lock. */
+  readonly version: number;
+  /** Its earlier versions declared with versions(...), oldest first; empty without. */
+  readonly earlier: readonly EarlierVersion[];
   readonly defaults: JobDefaults;
 }
 
@@ -24,12 +31,16 @@ export interface EmitContext {
   readonly jobs: readonly EmitJob[];
 }
 
-/** Sorts by name (code-unit order, independent of locale) so the output is the same on every machine. */
-export function emitContext(model: ContractModel): EmitContext {
+/**
+ * Sorts by name (code-unit order, independent of locale) so the output is the same on every machine.
+ * `lock` must already record the contract (updateLock); without one, the contract's first lock is used.
+ */
+export function emitContext(model: ContractModel, lock?: ContractLock, chains: ReadonlyMap<string, readonly EarlierVersion[]> = new Map()): EmitContext {
+  const history = lock ?? updateLock(undefined, model.jobs.map((job) => ({ name: job.name, schema: toJson(job.schema) }))).lock;
   const jobs = model.jobs
     .map((job): EmitJob => {
       const schema = toJson(job.schema);
-      return { name: job.name, typeName: pascalCase(job.name), doc: job.doc, schema, hash: schemaHash(schema), defaults: job.defaults };
+      return { name: job.name, typeName: pascalCase(job.name), doc: job.doc, schema, hash: newestVersion(history, job.name).identity, version: newestVersion(history, job.name).version, earlier: chains.get(job.name) ?? [], defaults: job.defaults };
     })
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return { sourceName: model.sourceName, jobs };

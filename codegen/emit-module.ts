@@ -9,6 +9,7 @@ import { emitPool } from "./emit-pool.js";
 import { emitSchedule } from "./emit-schedule.js";
 import { emitPayloadType } from "./emit-types.js";
 import { emitValidator, emitValidatorImports } from "./emit-validator.js";
+import { emitContractImport, emitEarlierPayloadTypes } from "./emit-versions.js";
 import { fillTemplate, templateSection } from "./templates.js";
 
 export function emitModule(ctx: EmitContext): string {
@@ -17,7 +18,8 @@ export function emitModule(ctx: EmitContext): string {
     tokens: { __SOURCE_NAME__: ctx.sourceName },
     slots: {
       "validator-imports": emitValidatorImports(ctx),
-      "payload-types": ctx.jobs.map((job) => emitPayloadType(ctx, job)).join("\n\n"),
+      "contract-import": emitContractImport(ctx),
+      "payload-types": ctx.jobs.map((job) => [emitPayloadType(ctx, job), emitEarlierPayloadTypes(ctx, job)].filter((text) => text !== "").join("\n\n")).join("\n\n"),
       "payload-map": emitPayloadMap(ctx),
       "job-names": emitJobNames(ctx),
       "job-schemas": emitJobSchemas(ctx),

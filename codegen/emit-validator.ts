@@ -6,9 +6,11 @@
  */
 import { Format } from "typebox/format";
 import { Code } from "typebox/compile";
+import { closedSchema } from "typed-jobs";
 import type { EmitContext, EmitJob } from "./emit-context.js";
 import type { JsonValue } from "./model.js";
 import { fillTemplate, templateSection } from "./templates.js";
+import { emitEarlierVersions } from "./emit-versions.js";
 import { tsLiteral } from "./ts-literal.js";
 
 /** Helpers the compiled code may call, with the module that exports each (as TypeBox's Code imports them). */
@@ -25,24 +27,28 @@ interface Compiled {
   readonly helpers: ReadonlySet<string>;
 }
 
-const compiledByJob = new WeakMap<EmitJob, Compiled>();
+const compiledByJob = new WeakMap<EmitJob, { readonly declared: Compiled; readonly closed: Compiled }>();
 
-/** The compiled check plus the typed guards, encoders and JobType of one job. */
+/** The compiled checks (as declared, for pools; closed, for schedule calls) plus the typed guards, encoders and JobType of one job. */
 export function emitValidator(_ctx: EmitContext, job: EmitJob): string {
-  const compiled = fillTemplate(templateSection("compiled", "compiled"), {
-    tokens: { __TYPE_NAME__: job.typeName },
-    slots: { check: compile(job).statements },
-  });
+  const { declared, closed } = compile(job);
+  const compiled = fillTemplate(templateSection("compiled", "compiled"), { tokens: { __TYPE_NAME__: job.typeName }, slots: { check: declared.statements } });
+  const compiledClosed = fillTemplate(templateSection("compiled", "compiled-closed"), { tokens: { __TYPE_NAME__: job.typeName }, slots: { check: closed.statements } });
+  const earlier = [
+    ...job.earlier.map((v) => fillTemplate(templateSection("compiled", "compiled"), { tokens: { __TYPE_NAME__: `${job.typeName}V${v.version}` }, slots: { check: compileSchema(v.schema, job.name).statements } })),
+    emitEarlierVersions(job),
+  ].filter((text) => text !== "").join("\n\n");
   return fillTemplate(templateSection("job", "validator"), {
     tokens: { __JOB_NAME__: job.name, __TYPE_NAME__: job.typeName, __SCHEMA_HASH__: job.hash },
-    slots: { compiled, defaults: emitDefaults(job) },
+    // The slot follows the closed check with no blank line of its own: an empty one leaves no gap.
+    slots: { compiled, "compiled-closed": compiledClosed, "earlier-versions": earlier === "" ? "" : `\n${earlier}`, defaults: emitDefaults(job) },
     doc: job.doc,
   });
 }
 
 /** The import lines for the helpers any job's compiled code uses, sorted by module. */
 export function emitValidatorImports(ctx: EmitContext): string {
-  const used = new Set(ctx.jobs.flatMap((job) => [...compile(job).helpers]));
+  const used = new Set(ctx.jobs.flatMap((job) => [...compile(job).declared.helpers, ...compile(job).closed.helpers, ...job.earlier.flatMap((v) => [...compileSchema(v.schema, job.name).helpers])]));
   return [...HELPERS]
     .filter(([name]) => used.has(name))
     .sort((a, b) => (a[1] < b[1] ? -1 : 1))
@@ -57,21 +63,26 @@ export function emitDefaults(job: EmitJob): string {
     const value = job.defaults[key];
     if (value !== undefined) lines.push(`${key}: ${tsLiteral(value as JsonValue)},`);
   }
+  if (job.earlier.length > 0) lines.push(`version: ${job.version},`, `earlierVersions: ${job.name}EarlierVersions,`);
   return lines.join("\n");
 }
 
-function compile(job: EmitJob): Compiled {
+function compile(job: EmitJob): { readonly declared: Compiled; readonly closed: Compiled } {
   const cached = compiledByJob.get(job);
   if (cached) return cached;
-  const result = Code(job.schema as Parameters<typeof Code>[0]);
-  const statements = codeStatements(result.Code, job.name);
+  const both = { declared: compileSchema(job.schema, job.name), closed: compileSchema(closedSchema(job.schema as object) as JsonValue, job.name) };
+  compiledByJob.set(job, both);
+  return both;
+}
+
+function compileSchema(schema: JsonValue, jobName: string): Compiled {
+  const result = Code(schema as Parameters<typeof Code>[0]);
+  const statements = codeStatements(result.Code, jobName);
   const variables = result.External.variables;
-  if (variables.length > 0) statements.unshift(`const External: readonly unknown[] = [${variables.map((v) => externalSource(v, job.name)).join(", ")}];`);
+  if (variables.length > 0) statements.unshift(`const External: readonly unknown[] = [${variables.map((v) => externalSource(v, jobName)).join(", ")}];`);
   const text = statements.join("\n");
   const helpers = new Set(HELPERS.map(([name]) => name).filter((name) => new RegExp(`\\b${name}\\b`).test(text)));
-  const compiled = { statements: text, helpers };
-  compiledByJob.set(job, compiled);
-  return compiled;
+  return { statements: text, helpers };
 }
 
 /**

@@ -30,6 +30,8 @@ export interface JobModel {
   readonly description?: unknown;
   /** The payload's JSON Schema as loaded; `check` refuses values that are not JSON. */
   readonly schema: unknown;
+  /** The earlier payload versions declared with `versions(...)`, oldest first (the newest is `schema`). */
+  readonly earlierSchemas?: readonly unknown[];
   readonly defaults: JobDefaults;
 }
 

@@ -5,6 +5,7 @@
 import { existsSync } from "node:fs";
 import { dirname, relative, resolve, sep } from "node:path";
 import { Node, Project, ts, type Expression, type ObjectLiteralExpression, type SourceFile } from "ts-morph";
+import { payloadVersions } from "typed-jobs";
 import { loadContractModule } from "./load-module.js";
 import { notEsmHint } from "./module-kind.js";
 import type { ContractModel, Diagnostic, JobDefaults, JobModel } from "./model.js";
@@ -62,6 +63,9 @@ function toJob(entry: SourceEntry, value: Record<string, unknown>): JobModel {
   }
   const description = value.description;
   const doc = entry.doc ?? (typeof description === "string" && description.trim() !== "" ? description.trim() : undefined);
+  // A payload declared with versions(...) is its newest schema; the chain's object itself is not JSON.
+  const chain = payloadVersions(value.payload);
+  if (chain) return { name: entry.name, line: entry.line, doc, description, schema: { ...(value.payload as object) }, earlierSchemas: chain.schemas.slice(0, -1), defaults: defaults as JobDefaults };
   return { name: entry.name, line: entry.line, doc, description, schema: value.payload, defaults: defaults as JobDefaults };
 }
 

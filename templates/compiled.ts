@@ -14,4 +14,12 @@ const compiled__TYPE_NAME__ = ((): ((value: unknown) => boolean) => {
 })();
 // @jobs:end
 
-export { compiled__TYPE_NAME__ };
+// @jobs:template compiled-closed
+/** The check a schedule call runs on a __TYPE_NAME__Payload: the schema closed (closedSchema), so an undeclared key is refused. */
+const compiledClosed__TYPE_NAME__ = ((): ((value: unknown) => boolean) => {
+  /* @jobs:check */
+  return Check;
+})();
+// @jobs:end
+
+export { compiled__TYPE_NAME__, compiledClosed__TYPE_NAME__ };

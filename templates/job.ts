@@ -3,7 +3,7 @@
  * `__JOB_NAME__` is the job name (`welcomeEmail`), `__TYPE_NAME__` its PascalCase (`WelcomeEmail`),
  * and ` * @jobs:doc` the entry's JSDoc. The stubs before the first section keep this file valid TypeScript.
  */
-import { createJobs, PayloadValidationError, type Job, type JobType, type Recurrence, type ScheduleOptions, type ValidationIssue } from "typed-jobs";
+import { closedSchema, createJobs, PayloadValidationError, type Job, type JobType, type Recurrence, type ScheduleOptions, type ValidationIssue } from "typed-jobs";
 import type { TSchema } from "typebox";
 
 type __TYPE_NAME__Payload = { stub: true };
@@ -11,6 +11,7 @@ type JobPayloads = { __JOB_NAME__: __TYPE_NAME__Payload };
 declare const jobs: ReturnType<typeof createJobs<JobPayloads>>;
 declare const jobSchemas: { readonly __JOB_NAME__: TSchema };
 declare const compiled__TYPE_NAME__: (value: unknown) => boolean;
+declare const compiledClosed__TYPE_NAME__: (value: unknown) => boolean;
 declare function toIssues(schema: TSchema, value: unknown): ValidationIssue[];
 
 // @jobs:template validator
@@ -19,6 +20,9 @@ declare function toIssues(schema: TSchema, value: unknown): ValidationIssue[];
 // ---------------------------------------------------------------------------
 
 /* @jobs:compiled */
+
+/* @jobs:compiled-closed */
+/* @jobs:earlier-versions */
 
 /** True when `value` is a valid __TYPE_NAME__Payload; the compiled check, with no schema interpreted. */
 export function is__TYPE_NAME__Payload(value: unknown): value is __TYPE_NAME__Payload {
@@ -35,9 +39,17 @@ export function assert__TYPE_NAME__Payload(value: unknown): asserts value is __T
   if (!compiled__TYPE_NAME__(value)) throw new PayloadValidationError("__JOB_NAME__.assert", "__JOB_NAME__", toIssues(jobSchemas.__JOB_NAME__, value));
 }
 
-/** The JSON text of a __JOB_NAME__ payload, validated first (PayloadValidationError when invalid). */
+/**
+ * Every way `value` breaks the __JOB_NAME__ payload schema as a schedule call checks it: closed, so a
+ * key the schema does not declare is refused too, by its path.
+ */
+function validateNew__TYPE_NAME__Payload(value: unknown): ValidationIssue[] {
+  return compiledClosed__TYPE_NAME__(value) ? [] : toIssues(closedSchema(jobSchemas.__JOB_NAME__), value);
+}
+
+/** The JSON text of a new __JOB_NAME__ payload, validated first as a schedule call does (PayloadValidationError when invalid). */
 export function encode__TYPE_NAME__Payload(payload: __TYPE_NAME__Payload): string {
-  if (!compiled__TYPE_NAME__(payload)) throw new PayloadValidationError("__JOB_NAME__.encode", "__JOB_NAME__", toIssues(jobSchemas.__JOB_NAME__, payload));
+  if (!compiledClosed__TYPE_NAME__(payload)) throw new PayloadValidationError("__JOB_NAME__.encode", "__JOB_NAME__", validateNew__TYPE_NAME__Payload(payload));
   return JSON.stringify(payload);
 }
 
@@ -65,6 +77,8 @@ export const __JOB_NAME__Type: JobType<__TYPE_NAME__Payload> = {
   /* @jobs:defaults */
   check: is__TYPE_NAME__Payload,
   errors: validate__TYPE_NAME__Payload,
+  checkToWrite: (value: unknown): value is __TYPE_NAME__Payload => compiledClosed__TYPE_NAME__(value),
+  errorsToWrite: validateNew__TYPE_NAME__Payload,
 };
 // @jobs:end
 

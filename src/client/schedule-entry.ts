@@ -13,9 +13,14 @@ import type { StoredTraceContext } from "../tracing/trace-context.js";
 
 const MAX_ID_LENGTH = 200;
 
-/** Checked first, before any option: a payload that fails its schema is the error a caller sees. */
+/**
+ * Checked first, before any option: a payload that fails its schema is the error a caller sees.
+ * Writers are closed: the type's checkToWrite when it has one (a generated module's always does).
+ */
 export function checkPayload(op: string, jobType: JobType<unknown>, payload: unknown): void {
-  if (!jobType.check(payload)) throw new PayloadValidationError(op, jobType.name, jobType.errors(payload));
+  if (jobType.checkToWrite) {
+    if (!jobType.checkToWrite(payload)) throw new PayloadValidationError(op, jobType.name, (jobType.errorsToWrite ?? jobType.errors)(payload));
+  } else if (!jobType.check(payload)) throw new PayloadValidationError(op, jobType.name, jobType.errors(payload));
 }
 
 /**

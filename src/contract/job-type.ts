@@ -1,4 +1,5 @@
 import type { ValidationIssue } from "../errors.js";
+import type { EarlierPayloadVersion } from "./migrate-payload.js";
 import type { BackoffOption } from "../options/backoff.js";
 import type { Duration } from "../options/duration.js";
 
@@ -20,6 +21,20 @@ export interface JobType<P> {
   readonly check: (value: unknown) => value is P;
   /** Why the value fails the schema; called only after check returned false. */
   readonly errors: (value: unknown) => ValidationIssue[];
+  /**
+   * The check a schedule call runs instead of `check`: the schema closed (closedSchema), so a new job
+   * never carries a key its schema does not declare. Pools run `check`, the schema as declared.
+   */
+  readonly checkToWrite?: (value: unknown) => value is P;
+  /** Why the value fails checkToWrite, a key the schema does not declare named by its path. */
+  readonly errorsToWrite?: (value: unknown) => ValidationIssue[];
+  /** The payload's version in the contract's lock; set with earlierVersions. */
+  readonly version?: number;
+  /**
+   * The payload's earlier versions (declared with `versions(...)`), oldest first: a job stamped with
+   * one of their identities is validated against it and migrated to this version before it runs.
+   */
+  readonly earlierVersions?: readonly EarlierPayloadVersion[];
 }
 
 /** Job types by name; the map a contract's generated module passes to createJobs. */

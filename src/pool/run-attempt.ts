@@ -1,4 +1,5 @@
 import type { JobType } from "../contract/job-type.js";
+import { migratePayload } from "../contract/migrate-payload.js";
 import { CorruptJobRecordError, JobTimeoutError, PayloadValidationError, type ValidationIssue } from "../errors.js";
 import type { JobErrorInfo, JobSnapshot } from "../interfaces.js";
 import { backoffDelay } from "../options/backoff.js";
@@ -149,6 +150,11 @@ function checkedPayload(ctx: AttemptContext): { value: unknown } | PayloadValida
   // A validator can throw too (a stack overflow on a payload nested thousands deep): the job is then
   // rejected like any other bad payload, instead of the attempt never settling.
   try {
+    // Jobs of the newest version pay this one comparison; an earlier version's are migrated.
+    if (ctx.record.header.h !== ctx.jobType.schemaHash && ctx.jobType.earlierVersions !== undefined) {
+      const migrated = migratePayload(ctx.jobType, ctx.record.header.h, value);
+      if (migrated) return migrated;
+    }
     if (ctx.jobType.check(value)) return { value };
     const issues: ValidationIssue[] = ctx.jobType.errors(value);
     return new PayloadValidationError("pool.validate", ctx.jobType.name, issues.length ? issues : [{ path: "", message: "does not match the schema" }]);
