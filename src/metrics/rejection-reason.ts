@@ -1,12 +1,15 @@
 /** The `reason` label of a rejection: which check refused the job. */
-export type RejectionReason = "schema" | "record" | "other";
+export type RejectionReason = "schema" | "migration" | "record" | "other";
 
-export const REJECTION_REASONS: readonly RejectionReason[] = ["schema", "record", "other"];
+export const REJECTION_REASONS: readonly RejectionReason[] = ["schema", "migration", "record", "other"];
 
-/** By the error's stable code: a payload its schema refuses, or a record the pool cannot read. */
+/**
+ * By the error's stable code: a payload its schema refuses, a payload of an earlier version whose
+ * migration failed (the pool's "pool.migrate" step), or a record the pool cannot read.
+ */
 export function rejectionReason(error: unknown): RejectionReason {
-  const code = typeof error === "object" && error !== null ? (error as { code?: unknown }).code : undefined;
-  if (code === "PAYLOAD_INVALID") return "schema";
+  const { code, op } = typeof error === "object" && error !== null ? (error as { code?: unknown; op?: unknown }) : {};
+  if (code === "PAYLOAD_INVALID") return op === "pool.migrate" ? "migration" : "schema";
   if (code === "CORRUPT_RECORD") return "record";
   return "other";
 }

@@ -31,7 +31,7 @@ describe("Prometheus metrics (typed-jobs/metrics)", () => {
     for (const type of ["task", "idle"]) {
       expect(before.get(`${METRICS.scheduled}{type="${type}"}`)).toBe(0);
       for (const outcome of ["finished", "retried", "failed", "rejected", "cancelled"]) expect(before.get(`${METRICS.processed}{type="${type}",outcome="${outcome}"}`)).toBe(0);
-      for (const reason of ["schema", "record", "other"]) expect(before.get(`${METRICS.rejected}{type="${type}",reason="${reason}"}`)).toBe(0);
+      for (const reason of ["schema", "migration", "record", "other"]) expect(before.get(`${METRICS.rejected}{type="${type}",reason="${reason}"}`)).toBe(0);
       expect(before.get(`${METRICS.leaseRecoveries}{type="${type}"}`)).toBe(0);
       expect(before.get(`${METRICS.handlerDuration}_count{type="${type}"}`)).toBe(0);
       expect(before.get(`${METRICS.queueWait}_count{type="${type}"}`)).toBe(0);
