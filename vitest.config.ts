@@ -1,7 +1,10 @@
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
-const alias = { "typed-jobs": fileURLToPath(new URL("./src/index.ts", import.meta.url)) };
+const alias = {
+  "typed-jobs/dashboard": fileURLToPath(new URL("./src/dashboard/index.ts", import.meta.url)),
+  "typed-jobs": fileURLToPath(new URL("./src/index.ts", import.meta.url)),
+};
 
 export default defineConfig({
   resolve: { alias },
