@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 /**
  * The dashboard in real headless Chromium against a real Redis: what the pages show, the actions
  * they take, and that changes are pushed to an open page without a reload.

@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 /**
  * An open dashboard page through a Redis restart: it says it cannot reach Redis while Redis is down,
  * and recovers by itself when Redis is back, with changes pushed again.

@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 /**
  * The dashboard refuses what it must, in real Chromium and over plain HTTP: a cross-origin POST, a
  * POST without the CSRF token, a request without the token, and any action in read-only mode.
