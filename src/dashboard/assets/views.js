@@ -151,8 +151,8 @@ export function listView(main, params) {
 function renderPage(page, { status, type, where }) {
   const whereText = Object.keys(where).length ? JSON.stringify(where) : undefined;
   const summary = page.filtered
-    ? `${plural(page.jobs.length, "matching job")} in ${plural(page.scanned, "job")} read from position ${page.offset} of ${page.total.toLocaleString("en")}`
-    : `${page.total === 0 ? 0 : page.offset + 1}–${page.offset + page.jobs.length} of ${page.total.toLocaleString("en")}`;
+    ? `${plural(page.jobs.length, "matching job")} in ${plural(page.scanned, "job")} read from position ${page.offset.toLocaleString("en")} of ${page.total.toLocaleString("en")}`
+    : `${(page.total === 0 ? 0 : page.offset + 1).toLocaleString("en")}–${(page.offset + page.jobs.length).toLocaleString("en")} of ${page.total.toLocaleString("en")}`;
   const rows = page.jobs.map((job) => h("tr", { "data-id": job.id },
     h("td", {}, link(`/job/${enc(job.id)}`, job.id, { class: "job-link" })),
     type ? null : h("td", {}, job.type),
