@@ -8,7 +8,7 @@ import { BulkTasks, type BulkAction } from "./bulk-tasks.js";
 import { ContractView } from "./contract-view.js";
 import { badRequest, DashboardHttpError, readJsonBody, SECURITY_HEADERS, sendError, sendJson, sendText } from "./http-kit.js";
 import { LiveFeed } from "./live-feed.js";
-import { fullPayload, jobDetail, listPage, overview, parseListQuery, poolList, recurringJobs, rejectedGroups } from "./read-api.js";
+import { fullPayload, jobDetail, listPage, overview, parseListQuery, poolList, recurringJobs, rejectedGroups, type FitCache } from "./read-api.js";
 import { checkSameOriginPost, presentedToken, randomToken, sameSecret, TOKEN_COOKIE } from "./request-guard.js";
 
 /** Decides whether a request may use the dashboard: the application's own check (a session, a role). */
@@ -54,6 +54,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
   const csrfToken = randomToken();
   const feed = new LiveFeed(ops);
   const bulk = new BulkTasks(ops, feed);
+  const fits: FitCache = new Map();
   const view = async () => new ContractView(await ops.contracts(), options.showUnregistered === true);
 
   const json = (read: (url: URL, params: Params) => Promise<unknown>): Route => async (_req, res, url, params) => sendJson(res, 200, await read(url, params));
@@ -70,7 +71,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
       res.end(asset.body);
     }],
     [/^\/api\/events$/, async (_req, res) => feed.subscribe(res)],
-    [/^\/api\/overview$/, json(async () => ({ readOnly, ...(await overview(ops, await view())) }))],
+    [/^\/api\/overview$/, json(async () => ({ readOnly, ...(await overview(ops, await view(), fits)) }))],
     [/^\/api\/jobs$/, json(async (url) => listPage(ops, await view(), parseListQuery(url.searchParams)))],
     [/^\/api\/jobs\/(?<id>[^/]+)$/, json(async (_url, { id }) => jobDetail(ops, await view(), id!))],
     [/^\/api\/jobs\/(?<id>[^/]+)\/payload$/, json(async (_url, { id }) => fullPayload(ops, await view(), id!))],

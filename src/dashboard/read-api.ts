@@ -6,6 +6,8 @@ import { badRequest } from "./http-kit.js";
 
 /** Waiting jobs per type checked against the newest contract for the overview: a sample, never a scan. */
 const CONTRACT_SAMPLE = 200;
+/** A sample is reused this long: an open overview refreshes on every pushed change. */
+const FIT_KEPT_MS = 5000;
 /** Jobs read per call while a payload filter scans, and at most per request. */
 const SCAN_PAGE = 500;
 const SCAN_LIMIT = 5000;
@@ -22,19 +24,30 @@ export interface ContractFit {
   readonly failing: number;
 }
 
-export async function overview(ops: Operations, view: ContractView): Promise<{ stats: Stats; throughput: Record<string, ThroughputPoint[]>; contractFit: Record<string, ContractFit>; sample: number }> {
+/** Contract samples by type, with when they were taken; one per dashboard. */
+export type FitCache = Map<string, { readonly at: number; readonly fit: ContractFit }>;
+
+export async function overview(ops: Operations, view: ContractView, fits: FitCache): Promise<{ stats: Stats; throughput: Record<string, ThroughputPoint[]>; contractFit: Record<string, ContractFit>; sample: number }> {
   const stats = await ops.stats();
   const types = Object.keys(stats.byType);
-  const [series, fits] = await Promise.all([
+  const [series, fit] = await Promise.all([
     Promise.all(types.map((type) => ops.throughput(type, 60))),
-    Promise.all(types.map((type) => contractFit(ops, view, type, stats.byType[type]!.counts.queued))),
+    Promise.all(types.map((type) => keptFit(fits, type, () => contractFit(ops, view, type, stats.byType[type]!.counts.queued)))),
   ]);
   return {
     stats,
     throughput: Object.fromEntries(types.map((type, i) => [type, series[i]!])),
-    contractFit: Object.fromEntries(types.map((type, i) => [type, fits[i]!])),
+    contractFit: Object.fromEntries(types.map((type, i) => [type, fit[i]!])),
     sample: CONTRACT_SAMPLE,
   };
+}
+
+async function keptFit(fits: FitCache, type: string, take: () => Promise<ContractFit>): Promise<ContractFit> {
+  const kept = fits.get(type);
+  if (kept && Date.now() - kept.at < FIT_KEPT_MS) return kept.fit;
+  const fit = await take();
+  fits.set(type, { at: Date.now(), fit });
+  return fit;
 }
 
 async function contractFit(ops: Operations, view: ContractView, type: string, queued: number): Promise<ContractFit> {

@@ -81,5 +81,9 @@ events.addEventListener("bulk", (e) => {
   if (box) fill(box, bulkText(task));
 });
 
-window.addEventListener("hashchange", show);
+// After navigating, keyboard and screen-reader users start at the new view, not at the old link.
+window.addEventListener("hashchange", () => {
+  show();
+  main.focus({ preventScroll: true });
+});
 show();
