@@ -4,6 +4,8 @@
  * Layers, lowest first; a module imports only from its own layer and those below it:
  *   errors.ts → options/ → interfaces.ts → contract/ → redis/ → store/ → tracing/ → ops/ → pool/ → client/ → index.ts
  * and metrics/, a second entry (typed-jobs/metrics) on top of the client that nothing else imports.
+ * dashboard/ (the `typed-jobs/dashboard` entry) stands beside pool/ and client/: it acts through ops/
+ * and contract/ only, and nothing else in src/ imports it.
  * Only redis/ talks to ioredis: every other layer reaches Redis through redis/'s typed wrappers.
  * Only tracing/ talks to @opentelemetry/api, only metrics/ to prom-client.
  * Type-only imports count too: a type from a higher layer couples the two as much as a value does.
@@ -68,11 +70,13 @@ module.exports = {
     layer("ops-below-pool", "^src/ops/", "^src/(pool|client|metrics)/|^src/index\\.ts$", "Operations act on a namespace's jobs through store/ and redis/; they know no pool or client."),
     layer("pool-below-client", "^src/pool/", "^src/(client|metrics)/|^src/index\\.ts$", "A pool is made by the client, never the other way round."),
     layer("metrics-is-an-entry", "^src/(?!metrics/)", "^src/metrics/", "typed-jobs/metrics is a second entry: the runtime never loads prom-client."),
+    layer("dashboard-on-ops", "^src/dashboard/", "^src/(redis|store|tracing|pool|client|metrics)/|^src/index\\.ts$", "The dashboard acts through the operations (ops/) and reads contracts (contract/); it knows no key, query, pool or client."),
+    layer("nothing-imports-the-dashboard", "^src/(?!dashboard/)", "^src/dashboard/", "The dashboard is its own entry (typed-jobs/dashboard): a worker that imports typed-jobs never loads it."),
     layer("index-is-the-top", "^src/", "^src/index\\.ts$", "index.ts is the package's entry: nothing inside imports it."),
   ],
   options: {
     doNotFollow: { path: "node_modules" },
-    exclude: { path: "^src/redis/lua/" },
+    exclude: { path: "^src/redis/lua/|^src/dashboard/assets/" },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: "tsconfig.json" },
     enhancedResolveOptions: {

@@ -2,6 +2,7 @@ import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 const alias = [
+  { find: /^typed-jobs\/dashboard$/, replacement: fileURLToPath(new URL("./src/dashboard/index.ts", import.meta.url)) },
   { find: /^typed-jobs\/metrics$/, replacement: fileURLToPath(new URL("./src/metrics/index.ts", import.meta.url)) },
   { find: /^typed-jobs$/, replacement: fileURLToPath(new URL("./src/index.ts", import.meta.url)) },
 ];

@@ -2,11 +2,13 @@
  * `npm run demo`: the newcomer's path end to end. Generates the typed module from jobs.schema.ts,
  * starts a private redis-server unless REDIS_URL is set, schedules jobs (one-off, delayed, bulk,
  * recurring, one that fails once, one invalid payload, one written by an "older producer"), runs a
- * pool until everything has settled, and prints the counts per status.
+ * pool until everything has settled, and prints the counts per status. It ends by saying how to see
+ * the same data in the web dashboard; `npm run demo -- --dashboard` serves it until Ctrl-C.
  */
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { createJobs, PayloadValidationError } from "typed-jobs";
+import { startDashboardServer } from "typed-jobs/dashboard";
 import { RedisServer, waitUntil } from "../test/support/redis-server.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -23,13 +25,34 @@ async function main(): Promise<void> {
   const redis = process.env.REDIS_URL ?? server!.url;
   step(server ? `started a private redis-server on ${redis} (stopped at exit)` : `using REDIS_URL=${redis}`);
   try {
-    await runDemo(redis);
+    const namespace = await runDemo(redis);
+    if (process.argv.includes("--dashboard")) await serveDashboard(redis, namespace);
+    else printDashboardHint(redis, namespace, server !== undefined);
   } finally {
     await server?.stop();
   }
 }
 
-async function runDemo(redis: string): Promise<void> {
+function printDashboardHint(redis: string, namespace: string, privateServer: boolean): void {
+  step("see these jobs in the web dashboard");
+  if (privateServer) console.log("  npm run demo -- --dashboard     # the demo again, then its data served at http://127.0.0.1:4000 until Ctrl-C");
+  else console.log(`  npx typed-jobs --redis ${redis} --namespace ${namespace} dashboard`);
+}
+
+/** The dashboard on the demo's namespace, bound to loopback behind a generated token, until Ctrl-C. */
+async function serveDashboard(redis: string, namespace: string): Promise<void> {
+  const port = Number(process.env.PORT ?? 4000);
+  const dashboard = await startDashboardServer({ redis, namespace, port }).catch(() => startDashboardServer({ redis, namespace, port: 0 }));
+  step("the dashboard on the demo's data (Ctrl-C stops it and the private redis-server)");
+  console.log(`  open ${dashboard.loginUrl}`);
+  await new Promise<void>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
+  await dashboard.close();
+}
+
+async function runDemo(redis: string): Promise<string> {
   const contract = await import("../jobs.generated.js");
   const namespace = `demo-${Date.now()}`;
   contract.configureJobs({ redis, namespace });
@@ -107,6 +130,7 @@ async function runDemo(redis: string): Promise<void> {
   console.table(Object.fromEntries(Object.entries(byType).map(([type, counts]) => [type, counts])));
   console.log(`  total: ${Object.entries(total).map(([status, n]) => `${status} ${n}`).join(", ")}`);
   await contract.closeJobs();
+  return namespace;
 }
 
 main().then(

@@ -1,5 +1,6 @@
 import { Command, Option } from "commander";
 import { registerContracts } from "./commands/contracts.js";
+import { registerDashboard } from "./commands/dashboard.js";
 import { registerJobActions } from "./commands/job-actions.js";
 import { registerLs } from "./commands/ls.js";
 import { registerMetrics } from "./commands/metrics.js";
@@ -21,7 +22,7 @@ Exit codes:
 export function buildProgram(): Command {
   const program = new Command()
     .name("typed-jobs")
-    .description("Inspect and operate the typed-jobs jobs of one namespace: stats, listings, retries, bulk actions, pause and resume.")
+    .description("Inspect and operate the typed-jobs jobs of one namespace: stats, listings, retries, bulk actions, pause and resume, and the web dashboard.")
     .addOption(new Option("--redis <url>", "the Redis URL (redis://, rediss://, unix://)").env("REDIS_URL").default(DEFAULT_REDIS_URL))
     .option("--namespace <name>", "the namespace the application uses", "default")
     .option("--prefix <prefix>", "the key prefix the application uses", "tj:")
@@ -36,6 +37,7 @@ Examples:
   $ typed-jobs show 01JD3Q4W8X9ZC2K7T5M6N8P0RS
   $ typed-jobs retry --all --type chargeInvoice --status failed --older-than 1h --yes
   $ REDIS_URL=redis://:secret@redis.internal:6379 typed-jobs --namespace shop pools --json
+  $ typed-jobs dashboard --read-only
 
 Every read command takes --json: one JSON document, its shape documented in docs/cli.md.
 `);
@@ -48,5 +50,6 @@ Every read command takes --json: one JSON document, its shape documented in docs
   registerRecurring(program);
   registerContracts(program);
   registerMetrics(program);
+  registerDashboard(program);
   return program;
 }

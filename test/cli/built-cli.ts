@@ -5,7 +5,7 @@
  */
 import { execFile, execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { waitUntil } from "../support/redis-server.js";
@@ -57,7 +57,9 @@ function build(dir: string): void {
   };
   writeFileSync(join(staging, "tsconfig.json"), JSON.stringify(tsconfig));
   execFileSync(process.execPath, [join(repoRoot, "node_modules/typescript/bin/tsc"), "-p", join(staging, "tsconfig.json")], { stdio: "pipe" });
-  writeFileSync(join(staging, "out", "package.json"), JSON.stringify({ name: "typed-jobs", type: "module", exports: { ".": "./src/index.js", "./metrics": "./src/metrics/index.js" } }));
+  // The dashboard's page ships beside its module, as the runtime's build copies it.
+  cpSync(join(repoRoot, "src/dashboard/assets"), join(staging, "out", "src", "dashboard", "assets"), { recursive: true });
+  writeFileSync(join(staging, "out", "package.json"), JSON.stringify({ name: "typed-jobs", type: "module", exports: { ".": "./src/index.js", "./metrics": "./src/metrics/index.js", "./dashboard": "./src/dashboard/index.js" } }));
   symlinkSync("../out", join(staging, "node_modules", "typed-jobs"), "dir");
   renameSync(staging, dir);
 }

@@ -145,6 +145,18 @@ describe("the packed packages in a new app", { timeout: 240_000 }, () => {
     expect(compilerPackages.filter((name) => existsSync(join(appDir, "node_modules", name)))).toEqual([]);
     const out = await sh(appDir, process.execPath, ["build/app.js"], { REDIS_URL: server!.url });
     expect(JSON.parse(out.trim().split("\n").at(-1)!)).toEqual({ seen: 42, settled: "finished", status: "finished" });
+
+    // The dashboard ships inside the runtime package, its page included: served offline from node_modules.
+    const served = await sh(appDir, process.execPath, ["--input-type=module", "-e", `
+      import { startDashboardServer } from "typed-jobs/dashboard";
+      const d = await startDashboardServer({ port: 0 });
+      const get = (path) => fetch(d.url + path, { headers: { authorization: "Bearer " + d.token } });
+      const page = await (await get("")).text();
+      const script = await get("assets/app.js");
+      console.log(JSON.stringify({ page: page.includes('src="assets/app.js"'), script: script.status }));
+      await d.close();
+    `], { REDIS_URL: server!.url });
+    expect(JSON.parse(served.trim().split("\n").at(-1)!)).toEqual({ page: true, script: 200 });
   });
 
   it("runs the README's Quickstart as written: producer and worker exit, the job finishes", async () => {

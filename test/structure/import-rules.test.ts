@@ -48,6 +48,16 @@ const WRONG_WAY: Record<string, { file: string; text: string; reported: string }
     text: 'export { Project } from "ts-morph";\n',
     reported: "error runtime-imports-runtime-deps: src/contract/wrong-way.ts →",
   },
+  "dashboard reads keys": {
+    file: "src/dashboard/wrong-way.ts",
+    text: 'export { KeySpace } from "../redis/keys.js";\n',
+    reported: "error dashboard-on-ops: src/dashboard/wrong-way.ts → src/redis/keys.ts",
+  },
+  "runtime imports the dashboard": {
+    file: "src/ops/wrong-way.ts",
+    text: 'export { createDashboard } from "../dashboard/dashboard.js";\n',
+    reported: "error nothing-imports-the-dashboard: src/ops/wrong-way.ts → src/dashboard/dashboard.ts",
+  },
   "a cycle": {
     file: "src/options/cycle-a.ts",
     text: 'import { b } from "./cycle-b.js";\nexport const a = () => b;\n',
