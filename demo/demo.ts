@@ -83,8 +83,9 @@ async function runDemo(redis: string): Promise<string> {
   }
 
   // A producer built from an older contract, whose schema was looser, writes a payload the new one refuses.
+  const looser = (value: unknown): value is unknown => value !== undefined;
   const older = createJobs<{ welcomeEmail: unknown }>(
-    { welcomeEmail: { ...contract.welcomeEmailType, check: (value: unknown): value is unknown => value !== undefined } },
+    { welcomeEmail: { ...contract.welcomeEmailType, check: looser, checkToWrite: looser } },
     { redis, namespace },
   );
   const stale = await older.schedule("welcomeEmail", { userId: "legacy-42", name: "Old", emailAddress: "old@example.com" });
