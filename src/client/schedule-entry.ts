@@ -14,13 +14,18 @@ import type { StoredTraceContext } from "../tracing/trace-context.js";
 const MAX_ID_LENGTH = 200;
 
 /**
- * Checked first, before any option: a payload that fails its schema is the error a caller sees.
- * Writers are closed: the type's checkToWrite when it has one (a generated module's always does).
+ * Writers are closed: the type's checkToWrite when it has one (a generated module's always does),
+ * so a key the schema does not declare is refused at schedule time, whether one payload or many.
  */
+function writeCheck(jobType: JobType<unknown>): { check: (value: unknown) => boolean; errors: (value: unknown) => ValidationIssue[] } {
+  if (!jobType.checkToWrite) return { check: jobType.check, errors: jobType.errors };
+  return { check: jobType.checkToWrite, errors: jobType.errorsToWrite ?? jobType.errors };
+}
+
+/** Checked first, before any option: a payload that fails its schema is the error a caller sees. */
 export function checkPayload(op: string, jobType: JobType<unknown>, payload: unknown): void {
-  if (jobType.checkToWrite) {
-    if (!jobType.checkToWrite(payload)) throw new PayloadValidationError(op, jobType.name, (jobType.errorsToWrite ?? jobType.errors)(payload));
-  } else if (!jobType.check(payload)) throw new PayloadValidationError(op, jobType.name, jobType.errors(payload));
+  const { check, errors } = writeCheck(jobType);
+  if (!check(payload)) throw new PayloadValidationError(op, jobType.name, errors(payload));
 }
 
 /**
@@ -28,11 +33,12 @@ export function checkPayload(op: string, jobType: JobType<unknown>, payload: unk
  * its element's index (`/3/emailAddress`), so the caller knows which to fix.
  */
 export function checkPayloads(op: string, jobType: JobType<unknown>, payloads: readonly unknown[]): void {
+  const { check, errors } = writeCheck(jobType);
   let issues: ValidationIssue[] | undefined;
   for (let i = 0; i < payloads.length; i++) {
-    if (jobType.check(payloads[i])) continue;
+    if (check(payloads[i])) continue;
     issues ??= [];
-    for (const issue of jobType.errors(payloads[i])) issues.push({ ...issue, path: `/${i}${issue.path}` });
+    for (const issue of errors(payloads[i])) issues.push({ ...issue, path: `/${i}${issue.path}` });
   }
   if (issues) throw new PayloadValidationError(op, jobType.name, issues);
 }

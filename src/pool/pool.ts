@@ -294,7 +294,6 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
     if (this.state === "new") this.state = "closed";
     if (this.state === "closed") return this.disconnect();
     this.state = "closing";
-    this.namespaceCheck.stop();
     const claiming = this.claimer.stop();
     // The whole close fits in the grace period: every wait on Redis below takes what is left of it,
     // so a deploy never hangs on a Redis that went away. A step after the handlers used the grace

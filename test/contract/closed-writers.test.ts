@@ -56,6 +56,10 @@ describe("the generated module: writers closed, readers open", () => {
       expect((error as PayloadValidationError).errors).toEqual([{ path: "/nickname", message: "is not a property the schema declares", keyword: "additionalProperties" }]);
       expect(() => contract.encodeWelcomeEmailPayload({ ...welcome, nickname: "ada" } as never)).toThrow(/\/nickname: is not a property the schema declares/);
       expect(contract.isWelcomeEmailPayload({ ...welcome, nickname: "ada" })).toBe(true);
+      // A bulk call is closed too, the key named under its element's index.
+      const bulkError = await contract.scheduleWelcomeEmailBulk([welcome, { ...welcome, nickname: "ada" } as never]).catch((e: unknown) => e);
+      expect(bulkError).toBeInstanceOf(PayloadValidationError);
+      expect((bulkError as PayloadValidationError).errors).toEqual([{ path: "/1/nickname", message: "is not a property the schema declares", keyword: "additionalProperties" }]);
       expect(server().cli("KEYS", "tj:{closed-schedule}:*")).toBe("");
     } finally {
       await contract.closeJobs();
