@@ -177,6 +177,7 @@ export function decodeSignupPayload(text: string): SignupPayload {
 export const signupType: JobType<SignupPayload> = {
   name: "signup",
   schemaHash: "835ad02a0b5d0a64",
+  identities: ["835ad02a0b5d0a64", "63d36d2d7d2e01e1"],
   schema: jobSchemas.signup,
   check: isSignupPayload,
   errors: validateSignupPayload,
