@@ -23,7 +23,7 @@ function idleWait() {
   const blocking = createRedisClient(server().url, { blocking: true });
   const main = createRedisClient(server().url);
   clients.push(blocking, main);
-  return { keys, wait: new IdleWait(blocking, main, keys, ["alpha", "beta"], 30_000, "pool-1") };
+  return { keys, wait: new IdleWait(blocking, main, keys, ["alpha", "beta"], ["*", "*"], 30_000, "pool-1") };
 }
 
 const blockedClients = async () => Number(/blocked_clients:(\d+)/.exec(await redis().info("clients"))![1]);
