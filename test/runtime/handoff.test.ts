@@ -13,10 +13,10 @@ const types = { alpha: jobType<{ n: number }>("alpha", anyPayload), beta: jobTyp
 const { server, bundle } = useRedis();
 const redis = useRedisClient(server);
 
-/** The pools registered idle for a type, by id. */
+/** The pools registered idle for a type, by id (an entry is '<lease ms>:<identities known>:<pool id>'). */
 async function idlePools(namespace: string, type: string): Promise<string[]> {
   const members = await redis().zrange(keyOf(namespace, "idle", type), "0", "-1");
-  return members.map((member) => member.slice(member.indexOf(":") + 1));
+  return members.map((member) => member.replace(/^\d+:[^:]*:/, ""));
 }
 
 describe("hand-off to an idle pool", () => {

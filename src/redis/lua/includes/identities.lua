@@ -8,7 +8,8 @@ local function knowsIdentity(known, h)
 end
 
 
--- Builds write identities of letters and digits; a job stamped with anything else no build can know.
+-- Builds write identities of hex digits; a job stamped with text beyond letters, digits, '-', '_' and
+-- '.' no build can know (and it could not be filed in deferred:<T>, includes/deferral.lua).
 local function isIdentityText(h)
-  return type(h) == "string" and string.find(h, "^[%w]+$") ~= nil
+  return type(h) == "string" and string.find(h, "^[%w_%.%-]+$") ~= nil
 end
