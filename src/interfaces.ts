@@ -235,6 +235,11 @@ export interface PoolInfo {
   readonly running: number;
   readonly startedAt: Date;
   readonly lastHeartbeat: Date;
+  /**
+   * Per type, the contract identities the pool's build knows, newest first (empty for a pool that
+   * published none: an older version, or a module that lists none).
+   */
+  readonly identities: { readonly [type: string]: readonly string[] };
 }
 
 export interface Stats {
