@@ -43,11 +43,11 @@ describe("deferral: claim.lua", () => {
     const state = await readState(s);
     for (const id of ["new1", "prio"]) {
       expect(state.jobs![id]).toMatchObject({ header: { s: "deferred", df: now, h: "newer" } });
-      const header = (state.jobs![id] as { header: { df: number; dl: number } }).header;
+      const header = (state.jobs![id] as unknown as { header: { df: number; dl: number } }).header;
       expect(header.dl - header.df).toBe(DAY);
       expect(header).not.toHaveProperty("a");
     }
-    const deadline = (state.jobs!.new1 as { header: { dl: number } }).header.dl;
+    const deadline = (state.jobs!.new1 as unknown as { header: { dl: number } }).header.dl;
     expect(state.zsets!["deferred:alpha"]).toEqual({ [member("newer", deadline, "new1")]: 0, [member("newer", deadline, "prio")]: 0 });
     expect(state.zsets!["executing:alpha"]).toEqual({ old1: expect.any(Number) });
     expect(state.lists!["queue:alpha"]).toEqual(["old2"]);

@@ -33,7 +33,7 @@ describe("deferral in a pool", () => {
     const registrations: string[] = [];
     const before = await evalCalls();
     await waitUntil(async () => {
-      const score = (await redis().zrange(idleKey, 0, -1, "WITHSCORES"))[1];
+      const score = (await redis().zrange(idleKey, "0", "-1", "WITHSCORES"))[1];
       if (score !== undefined && score !== registrations.at(-1)) registrations.push(score);
       return registrations.length >= 4;
     });
