@@ -371,6 +371,7 @@ export function decodeChargeInvoicePayload(text: string): ChargeInvoicePayload {
 export const chargeInvoiceType: JobType<ChargeInvoicePayload> = {
   name: "chargeInvoice",
   schemaHash: "d12c51fbc86e3dfd",
+  identities: ["d12c51fbc86e3dfd", "59e04aa936169fe6"],
   schema: jobSchemas.chargeInvoice,
   retries: 5,
   priority: 500,
@@ -485,6 +486,7 @@ export function decodeNightlyReportPayload(text: string): NightlyReportPayload {
 export const nightlyReportType: JobType<NightlyReportPayload> = {
   name: "nightlyReport",
   schemaHash: "ee9cece6d2357d12",
+  identities: ["ee9cece6d2357d12", "96b4ca058f998847"],
   schema: jobSchemas.nightlyReport,
   retries: 1,
   priority: -10,
@@ -599,6 +601,7 @@ export function decodeResizeImagePayload(text: string): ResizeImagePayload {
 export const resizeImageType: JobType<ResizeImagePayload> = {
   name: "resizeImage",
   schemaHash: "77d25fa386b4b711",
+  identities: ["77d25fa386b4b711", "64202909f22c2ba0"],
   schema: jobSchemas.resizeImage,
   retries: 2,
   backoff: { type: "fixed", delay: "30s" },
@@ -716,6 +719,7 @@ export function decodeSyncWebhookPayload(text: string): SyncWebhookPayload {
 export const syncWebhookType: JobType<SyncWebhookPayload> = {
   name: "syncWebhook",
   schemaHash: "19df26414697021f",
+  identities: ["19df26414697021f", "d05f3928604c6008"],
   schema: jobSchemas.syncWebhook,
   retries: 8,
   timeout: 10000,
@@ -829,6 +833,7 @@ export function decodeWelcomeEmailPayload(text: string): WelcomeEmailPayload {
 export const welcomeEmailType: JobType<WelcomeEmailPayload> = {
   name: "welcomeEmail",
   schemaHash: "cb33687357f1b008",
+  identities: ["cb33687357f1b008", "8628394d8484d02f"],
   schema: jobSchemas.welcomeEmail,
   retries: 3,
   priority: 100,

@@ -19,6 +19,11 @@ export interface EmitJob {
   readonly hash: string;
   /** The type's newest version in the lock. */
   readonly version: number;
+  /**
+   * Every identity a job of the type may carry that this build can run: each lock version's identity
+   * and legacyHashes, newest first. A pool defers jobs stamped with any other.
+   */
+  readonly identities: readonly string[];
   /** Its earlier versions declared with versions(...), oldest first; empty without. */
   readonly earlier: readonly EarlierVersion[];
   readonly defaults: JobDefaults;
@@ -40,8 +45,13 @@ export function emitContext(model: ContractModel, lock?: ContractLock, chains: R
   const jobs = model.jobs
     .map((job): EmitJob => {
       const schema = toJson(job.schema);
-      return { name: job.name, typeName: pascalCase(job.name), doc: job.doc, schema, hash: newestVersion(history, job.name).identity, version: newestVersion(history, job.name).version, earlier: chains.get(job.name) ?? [], defaults: job.defaults };
+      return { name: job.name, typeName: pascalCase(job.name), doc: job.doc, schema, hash: newestVersion(history, job.name).identity, version: newestVersion(history, job.name).version, identities: knownIdentities(history, job.name), earlier: chains.get(job.name) ?? [], defaults: job.defaults };
     })
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return { sourceName: model.sourceName, jobs };
+}
+
+/** The type's identities in the lock, newest version first, each version's legacy hashes after its own. */
+function knownIdentities(lock: ContractLock, type: string): string[] {
+  return [...(lock.types[type] ?? [])].reverse().flatMap((v) => [v.identity, ...(v.legacyHashes ?? [])]);
 }

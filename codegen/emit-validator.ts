@@ -41,7 +41,7 @@ export function emitValidator(_ctx: EmitContext, job: EmitJob): string {
   return fillTemplate(templateSection("job", "validator"), {
     tokens: { __JOB_NAME__: job.name, __TYPE_NAME__: job.typeName, __SCHEMA_HASH__: job.hash },
     // The slot follows the closed check with no blank line of its own: an empty one leaves no gap.
-    slots: { compiled, "compiled-closed": compiledClosed, "earlier-versions": earlier === "" ? "" : `\n${earlier}`, defaults: emitDefaults(job) },
+    slots: { compiled, "compiled-closed": compiledClosed, "earlier-versions": earlier === "" ? "" : `\n${earlier}`, identities: `identities: ${tsLiteral(job.identities as JsonValue)},`, defaults: emitDefaults(job) },
     doc: job.doc,
   });
 }

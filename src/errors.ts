@@ -11,6 +11,7 @@ export type JobsErrorCode =
   | "JOB_STATE"
   | "INVALID_OPTION"
   | "CORRUPT_RECORD"
+  | "UNKNOWN_CONTRACT"
   | "REDIS_UNAVAILABLE"
   | "REDIS_ERROR"
   | "TIMEOUT"
@@ -99,6 +100,17 @@ export class InvalidJobTypeError extends JobsError {
 export class CorruptJobRecordError extends JobsError {
   constructor(op: string, readonly id: string, problem: string) {
     super("CORRUPT_RECORD", op, `job ${id} has a corrupt record: ${problem}`);
+  }
+}
+
+/**
+ * A job stamped with a contract identity the pool's build does not know, left deferred until its
+ * deadline passed with no pool that knows it taking it (docs/contract-evolution.md, rolling deploys).
+ * The message is the one stored with the rejected job.
+ */
+export class UnknownContractError extends JobsError {
+  constructor(op: string, readonly jobType: string, readonly identity: string, message: string) {
+    super("UNKNOWN_CONTRACT", op, message);
   }
 }
 

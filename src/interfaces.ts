@@ -4,9 +4,13 @@ import type { BackoffOption } from "./options/backoff.js";
 import type { Duration } from "./options/duration.js";
 import type { Recurrence } from "./options/recurrence.js";
 
-export type JobStatus = "queued" | "executing" | "finished" | "failed" | "cancelled" | "rejected";
+/**
+ * `deferred`: the job carries a contract identity the pools that claimed it do not know (a newer or
+ * rolled-back producer's); it waits, no attempt used, for a pool that knows it, until its deadline.
+ */
+export type JobStatus = "queued" | "executing" | "finished" | "failed" | "cancelled" | "rejected" | "deferred";
 
-export const JOB_STATUSES: readonly JobStatus[] = ["queued", "executing", "finished", "failed", "cancelled", "rejected"];
+export const JOB_STATUSES: readonly JobStatus[] = ["queued", "executing", "finished", "failed", "cancelled", "rejected", "deferred"];
 
 /** Options of one schedule call; each overrides the job type's default from the contract. */
 export interface ScheduleOptions {
@@ -59,6 +63,16 @@ export interface JobSnapshot<P = unknown> {
   readonly poolId: string | undefined;
   /** Set while executing when a cancel was requested. */
   readonly cancelRequested: boolean;
+  /** While the status is deferred: the identity no pool that claimed the job knew, since when, and until when it waits. */
+  readonly deferred: DeferredInfo | undefined;
+}
+
+/** A deferred job: left by a pool whose build does not know its contract identity. */
+export interface DeferredInfo {
+  readonly identity: string;
+  readonly since: Date;
+  /** Past this, a pool that does not know the identity rejects the job. */
+  readonly deadline: Date;
 }
 
 /**
@@ -221,6 +235,11 @@ export interface PoolInfo {
   readonly running: number;
   readonly startedAt: Date;
   readonly lastHeartbeat: Date;
+  /**
+   * Per type, the contract identities the pool's build knows, newest first (empty for a pool that
+   * published none: an older version, or a module that lists none).
+   */
+  readonly identities: { readonly [type: string]: readonly string[] };
 }
 
 export interface Stats {

@@ -73,6 +73,7 @@ export function decode__TYPE_NAME__Payload(text: string): __TYPE_NAME__Payload {
 export const __JOB_NAME__Type: JobType<__TYPE_NAME__Payload> = {
   name: "__JOB_NAME__",
   schemaHash: "__SCHEMA_HASH__",
+  /* @jobs:identities */
   schema: jobSchemas.__JOB_NAME__,
   /* @jobs:defaults */
   check: is__TYPE_NAME__Payload,

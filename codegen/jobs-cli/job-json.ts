@@ -22,6 +22,8 @@ export interface JobJson {
   readonly schemaHash: string | null;
   readonly poolId: string | null;
   readonly cancelRequested: boolean;
+  /** While deferred: the contract identity no pool that claimed it knew, since when, and until when it waits. */
+  readonly deferred: { readonly identity: string; readonly since: string; readonly deadline: string } | null;
 }
 
 export function jobJson(job: JobSnapshot, book: ContractBook): JobJson {
@@ -45,6 +47,7 @@ export function jobJson(job: JobSnapshot, book: ContractBook): JobJson {
     schemaHash: job.schemaHash ?? null,
     poolId: job.poolId ?? null,
     cancelRequested: job.cancelRequested,
+    deferred: job.deferred ? { identity: job.deferred.identity, since: job.deferred.since.toISOString(), deadline: job.deferred.deadline.toISOString() } : null,
   };
 }
 
@@ -66,6 +69,8 @@ export interface PoolJson {
   readonly running: number;
   readonly startedAt: string;
   readonly lastHeartbeat: string;
+  /** Per type, the contract identities the pool's build knows, newest first. */
+  readonly identities: { readonly [type: string]: readonly string[] };
 }
 
 export function poolJson(pool: PoolInfo): PoolJson {
@@ -78,6 +83,7 @@ export function poolJson(pool: PoolInfo): PoolJson {
     running: pool.running,
     startedAt: pool.startedAt.toISOString(),
     lastHeartbeat: pool.lastHeartbeat.toISOString(),
+    identities: pool.identities,
   };
 }
 

@@ -53,6 +53,7 @@ export class Job<P = unknown> {
     self.schemaHash = s.schemaHash;
     self.poolId = s.poolId;
     self.cancelRequested = s.cancelRequested;
+    self.deferred = s.deferred;
   }
 
   /**

@@ -11,6 +11,13 @@ export interface JobType<P> {
   readonly name: string;
   /** Hash of the payload's JSON Schema, stamped on every job so tools can tell which contract wrote it. */
   readonly schemaHash: string;
+  /**
+   * Every identity a job of this type may carry that this build can run (each version in the lock
+   * and its legacy hashes), newest first. A pool leaves jobs stamped with any other for a pool that
+   * knows them (docs/contract-evolution.md, rolling deploys). Absent (a module generated before
+   * identities were listed): every identity counts as known.
+   */
+  readonly identities?: readonly string[];
   /** The payload's JSON Schema. */
   readonly schema: object;
   readonly retries?: number;

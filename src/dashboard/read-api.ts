@@ -142,7 +142,7 @@ function jobRow(job: JobSnapshot, view: ContractView) {
     createdAt: job.createdAt,
     finishedAt: job.finishedAt ?? null,
     attempts: job.attempts,
-    error: job.error?.message ?? null,
+    error: job.error?.message ?? (job.deferred ? `deferred: contract identity ${job.deferred.identity} unknown to its pools; rejected after ${job.deferred.deadline.toISOString()}` : null),
     payloadPreview: payload.length > 160 ? `${payload.slice(0, 160)}…` : payload,
   };
 }

@@ -47,6 +47,11 @@ export class Claimer {
   private justWoken = false;
   /** A claim registered the pool in idle:<T> and none since withdrew it. */
   private registered = false;
+  /**
+   * Jobs other pools deferred may wait with an identity this pool knows: claims take those first.
+   * True at start; set by the pool's DeferralSweep, cleared by a claim that took them all.
+   */
+  private deferredWaiting = true;
   /** The last claim found the queues drained: the pool waits for work until then (performance.now()). */
   private idleUntil: number | undefined;
   private readonly inFlight = new Set<Promise<void>>();
@@ -58,6 +63,8 @@ export class Claimer {
   constructor(
     private readonly config: PoolConfig,
     private readonly types: readonly string[],
+    /** Per type, the identities the pool knows (knownIdentityList). */
+    private readonly known: readonly string[],
     private readonly runner: ScriptRunner,
     private readonly idle: IdleWait,
     private readonly ahead: ClaimAhead,
@@ -78,6 +85,11 @@ export class Claimer {
     this.running = false;
     this.nudge?.();
     return this.done;
+  }
+
+  /** What the pool's DeferralSweep saw: whether jobs of an identity it knows wait deferred. */
+  deferredKnown(waiting: boolean): void {
+    this.deferredWaiting = waiting;
   }
 
   /** A slot was freed: the loop looks again whether a claim is worth sending. */
@@ -115,13 +127,17 @@ export class Claimer {
   /** Sends a claim for `count` jobs (0: only to withdraw the pool's idle registration). */
   private send(count: number): void {
     const idleWaitMs = this.hasRoom() ? this.config.idleWaitMs : 0;
+    // A pool just woken looks too: the wake-up may come from another pool that deferred a job.
+    const takeDeferred = this.deferredWaiting || this.justWoken;
     this.reserved += count;
-    const sent: Promise<void> = claim(this.runner, { types: this.types, count, leaseMs: this.config.leaseMs, poolId: this.config.id, justWoken: this.justWoken, withdraw: this.registered, idleWaitMs })
+    const sent: Promise<void> = claim(this.runner, { types: this.types, count, leaseMs: this.config.leaseMs, poolId: this.config.id, justWoken: this.justWoken, withdraw: this.registered, idleWaitMs, takeDeferred, deferMs: this.config.unknownContractDeadlineMs, known: this.known })
       .then(
         async (result) => {
           this.failures = 0;
           this.pool.nextDue(result.nextDueAt, result.now);
           if (result.drained && idleWaitMs > 0) this.registered = true;
+          // Deferred jobs it knows are taken before any other: a claim that found too few took them all.
+          if (result.drained && takeDeferred) this.deferredWaiting = false;
           if (!this.running) return this.pool.giveBack(result.jobs);
           this.pool.take(result.jobs);
           // Drained: a claim as each job finishes would find nothing. The pool blocks on its wake

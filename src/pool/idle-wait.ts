@@ -20,16 +20,17 @@ export class IdleWait {
   private readonly pop: BlockingPop;
   private readonly handoffKeys: Set<string>;
   private readonly idleKeys: string[];
-  private readonly member: string;
+  private readonly members: string[];
   private pending: Promise<WaitOutcome> | undefined;
   private stop: (() => void) | undefined;
 
-  constructor(blocking: RedisClient, private readonly redis: RedisClient, keys: KeySpace, types: readonly string[], leaseMs: number, poolId: string) {
+  /** `known`: per type, the identities the pool knows (knownIdentityList), part of its entries. */
+  constructor(blocking: RedisClient, private readonly redis: RedisClient, keys: KeySpace, types: readonly string[], known: readonly string[], leaseMs: number, poolId: string) {
     const typeKeys = types.map((type) => keys.forType(type));
     this.pop = new BlockingPop(blocking, redis, [...typeKeys.map((k) => k.handoff), ...typeKeys.map((k) => k.wake)]);
     this.handoffKeys = new Set(typeKeys.map((k) => this.pop.poppedName(k.handoff)));
     this.idleKeys = typeKeys.map((k) => k.idle);
-    this.member = idleMember(leaseMs, poolId);
+    this.members = known.map((list) => idleMember(leaseMs, list, poolId));
   }
 
   /** Waits up to `ms` (at least 1). A job handed over arrives leased to this pool, attempt counted. */
@@ -66,7 +67,7 @@ export class IdleWait {
    */
   async interrupt(): Promise<void> {
     if (!this.pop.ready) return;
-    await withdrawIdle(this.redis, this.idleKeys, this.member);
+    await withdrawIdle(this.redis, this.idleKeys, this.members);
     const pending = this.pending;
     if (pending && (await this.pop.unblock(() => this.pending === pending))) await pending;
   }

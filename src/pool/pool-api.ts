@@ -62,6 +62,13 @@ export interface PoolTuning {
    * closes the pool; true resolves at once and keeps trying, reporting each failure as an `error`.
    */
   readonly waitForRedis?: boolean;
+  /**
+   * A job stamped with a contract identity this pool's build does not know (a newer producer's, or a
+   * rolled-back one's) is never run here: it waits deferred, no attempt used, for a pool that knows
+   * it, and once this long has passed since this pool deferred it, a pool that does not know it
+   * rejects it. Default "24h".
+   */
+  readonly unknownContractDeadline?: Duration;
   /** Unique per pool; default random, with host and pid for observers. */
   readonly id?: string;
 }

@@ -20,6 +20,8 @@ export interface PoolConfig {
   readonly waitForRedis: boolean;
   /** A job claimed ahead that has not started within this is handed back (well inside its lease). */
   readonly holdLimitMs: number;
+  /** How long a job this pool defers (an identity its build does not know) waits before rejection. */
+  readonly unknownContractDeadlineMs: number;
 }
 
 const HOLD_LIMIT_MS = 50;
@@ -48,6 +50,7 @@ export function poolConfig(tuning: PoolTuning): PoolConfig {
     throughput: flag(tuning.throughput ?? true, "throughput"),
     waitForRedis: flag(tuning.waitForRedis ?? false, "waitForRedis"),
     holdLimitMs: Math.min(HOLD_LIMIT_MS, Math.floor(leaseMs / 4)),
+    unknownContractDeadlineMs: toMilliseconds(tuning.unknownContractDeadline ?? "24h", "unknownContractDeadline", OP),
   };
 }
 

@@ -1,7 +1,7 @@
 import { EventEmitter } from "node:events";
 import { hostname } from "node:os";
 import type { JobType } from "../contract/job-type.js";
-import { ClosedError, JobsError, UnknownJobTypeError } from "../errors.js";
+import { ClosedError, JobsError, UnknownContractError, UnknownJobTypeError } from "../errors.js";
 import type { JobSnapshot, NamespaceMismatch, PoolEvents } from "../interfaces.js";
 import { createRedisClient, type RedisClient, type RedisConnectionOptions } from "../redis/connection.js";
 import type { KeySpace } from "../redis/keys.js";
@@ -12,6 +12,7 @@ import type { ClaimedRecord } from "../redis/scripts/claim.js";
 import { unregisterPool } from "../redis/pool-registry.js";
 import { poolInfoEncoder } from "../redis/pool-info.js";
 import { release } from "../redis/scripts/release.js";
+import { knownIdentityList, knowsIdentity } from "../redis/known-identities.js";
 import { decodeRecord, type DecodedRecord } from "../redis/record.js";
 import { publishContracts } from "../ops/registry.js";
 import { toSnapshot } from "../store/job-record.js";
@@ -21,6 +22,7 @@ import type { Handler, Pool as PoolApi, PoolTuning } from "./pool-api.js";
 import { poolConfig, type PoolConfig } from "./pool-config.js";
 import { RetentionSweeper, type RetentionConfig } from "./retention-sweeper.js";
 import { Scheduler } from "./scheduler.js";
+import { DeferralSweep } from "./deferral-sweep.js";
 import { parseAttemptPayload, runAttempt, type ParsedPayload } from "./run-attempt.js";
 import { SettleBatcher } from "./settle-batcher.js";
 import { AttemptTracker } from "./attempt-tracker.js";
@@ -70,6 +72,9 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
   private readonly reaper: LeaseReaper;
   private readonly sweeper: RetentionSweeper;
   private readonly scheduler: Scheduler;
+  private readonly deferralSweep: DeferralSweep;
+  /** Per type (as `types`), the contract identities this pool's build knows, as the scripts take them. */
+  private readonly known: readonly string[];
   private state: "new" | "running" | "closing" | "closed" = "new";
   private startedAt = 0;
   /** Made on the first heartbeat, after start() set startedAt. */
@@ -89,14 +94,15 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
       if (!deps.jobTypes[type]) throw new UnknownJobTypeError("createPool", type, Object.keys(deps.jobTypes));
     }
     assertHandlers(deps.handlers, deps.wanted);
+    this.known = this.types.map((type) => knownIdentityList(deps.jobTypes[type]!.identities));
     this.redis = createRedisClient(deps.redis);
     this.blocking = createRedisClient(deps.redis, { blocking: true, longestWaitMs: this.config.idleWaitMs });
     this.stderr = new StderrReport(this.id);
     this.namespaceCheck = new NamespaceCheck(this.redis, deps.keys, this.types, (notice) => this.tellNamespaceMismatch(notice));
     for (const client of [this.redis, this.blocking]) client.on("error", () => undefined);
     this.runner = new ScriptRunner(this.redis, deps.keys);
-    this.idle = new IdleWait(this.blocking, this.redis, deps.keys, this.types, this.config.leaseMs, this.id);
-    this.claimer = new Claimer(this.config, this.types, this.runner, this.idle, this.ahead, {
+    this.idle = new IdleWait(this.blocking, this.redis, deps.keys, this.types, this.known, this.config.leaseMs, this.id);
+    this.claimer = new Claimer(this.config, this.types, this.known, this.runner, this.idle, this.ahead, {
       slotsTaken: () => this.tracker.runningCount + this.held.length,
       startHeld: () => this.startHeld(),
       take: (jobs) => {
@@ -114,6 +120,10 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
     this.reaper = new LeaseReaper(this.runner, this.config, this.types, (ids, types) => this.emit("recovered", ids, types), report);
     this.sweeper = new RetentionSweeper(this.runner, this.types, deps.retention, report);
     this.scheduler = new Scheduler(this.runner, this.types, this.config.idleWaitMs, report);
+    this.deferralSweep = new DeferralSweep(this.runner, this.types, this.known, this.config.heartbeatMs, (knownWaiting, rejected) => {
+      this.claimer.deferredKnown(knownWaiting.length > 0);
+      for (const job of rejected) this.emitUnknownContract(job);
+    }, report);
   }
 
   get activeCount(): number {
@@ -145,6 +155,7 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
     this.reaper.start();
     this.sweeper.start();
     this.scheduler.start();
+    this.deferralSweep.start();
     this.claimer.start();
   }
 
@@ -157,7 +168,8 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
   private describe(): string {
     if (!this.encodeInfo) {
       const { concurrency, leaseMs } = this.config;
-      this.encodeInfo = poolInfoEncoder({ host: hostname(), pid: process.pid, types: this.types, concurrency, startedAt: this.startedAt, leaseMs });
+      const identities = Object.fromEntries(this.types.map((type) => [type, this.deps.jobTypes[type]!.identities ?? []]));
+      this.encodeInfo = poolInfoEncoder({ host: hostname(), pid: process.pid, types: this.types, concurrency, startedAt: this.startedAt, leaseMs, identities });
     }
     return this.encodeInfo(this.tracker.runningCount);
   }
@@ -168,8 +180,36 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
   }
 
   private startHandedOver(job: ClaimedRecord): void {
+    // A schedule hands a job over only when every idle pool knows its identity, but a pool whose
+    // registration ended as it still waited may pop one: it goes back unstarted, for a claim to defer.
+    if (!this.knowsHandedOver(job)) {
+      void this.giveBack([job]);
+      return;
+    }
     if (this.state === "running" && this.held.length === 0 && this.hasRoom()) this.startAttempt(job.id, job.raw);
     else this.held.add([job]);
+  }
+
+  private knowsHandedOver(job: ClaimedRecord): boolean {
+    try {
+      const { header } = decodeRecord(job.id, job.raw, "pool.claim");
+      const index = this.types.indexOf(header.t);
+      return index < 0 || knowsIdentity(this.known[index]!, header.h);
+    } catch {
+      return true; // startAttempt reports it
+    }
+  }
+
+  /** A job the deferral sweep rejected: the `rejected` and `attempt` events, as for a payload refused. */
+  private emitUnknownContract(job: ClaimedRecord): void {
+    try {
+      const record = decodeRecord(job.id, job.raw, "pool.sweepDeferred");
+      const error = new UnknownContractError("pool.sweepDeferred", record.header.t, record.header.h ?? "", record.header.e?.message ?? "unknown contract identity");
+      if (this.listenerCount("rejected") > 0) this.emit("rejected", toSnapshot(job.id, record), error);
+      if (this.listenerCount("attempt") > 0) this.emit("attempt", { id: job.id, type: record.header.t, attempt: record.header.a ?? 0, outcome: "rejected", handlerMs: undefined, waitMs: 0, error });
+    } catch (thrown) {
+      this.report(new JobsError("JOB_STATE", "pool.sweepDeferred", `job ${job.id}: a listener of its rejection threw: ${thrown instanceof Error ? thrown.message : String(thrown)}`, { cause: thrown }));
+    }
   }
 
   /** Starts held jobs in the free slots; those held too long go back to the queue instead. */
@@ -307,7 +347,7 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
     this.blocking.disconnect();
     await bounded(claiming);
     await bounded(this.giveBack(this.held.drain()));
-    await bounded(Promise.all([this.reaper.stop(), this.sweeper.stop(), this.scheduler.stop()]));
+    await bounded(Promise.all([this.reaper.stop(), this.sweeper.stop(), this.scheduler.stop(), this.deferralSweep.stop()]));
     const finishedInTime = await this.tracker.waitForRunning(left());
     if (!finishedInTime) {
       const unfinished = this.tracker.abandonRunning(new ClosedError("pool.close", `pool ${this.id}`));

@@ -7,14 +7,15 @@ import { assertTypeName } from "../options/type-name.js";
  * jobs with a priority), scheduled, executing, finished, failed, cancelled, rejected (zsets), wake
  * (list), queue (due jobs of priority 0, oldest first: a list costs a few bytes per job, where a zset
  * member costs 100+), idle (zset of pools waiting for a hand-off), handoff (list of jobs handed
- * to them) and throughput (jobs ended per minute). Namespace-wide besides jobs, types and pools:
+ * to them), throughput (jobs ended per minute) and deferred (jobs of a contract identity some pool did
+ * not know, waiting for one that does: includes/deferral.lua). Namespace-wide besides jobs, types and pools:
  * paused (set of paused types), holes (hash: per type, removed entries still in its queue list),
  * poolinfo (hash: pool id -> what the pool published with its heartbeat) and contracts (hash: the
  * payload schemas runtimes published), recurring (set: ids of jobs made recurring, a superset
  * that readers check against the records).
  */
 export const GLOBAL_KEY_KINDS = ["jobs", "types", "pools", "paused", "holes", "poolinfo", "contracts", "recurring"] as const;
-export const TYPE_KEY_KINDS = ["ready", "scheduled", "executing", "finished", "failed", "cancelled", "rejected", "wake", "queue", "idle", "handoff", "throughput"] as const;
+export const TYPE_KEY_KINDS = ["ready", "scheduled", "executing", "finished", "failed", "cancelled", "rejected", "wake", "queue", "idle", "handoff", "throughput", "deferred"] as const;
 export type GlobalKeyKind = (typeof GLOBAL_KEY_KINDS)[number];
 export type TypeKeyKind = (typeof TYPE_KEY_KINDS)[number];
 

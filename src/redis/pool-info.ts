@@ -12,6 +12,12 @@ export interface PublishedPoolInfo {
   readonly startedAt: number;
   /** The pool's lease: a heartbeat older than twice this means the pool is gone. */
   readonly leaseMs: number;
+  /**
+   * Per type, the contract identities the pool's build knows (JobType.identities, newest first), as
+   * its claims use them; a type whose module lists none has an empty list. A pool whose info lacks
+   * this field (an older version) is taken to know none.
+   */
+  readonly identities: { readonly [type: string]: readonly string[] };
 }
 
 /**
@@ -23,13 +29,20 @@ export function poolInfoEncoder(fixed: Omit<PublishedPoolInfo, "running">): (run
   return (running) => `${head}${running}}`;
 }
 
+function validIdentities(value: unknown): PublishedPoolInfo["identities"] {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return {};
+  const entries = Object.entries(value).filter((entry): entry is [string, string[]] => Array.isArray(entry[1]) && entry[1].every((h) => typeof h === "string"));
+  return Object.fromEntries(entries);
+}
+
 /** The published info, or undefined when it cannot be read (another version, a hand edit). */
 export function decodePoolInfo(raw: string): PublishedPoolInfo | undefined {
   try {
     const v = JSON.parse(raw) as Partial<PublishedPoolInfo> | null;
     if (!v || typeof v.host !== "string" || typeof v.pid !== "number" || !Array.isArray(v.types) || !v.types.every((t) => typeof t === "string")) return undefined;
     if (typeof v.concurrency !== "number" || typeof v.running !== "number" || typeof v.startedAt !== "number" || typeof v.leaseMs !== "number") return undefined;
-    return v as PublishedPoolInfo;
+    // An older pool publishes no identities: it is taken to know none.
+    return { ...v, identities: validIdentities(v.identities) } as PublishedPoolInfo;
   } catch {
     return undefined;
   }

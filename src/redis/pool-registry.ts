@@ -6,9 +6,9 @@ import type { KeySpace } from "./keys.js";
  * (pools waiting for a hand-off), wake:<T> (tokens that wake them) and the namespace's pools.
  */
 
-/** Withdraws a pool's entry (idleMember) from the idle:<T> sets: no schedule hands it a job after this. */
-export async function withdrawIdle(redis: RedisClient, idleKeys: readonly string[], member: string): Promise<void> {
-  await Promise.all(idleKeys.map((key) => redis.zrem(key, member)));
+/** Withdraws a pool's entries (idleMember, one per idle:<T> key) from those sets: no schedule hands it a job after this. */
+export async function withdrawIdle(redis: RedisClient, idleKeys: readonly string[], members: readonly string[]): Promise<void> {
+  await Promise.all(idleKeys.map((key, i) => redis.zrem(key, members[i]!)));
 }
 
 /** Puts a wake token back on a wake list, for another idle pool to take. */

@@ -35,6 +35,10 @@ export interface RecordHeader {
   tp?: string;
   /** Its tracestate, when it had one. */
   ts?: string;
+  /** Deferred since (status deferred: a pool did not know its identity h). */
+  df?: number;
+  /** The deadline of that deferral. */
+  dl?: number;
 }
 
 /**

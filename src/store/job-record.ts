@@ -52,6 +52,7 @@ export function toSnapshot<P>(id: string, { header, payloadJson }: DecodedRecord
     schemaHash: header.h,
     poolId: header.w,
     cancelRequested: header.cx === true,
+    deferred: header.s === "deferred" && header.h !== undefined ? { identity: header.h, since: new Date(header.df ?? header.at), deadline: new Date(header.dl ?? header.at) } : undefined,
   };
 }
 

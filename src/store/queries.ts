@@ -46,7 +46,7 @@ export class Queries {
       Promise.all([
         Promise.all(types.flatMap((type) => {
           const k = this.keys.forType(type);
-          return [...setsOf(k).map((key) => this.redis.zcard(key)), this.redis.llen(k.queue)];
+          return [...setsOf(k).map((key) => this.redis.zcard(key)), this.redis.llen(k.queue), this.redis.zcard(k.deferred)];
         })),
         this.holes(types),
       ]),
@@ -54,9 +54,9 @@ export class Queries {
     const byType: Record<string, StatusCounts> = {};
     const total = emptyCounts();
     types.forEach((type, t) => {
-      const [ready, scheduled, executing, finished, failed, cancelled, rejected, listed] = cards.slice(t * 8, t * 8 + 8) as number[];
+      const [ready, scheduled, executing, finished, failed, cancelled, rejected, listed, deferred] = cards.slice(t * 9, t * 9 + 9) as number[];
       const queue = Math.max(0, listed! - holes[t]!);
-      const counts: StatusCounts = { queued: ready! + scheduled! + queue, executing: executing!, finished: finished!, failed: failed!, cancelled: cancelled!, rejected: rejected! };
+      const counts: StatusCounts = { queued: ready! + scheduled! + queue, executing: executing!, finished: finished!, failed: failed!, cancelled: cancelled!, rejected: rejected!, deferred: deferred! };
       byType[type] = counts;
       for (const status of JOB_STATUSES) total[status] += counts[status];
     });
@@ -72,6 +72,7 @@ export class Queries {
    */
   async ids(status: JobStatus, types: readonly string[], offset: number, limit: number): Promise<string[]> {
     if (limit <= 0) return [];
+    if (status === "deferred") return this.deferredIds(types, offset, limit);
     if (status !== "queued" && types.length === 1) {
       // One sorted set, nothing to merge: Redis seeks to the page by rank, however deep it is.
       const key = this.keys.forType(types[0]!)[status];
@@ -124,6 +125,21 @@ export class Queries {
     });
   }
 
+  /**
+   * Deferred jobs, soonest deadline first. Each type's deferred:<T> sorts by identity, then deadline
+   * (includes/deferral.lua): the first offset + limit of each are read and merged by deadline, so
+   * with several identities deferred at once a page is in deadline order within what was read.
+   */
+  private async deferredIds(types: readonly string[], offset: number, limit: number): Promise<string[]> {
+    const count = offset + limit;
+    const replies = await withRedis("listJobs", () => Promise.all(types.map((type) => this.redis.call("ZRANGE", this.keys.forType(type).deferred, 0, count - 1) as Promise<string[]>)), this.redis);
+    const entries = replies.flat().flatMap((member) => {
+      const parts = /^[^:]*:(\d{15}):/.exec(member);
+      return parts ? [{ id: member.slice(parts[0].length), score: Number(parts[1]) }] : [];
+    });
+    return entries.sort((a, b) => a.score - b.score).slice(offset, offset + limit).map((e) => e.id);
+  }
+
   async running(types: readonly string[]): Promise<number> {
     const cards = await withRedis("running", () => Promise.all(types.map((type) => this.redis.zcard(this.keys.forType(type).executing))), this.redis);
     return cards.reduce((a, b) => a + b, 0);
@@ -160,5 +176,5 @@ function runAtOf(id: string, raw: string | null | undefined): number {
 }
 
 function emptyCounts(): StatusCounts {
-  return { queued: 0, executing: 0, finished: 0, failed: 0, cancelled: 0, rejected: 0 };
+  return { queued: 0, executing: 0, finished: 0, failed: 0, cancelled: 0, rejected: 0, deferred: 0 };
 }

@@ -23,7 +23,7 @@ function idleWait() {
   const blocking = createRedisClient(server().url, { blocking: true });
   const main = createRedisClient(server().url);
   clients.push(blocking, main);
-  return { keys, wait: new IdleWait(blocking, main, keys, ["alpha", "beta"], 30_000, "pool-1") };
+  return { keys, wait: new IdleWait(blocking, main, keys, ["alpha", "beta"], ["*", "*"], 30_000, "pool-1") };
 }
 
 const blockedClients = async () => Number(/blocked_clients:(\d+)/.exec(await redis().info("clients"))![1]);
@@ -46,7 +46,7 @@ describe("IdleWait", () => {
 
   it("interrupt withdraws the pool from idle:<T> and unblocks its BLPOP: a job handed over afterwards stays for another pool", async () => {
     const { keys, wait } = idleWait();
-    for (const type of ["alpha", "beta"]) await redis().zadd(keys.forType(type).idle, Date.now() + 60_000, "30000:pool-1", Date.now() + 60_000, "30000:pool-2");
+    for (const type of ["alpha", "beta"]) await redis().zadd(keys.forType(type).idle, Date.now() + 60_000, "30000:*:pool-1", Date.now() + 60_000, "30000:*:pool-2");
     const waiting = wait.wait(60_000);
     await waitUntil(async () => (await blockedClients()) === 1);
     await wait.interrupt();
@@ -55,6 +55,6 @@ describe("IdleWait", () => {
     expect(await blockedClients()).toBe(0);
     await redis().rpush(keys.forType("alpha").handoff, "2:j1{}\n{}");
     expect(await redis().lrange(keys.forType("alpha").handoff, 0, -1)).toEqual(["2:j1{}\n{}"]);
-    for (const type of ["alpha", "beta"]) expect(await redis().zrange(keys.forType(type).idle, "0", "-1")).toEqual(["30000:pool-2"]);
+    for (const type of ["alpha", "beta"]) expect(await redis().zrange(keys.forType(type).idle, "0", "-1")).toEqual(["30000:*:pool-2"]);
   });
 });

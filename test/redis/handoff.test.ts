@@ -17,7 +17,7 @@ const { server } = useRedis();
 const redis = useRedisClient(server);
 
 const LEASE = 30_000;
-const MEMBER = `${LEASE}:pool-1`;
+const MEMBER = `${LEASE}:*:pool-1`;
 
 function entry(id: string, o: { runAt?: number; delayMs?: number; priority?: number } = {}): ScheduleEntry {
   const header = { t: "alpha", h: "test-alpha", ...(o.priority ? { pr: o.priority } : {}) };
@@ -136,18 +136,18 @@ describe("hand-off: claim.lua", () => {
 
   it("registering drops the entries whose wait has ended; withdrawing removes only this pool's, in every type", async () => {
     const s = scope(redis());
-    await s.redis.zadd(key(s, "idle:alpha"), Date.now() - 1, "30000:dead-pool", Date.now() + 60_000, "30000:other-pool");
+    await s.redis.zadd(key(s, "idle:alpha"), Date.now() - 1, "30000:*:dead-pool", Date.now() + 60_000, "30000:*:other-pool");
     await runClaim(s, { idleWaitMs: 5000, types: ["alpha", "beta"] });
-    expect(Object.keys((await readState(s)).zsets!["idle:alpha"]!).sort()).toEqual(["30000:other-pool", MEMBER]);
+    expect(Object.keys((await readState(s)).zsets!["idle:alpha"]!).sort()).toEqual(["30000:*:other-pool", MEMBER]);
     await seedQueued(s, "beta", "b1");
     await runClaim(s, { withdraw: true, types: ["alpha", "beta"] });
-    expect((await readState(s)).zsets).toMatchObject({ "idle:alpha": { "30000:other-pool": expect.any(Number) } });
+    expect((await readState(s)).zsets).toMatchObject({ "idle:alpha": { "30000:*:other-pool": expect.any(Number) } });
     expect((await readState(s)).zsets!["idle:beta"]).toBeUndefined();
   });
 
   it("takes jobs handed over that nobody popped first, leased anew to this pool without counting another attempt", async () => {
     const s = scope(redis());
-    await seedIdle(s, Date.now() + 5000, "30000:gone-pool");
+    await seedIdle(s, Date.now() + 5000, "30000:*:gone-pool");
     await schedule(s.runner, [entry("handed")]);
     await seedQueued(s, "alpha", "queued");
     const { result, now, lo, hi } = await timed(() => runClaim(s, { poolId: "pool-2" }));
@@ -160,7 +160,7 @@ describe("hand-off: claim.lua", () => {
 
   it("a job handed over and cancelled before any pool popped it ends cancelled, never started", async () => {
     const s = scope(redis());
-    await seedIdle(s, Date.now() + 5000, "30000:gone-pool");
+    await seedIdle(s, Date.now() + 5000, "30000:*:gone-pool");
     await schedule(s.runner, [entry("handed")]);
     expect(await cancel(s.runner, "alpha", "handed")).toMatchObject({ code: "requested" });
     const { result, now } = await timed(() => runClaim(s));
@@ -174,7 +174,7 @@ describe("hand-off: claim.lua", () => {
 
   it("drops a job handed over that was recovered, claimed again or destroyed since", async () => {
     const s = scope(redis());
-    await seedIdle(s, Date.now() + 5000, "30000:gone-pool");
+    await seedIdle(s, Date.now() + 5000, "30000:*:gone-pool");
     for (const id of ["recovered", "reclaimed", "destroyed"]) {
       await schedule(s.runner, [entry(id)]);
       // One job at a time is handed over: move each entry aside before the next.

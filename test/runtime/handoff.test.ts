@@ -13,10 +13,10 @@ const types = { alpha: jobType<{ n: number }>("alpha", anyPayload), beta: jobTyp
 const { server, bundle } = useRedis();
 const redis = useRedisClient(server);
 
-/** The pools registered idle for a type, by id. */
+/** The pools registered idle for a type, by id (an entry is '<lease ms>:<identities known>:<pool id>'). */
 async function idlePools(namespace: string, type: string): Promise<string[]> {
   const members = await redis().zrange(keyOf(namespace, "idle", type), "0", "-1");
-  return members.map((member) => member.slice(member.indexOf(":") + 1));
+  return members.map((member) => member.replace(/^\d+:[^:]*:/, ""));
 }
 
 describe("hand-off to an idle pool", () => {
@@ -159,7 +159,7 @@ describe("hand-off to an idle pool", () => {
 
   it("a job handed to a pool that died waiting is taken by the next pool's claim, leased anew", async () => {
     const { jobs, namespace, pool } = bundle<M>(types);
-    await redis().zadd(keyOf(namespace, "idle", "alpha"), Date.now() + 60_000, "30000:dead-pool");
+    await redis().zadd(keyOf(namespace, "idle", "alpha"), Date.now() + 60_000, "30000:*:dead-pool");
     const job = await jobs.schedule("alpha", { n: 1 });
     expect(job).toMatchObject({ status: "executing", poolId: "dead-pool" });
     const p = pool({ handlers: { alpha: async () => undefined, beta: async () => undefined } });

@@ -9,7 +9,9 @@ import { waitUntil } from "../support/redis-server.js";
 type Mode = "ok" | "fail" | "hold" | "reject" | "wait";
 type M = { task: { mode: Mode; n: number }; other: { n: number } };
 const lenient = { task: jobType<{ mode: Mode; n: number }>("task", anyPayload), other: jobType<{ n: number }>("other", anyPayload) };
-const strict = { ...lenient, task: jobType<{ mode: Mode; n: number }>("task", (v) => (v as { mode: Mode }).mode !== "reject") };
+const strict = { ...lenient, task: jobType<{ mode: Mode; n: number }>("task", (v) => (v as { mode: Mode }).mode !== "reject", { identities: ["test-task"] }) };
+// A producer of a newer contract: the strict pool's build does not know its jobs, and defers them.
+const newer = { ...lenient, task: jobType<{ mode: Mode; n: number }>("task", anyPayload, { schemaHash: "newer-task" }) };
 
 const { bundle } = useRedis();
 
@@ -21,6 +23,7 @@ describe("queries (albrow job_status_test.go)", () => {
   it("TestStatusCount: counts() gives 5 for each status, in total and per type; running() the executing ones", async () => {
     const { jobs, namespace, pool } = bundle<M>(lenient);
     const strictRuntime = bundle<M>(strict, { namespace });
+    await bundle<M>(newer, { namespace }).jobs.scheduleBulk("task", Array.from({ length: 5 }, (_, n) => ({ mode: "ok" as const, n })));
     const five = (mode: Mode) => Array.from({ length: 5 }, (_, n) => ({ mode, n }));
     for (const mode of ["ok", "fail", "hold", "reject"] as const) await jobs.scheduleBulk("task", five(mode));
     for (const job of await jobs.scheduleBulk("task", five("wait"), { delay: "1h" })) await job.cancel();
@@ -32,7 +35,7 @@ describe("queries (albrow job_status_test.go)", () => {
     await strictRuntime.pool({ handlers: { task: handler }, concurrency: 10 }).start();
     await waitUntil(async () => {
       const c = (await jobs.counts()).byType.task!;
-      return c.finished === 5 && c.failed === 5 && c.rejected === 5 && c.executing === 5;
+      return c.finished === 5 && c.failed === 5 && c.rejected === 5 && c.executing === 5 && c.deferred === 5;
     });
 
     const got = await jobs.counts();

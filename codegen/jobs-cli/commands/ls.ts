@@ -69,12 +69,17 @@ export function registerLs(program: Command): void {
         if (out.json) return out.document(doc);
         out.table(
           ["id", "type", "status", "run at", "attempts", "error", "payload"],
-          doc.jobs.map((j) => [j.id, j.type, out.status(j.status), shownDate(new Date(j.runAt)), String(j.attempts), j.error?.message ?? "", out.tty ? clip(JSON.stringify(j.payload), 60) : JSON.stringify(j.payload)]),
+          doc.jobs.map((j) => [j.id, j.type, out.status(j.status), shownDate(new Date(j.runAt)), String(j.attempts), j.error?.message ?? deferredNote(j), out.tty ? clip(JSON.stringify(j.payload), 60) : JSON.stringify(j.payload)]),
         );
         if (out.tty) out.line(out.colors.dim(`${doc.jobs.length} job${doc.jobs.length === 1 ? "" : "s"}${conditions.length ? ` of ${scanned} read` : ""}`));
         if (truncated) console.error(`typed-jobs: stopped after reading ${scanned} jobs (--scan-limit); more may match`);
       }, checkLsUsage),
     );
+}
+
+/** For a deferred job, in the error column: the identity no pool knew, and until when it waits. */
+function deferredNote(job: JobJson): string {
+  return job.deferred ? `identity ${job.deferred.identity} unknown to its pools; waits until ${shownDate(new Date(job.deferred.deadline))}` : "";
 }
 
 function checkLsUsage(options: LsOptions): void {

@@ -41,6 +41,7 @@ function printJob(out: Output, { job, contract }: ShowJson): void {
   field("finished", `${date(job.finishedAt)}${job.durationMs === null ? "" : ` (${job.durationMs} ms)`}`);
   if (job.recurrence) field("recurs", "every" in job.recurrence ? `every ${job.recurrence.every} ms` : `cron ${job.recurrence.cron}${job.recurrence.timezone ? ` (${job.recurrence.timezone})` : ""}`);
   if (job.poolId) field("pool", job.poolId);
+  if (job.deferred) field("deferred", `identity ${job.deferred.identity} unknown to the pools that claimed it, since ${date(job.deferred.since)}; rejected after ${date(job.deferred.deadline)} unless a pool that knows it takes it`);
   const newest = contract.newestSchemaHash === null ? "no contract registered" : contract.newestSchemaHash === contract.schemaHash ? "the newest" : `newest is ${contract.newestSchemaHash}`;
   field("schema", `${contract.schemaHash ?? "-"} (${newest})`);
   field("contract", `passes the newest: ${out.verdict(contract.passes)}`);

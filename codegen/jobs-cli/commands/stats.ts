@@ -80,5 +80,5 @@ function printThroughput(out: Output, type: string, points: readonly ThroughputJ
 }
 
 function emptyCounts(): StatusCounts {
-  return { queued: 0, executing: 0, finished: 0, failed: 0, cancelled: 0, rejected: 0 };
+  return { queued: 0, executing: 0, finished: 0, failed: 0, cancelled: 0, rejected: 0, deferred: 0 };
 }

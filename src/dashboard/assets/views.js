@@ -3,7 +3,7 @@ import { sumSeries, throughputChart } from "./chart.js";
 import { fill, h, link, ms, plural, when } from "./dom.js";
 import { payloadView } from "./payload-view.js";
 
-const STATUSES = ["queued", "executing", "finished", "failed", "cancelled", "rejected"];
+const STATUSES = ["queued", "executing", "finished", "failed", "cancelled", "rejected", "deferred"];
 const BULK_ACTIONS = { retry: ["failed", "rejected", "cancelled"], cancel: ["queued"], destroy: ["finished", "failed", "cancelled", "rejected"] };
 
 /** A hash route with its query, e.g. "/jobs?status=failed". */
@@ -156,7 +156,7 @@ function renderPage(page, { status, type, where }) {
   const rows = page.jobs.map((job) => h("tr", { "data-id": job.id },
     h("td", {}, link(`/job/${enc(job.id)}`, job.id, { class: "job-link" })),
     type ? null : h("td", {}, job.type),
-    h("td", {}, when(status === "queued" ? job.runAt : job.finishedAt ?? job.runAt)),
+    h("td", {}, when(status === "queued" || status === "deferred" ? job.runAt : job.finishedAt ?? job.runAt)),
     h("td", { class: "num" }, String(job.attempts)),
     h("td", { class: "error-cell" }, job.error ?? ""),
     h("td", {}, h("code", { class: "payload-preview" }, job.payloadPreview)),
@@ -169,7 +169,7 @@ function renderPage(page, { status, type, where }) {
   return [
     h("p", { class: "summary", role: "status" }, summary),
     page.jobs.length === 0 ? h("p", { class: "empty" }, "No jobs here.") : h("div", { class: "scroll" }, h("table", { class: "jobs" },
-      h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "id"), type ? null : h("th", { scope: "col" }, "type"), h("th", { scope: "col" }, status === "queued" ? "runs at" : "ended"), h("th", { scope: "col", class: "num" }, "attempts"), h("th", { scope: "col" }, "error"), h("th", { scope: "col" }, "payload"))),
+      h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "id"), type ? null : h("th", { scope: "col" }, "type"), h("th", { scope: "col" }, status === "queued" || status === "deferred" ? "runs at" : "ended"), h("th", { scope: "col", class: "num" }, "attempts"), h("th", { scope: "col" }, "error"), h("th", { scope: "col" }, "payload"))),
       h("tbody", {}, rows),
     )),
     nav,
@@ -252,9 +252,9 @@ export function jobView(main, id) {
 
 function renderJob({ job, payload, contract, schema }, status, refresh, onDestroyed, onPayload) {
   const actions = readOnly ? [] : [
-    ["failed", "rejected", "cancelled"].includes(job.status) ? h("button", { type: "button", "data-action": "retry", on: { click: () => act(status, () => post(`jobs/${enc(job.id)}/retry`), (r) => `retried: now ${r.job.status}`).then(refresh) } }, "Retry") : null,
+    ["failed", "rejected", "cancelled", "deferred"].includes(job.status) ? h("button", { type: "button", "data-action": "retry", on: { click: () => act(status, () => post(`jobs/${enc(job.id)}/retry`), (r) => `retried: now ${r.job.status}`).then(refresh) } }, "Retry") : null,
     job.status === "queued" && new Date(job.runAt).getTime() > Date.now() ? h("button", { type: "button", "data-action": "promote", on: { click: () => act(status, () => post(`jobs/${enc(job.id)}/promote`), () => "promoted: due now").then(refresh) } }, "Run now") : null,
-    job.status === "queued" || job.status === "executing" ? h("button", { type: "button", "data-action": "cancel", on: { click: () => act(status, () => post(`jobs/${enc(job.id)}/cancel`), (r) => `cancel: now ${r.job.status}`).then(refresh) } }, "Cancel") : null,
+    job.status === "queued" || job.status === "executing" || job.status === "deferred" ? h("button", { type: "button", "data-action": "cancel", on: { click: () => act(status, () => post(`jobs/${enc(job.id)}/cancel`), (r) => `cancel: now ${r.job.status}`).then(refresh) } }, "Cancel") : null,
     confirmButton("Destroy", "Delete this job and every trace of it?", () => act(status, () => post(`jobs/${enc(job.id)}/destroy`), () => { onDestroyed(); return "destroyed"; })),
   ];
   const facts = [
@@ -267,6 +267,7 @@ function renderJob({ job, payload, contract, schema }, status, refresh, onDestro
     ["started", when(job.startedAt)],
     ["finished", `${when(job.finishedAt)}${job.durationMs !== null ? ` (${ms(job.durationMs)})` : ""}`],
     ["pool", job.poolId ?? "—"],
+    ...(job.deferred ? [["deferred", `identity ${job.deferred.identity} unknown to the pools that claimed it, since ${new Date(job.deferred.since).toLocaleString()}; rejected after ${new Date(job.deferred.deadline).toLocaleString()} unless a pool that knows it takes it`]] : []),
     ["recurrence", job.recurrence ? JSON.stringify(job.recurrence) : "—"],
     ["schema", job.schemaHash ? h("code", {}, job.schemaHash.slice(0, 12)) : "—"],
     ["contract", contractText(contract)],
@@ -358,6 +359,11 @@ export function recurringView(main) {
   return { refresh };
 }
 
+/** Per type, the newest identity a pool knows and how many more: "charge 15886a7f… (+3)". */
+function identitiesText(identities) {
+  return Object.entries(identities ?? {}).map(([type, list]) => (list.length === 0 ? `${type} —` : `${type} ${list[0].slice(0, 8)}…${list.length > 1 ? ` (+${list.length - 1})` : ""}`)).join(", ");
+}
+
 export function poolsView(main) {
   const body = h("div", {}, h("p", {}, "Loading…"));
   fill(main, h("h1", {}, "Pools"), body);
@@ -365,8 +371,8 @@ export function poolsView(main) {
     try {
       const { pools } = await get("pools");
       fill(body, pools.length === 0 ? h("p", { class: "empty" }, "No live pools.") : h("div", { class: "scroll" }, h("table", {},
-        h("thead", {}, h("tr", {}, ["id", "host", "pid", "types", "running", "started", "last heartbeat"].map((c) => h("th", { scope: "col" }, c)))),
-        h("tbody", {}, pools.map((p) => h("tr", {}, h("td", {}, h("code", {}, p.id)), h("td", {}, p.host), h("td", { class: "num" }, String(p.pid)), h("td", {}, p.types.join(", ")), h("td", { class: "num" }, `${p.running} / ${p.concurrency}`), h("td", {}, when(p.startedAt)), h("td", {}, when(p.lastHeartbeat))))),
+        h("thead", {}, h("tr", {}, ["id", "host", "pid", "types", "running", "started", "last heartbeat", "identities known"].map((c) => h("th", { scope: "col" }, c)))),
+        h("tbody", {}, pools.map((p) => h("tr", {}, h("td", {}, h("code", {}, p.id)), h("td", {}, p.host), h("td", { class: "num" }, String(p.pid)), h("td", {}, p.types.join(", ")), h("td", { class: "num" }, `${p.running} / ${p.concurrency}`), h("td", {}, when(p.startedAt)), h("td", {}, when(p.lastHeartbeat)), h("td", {}, identitiesText(p.identities))))),
       )));
     } catch (error) {
       fill(body, problem(error));

@@ -1,10 +1,11 @@
 #!lua
 -- Cancels one job. A queued job is cancelled at once; an executing one is marked, and its pool
 -- ends it as cancelled whatever its outcome (and is told through its next lease renewal).
--- @keys jobs ready scheduled cancelled queue
+-- @keys jobs ready scheduled cancelled queue deferred
 -- @include keys
 -- @include record
 -- @include end-cancelled
+-- @include deferral
 --
 -- Input (after the key layout of includes/keys.lua, with the job's one type):
 -- ARGV[ARG0]   job id
@@ -25,6 +26,13 @@ if header.s == "queued" then
   if redis.call("ZREM", tk.scheduled, id) == 0 and redis.call("ZREM", tk.ready, id) == 0 then
     redis.call("LREM", tk.queue, 1, id)
   end
+  endCancelled(tk, id, header, now)
+  redis.call("HSET", JOBS, id, encodeRecord(header, payload))
+  return { "cancelled", "cancelled" }
+end
+if header.s == "deferred" then
+  redis.call("ZREM", tk.deferred, deferredMember(header.h, header.dl, id))
+  header.df, header.dl = nil, nil
   endCancelled(tk, id, header, now)
   redis.call("HSET", JOBS, id, encodeRecord(header, payload))
   return { "cancelled", "cancelled" }

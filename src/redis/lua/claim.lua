@@ -1,7 +1,7 @@
 #!lua
 -- Claims up to n due jobs of the given types for one pool, best first, and leases them to it. Jobs
 -- scheduled for later become due through promote.lua, not here.
--- @keys jobs paused holes ready scheduled executing failed cancelled wake queue idle handoff
+-- @keys jobs paused holes ready scheduled executing failed cancelled rejected wake queue idle handoff deferred
 -- @include keys
 -- @include record
 -- @include leased-record
@@ -11,6 +11,9 @@
 -- @include end-cancelled
 -- @include earliest-scheduled
 -- @include holes
+-- @include identities
+-- @include deferral
+-- @include reject-unknown
 --
 -- Input (after the key layout of includes/keys.lua; the types are the pool's handler types):
 -- ARGV[ARG0]     n, the most jobs to claim
@@ -23,6 +26,10 @@
 -- ARGV[ARG0+5]   how long the pool will wait for work if this claim finds the queues drained, ms; it
 --                is then registered idle until that wait ends, for a schedule to hand it a job
 --                (includes/handoff.lua). 0: it will not wait, or has no room
+-- ARGV[ARG0+6]   '1' to take first the jobs deferred by other pools whose identity this pool knows
+--                (the pool saw some, or was just woken)
+-- ARGV[ARG0+7]   how long a job this claim defers waits for a pool that knows it, ms
+-- ARGV[ARG0+8..] per type, the identities the pool knows (includes/deferral.lua)
 -- Output: { drained, next due ms or '', lease deadline ms, id1, record1, id2, record2, ... }
 --   Each record is as stored after the claim (status executing, attempt counted). Drained is '1'
 --   when fewer than n jobs were due: the queues are empty, and only a wake-up (a schedule, a
@@ -37,11 +44,15 @@
 --   (includes/holes.lua) are popped with the jobs around them and never leased; a claim passes at most
 --   HOLE_BUDGET of them, and if that leaves it short of n with entries still queued it does not
 --   report drained, so the pool claims again at once instead of waiting.
+--   A job whose identity the pool does not know is not leased: it moves to deferred:<T>
+--   (includes/deferral.lua), its attempt not counted, and a pool is woken, so an idle one that knows
+--   it can take it; it counts as selected, so it never makes the claim report drained. With
+--   ARGV[ARG0+6], jobs deferred with an identity the pool knows are leased before any other.
 --
 -- Cost: one SCARD of the paused set, and one SISMEMBER per type when any type is paused; O(log N)
 -- per type for selection (O(1) from the queue list), plus O(1) per claimed job and per hole popped;
 -- the claimed jobs' records are read and written with one HMGET and one HSET, their leases added
--- with one ZADD per type. With several types, ranking the queue lists reads one record
+-- with one ZADD per type; each job's identity is compared with the pool's newest for its type. With several types, ranking the queue lists reads one record
 -- per list entry considered: at most n plus one per type.
 
 local now = nowMs()
@@ -49,14 +60,22 @@ local wanted = tonumber(ARGV[ARG0])
 local leaseMs = tonumber(ARGV[ARG0 + 1])
 local poolId = ARGV[ARG0 + 2]
 local justWoken = ARGV[ARG0 + 3] == "1"
-local idleEntry = idleMember(ARGV[ARG0 + 1], poolId)
 local plainPoolId = isPlainText(poolId)
 local firstLease = plainPoolId and leasedPrefix("1", exact(now), poolId)
 local waitMs = tonumber(ARGV[ARG0 + 5])
+local takeDeferred = ARGV[ARG0 + 6] == "1"
+local deferMs = tonumber(ARGV[ARG0 + 7])
+-- Per type: the identities the pool knows, its newest (the common case, compared first), and its idle entry.
+local known, newest, idleEntries = {}, {}, {}
+for i = 1, TYPE_COUNT do
+  known[i] = ARGV[ARG0 + 7 + i]
+  newest[i] = string.match(known[i], "^,([^,]+),")
+  idleEntries[i] = idleMember(ARGV[ARG0 + 1], known[i], poolId)
+end
 
 -- Awake now: no schedule may hand this pool a job until it registers again (below, when drained).
 if ARGV[ARG0 + 4] == "1" then
-  for i = 1, TYPE_COUNT do redis.call("ZREM", typeKeys(i).idle, idleEntry) end
+  for i = 1, TYPE_COUNT do redis.call("ZREM", typeKeys(i).idle, idleEntries[i]) end
 end
 
 -- The types this claim may take from: a paused type's jobs stay where they are.
@@ -67,13 +86,39 @@ for i = 1, TYPE_COUNT do
 end
 
 -- Jobs handed to an idle pool that nobody popped: the pool stopped waiting (or died) as the job was
--- handed over. They were leased and counted then, and were due before anything queued since.
+-- handed over. They were leased and counted then, and were due before anything queued since. (Jobs
+-- taken from deferred:<T> join them below, not leased yet.)
 local handed = {}
 for _, i in ipairs(active) do
   if #handed >= wanted then break end
   local entries = redis.call("LPOP", typeKeys(i).handoff, wanted - #handed)
   if entries then
     for _, entry in ipairs(entries) do handed[#handed + 1] = { id = handoffId(entry), typeIndex = i, handed = true } end
+  end
+end
+
+-- Jobs other pools deferred, of identities this pool knows: they have waited longest of all.
+if takeDeferred then
+  for _, i in ipairs(active) do
+    local tk = typeKeys(i)
+    local members = {}
+    if known[i] == "*" then
+      if #handed < wanted then members = redis.call("ZRANGE", tk.deferred, 0, wanted - #handed - 1) end
+    else
+      for identity in string.gmatch(known[i], "[^,]+") do
+        if #handed + #members >= wanted then break end
+        for _, member in ipairs(redis.call("ZRANGE", tk.deferred, "[" .. identity .. ":", "(" .. identity .. ";", "BYLEX", "LIMIT", 0, wanted - #handed - #members)) do
+          members[#members + 1] = member
+        end
+      end
+    end
+    if #members > 0 then
+      batchCall("ZREM", tk.deferred, members)
+      for _, member in ipairs(members) do
+        local identity = string.match(member, "^[^:]*")
+        handed[#handed + 1] = { id = deferredMemberId(identity, member), typeIndex = i, deferred = true }
+      end
+    end
   end
 end
 wanted = wanted - #handed
@@ -238,11 +283,15 @@ local ids = {}
 for k, p in ipairs(taken) do ids[k] = p.id end
 local raws = hmgetAll(JOBS, ids)
 local records, leases = {}, {}
+local deferredTypes = {}
 for k, p in ipairs(taken) do
   local raw = raws[k]
   if raw then
     local header, payloadOrReason, statusGiven = decodeRecord(raw, typeKeys(p.typeIndex).name)
-    if header and p.handed and (header.s ~= "executing" or header.a ~= 1) then
+    local h = header and header.h
+    if p.deferred and (not header or header.s ~= "deferred") then
+      -- Cancelled, retried or destroyed since it was deferred: its entry was stale.
+    elseif header and p.handed and (header.s ~= "executing" or header.a ~= 1) then
       -- No longer the first attempt it was handed over as: recovered (its lease ran out while nobody
       -- popped it), then perhaps claimed or settled. Nothing is left to take.
     elseif header and p.handed and header.cx then
@@ -251,6 +300,22 @@ for k, p in ipairs(taken) do
       header.a, header.st, header.w = nil, nil, nil
       redis.call("ZREM", tk.executing, p.id)
       endCancelled(tk, p.id, header, now)
+      records[#records + 1] = p.id
+      records[#records + 1] = encodeRecord(header, payloadOrReason)
+    elseif header and h ~= nil and h ~= newest[p.typeIndex] and not knowsIdentity(known[p.typeIndex], h) then
+      -- A contract this pool's build does not know: left for a pool that knows it, no attempt used.
+      local tk = typeKeys(p.typeIndex)
+      if p.handed then
+        header.a = header.a > 1 and header.a - 1 or nil
+        header.st, header.w = nil, nil
+        redis.call("ZREM", tk.executing, p.id)
+      end
+      if isIdentityText(h) then
+        deferJob(tk, p.id, header, now, deferMs)
+        deferredTypes[tk.wake] = true
+      else
+        rejectUnknown(tk, p.id, header, known[p.typeIndex], now)
+      end
       records[#records + 1] = p.id
       records[#records + 1] = encodeRecord(header, payloadOrReason)
     elseif header then
@@ -262,7 +327,7 @@ for k, p in ipairs(taken) do
         record = firstLease .. string.sub(raw, 2)
       else
         if not p.handed then header.a = (header.a or 0) + 1 end
-        header.s, header.st, header.ft, header.w = "executing", now, nil, poolId
+        header.s, header.st, header.ft, header.w, header.df, header.dl = "executing", now, nil, poolId, nil, nil
         record = encodeRecord(header, payloadOrReason)
       end
       records[#records + 1] = p.id
@@ -277,6 +342,7 @@ for k, p in ipairs(taken) do
 end
 batchCall("HSET", JOBS, records)
 for key, members in pairs(leases) do batchCall("ZADD", key, members) end
+for wakeKey in pairs(deferredTypes) do wake(wakeKey) end
 
 local earliest = earliestScheduled()
 if earliest then result[2] = exact(earliest) end
@@ -288,7 +354,7 @@ if #picked < wanted and not holeLimited then
       local idle = typeKeys(i).idle
       -- Entries whose wait has ended, a dead pool's among them, go as the pool registers.
       redis.call("ZREMRANGEBYSCORE", idle, "-inf", now)
-      redis.call("ZADD", idle, now + waitMs, idleEntry)
+      redis.call("ZADD", idle, now + waitMs, idleEntries[i])
     end
   end
 elseif justWoken and #picked == wanted then

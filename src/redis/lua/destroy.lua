@@ -1,8 +1,9 @@
 #!lua
 -- Deletes one job and every trace of it. Safe to repeat: a missing job is not an error.
--- @keys jobs ready scheduled executing finished failed cancelled rejected queue
+-- @keys jobs ready scheduled executing finished failed cancelled rejected queue deferred
 -- @include keys
 -- @include record
+-- @include deferral
 -- @include remove-job
 --
 -- Input (after the key layout of includes/keys.lua, with the job's type; or, for a record whose type
@@ -14,10 +15,10 @@
 local id = ARGV[ARG0]
 local raw = redis.call("HGET", JOBS, id)
 -- Without a record there is nothing in the queue list to walk for; stray set entries still go.
-local status = "gone"
+local status, header = "gone", nil
 if raw then
-  local header = decodeRecord(raw)
+  header = decodeRecord(raw)
   status = header and header.s
 end
-for i = 1, TYPE_COUNT do removeFromAllSets(typeKeys(i), id, status) end
+for i = 1, TYPE_COUNT do removeFromAllSets(typeKeys(i), id, status, header) end
 return redis.call("HDEL", JOBS, id)

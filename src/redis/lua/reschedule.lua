@@ -2,12 +2,13 @@
 -- Queues an existing job again for a new time, from any status but executing, and optionally
 -- changes its recurrence. Its failures, lease recoveries and cancel request are cleared. A job made
 -- recurring joins the namespace's recurring index (a job made one-off is dropped from it by its readers).
--- @keys jobs recurring ready scheduled executing finished failed cancelled rejected wake queue
+-- @keys jobs recurring ready scheduled executing finished failed cancelled rejected wake queue deferred
 -- @include keys
 -- @include record
 -- @include batch
 -- @include queues
 -- @include enqueue
+-- @include deferral
 -- @include remove-job
 --
 -- Input (after the key layout of includes/keys.lua, with the job's one type):
@@ -27,7 +28,7 @@ local header, payload = decodeRecord(raw)
 if not header then return { "corrupt", "" } end
 if header.t ~= tk.name then return { "other-type", header.t } end
 if header.s == "executing" then return { "executing", "executing" } end
-removeFromAllSets(tk, id, header.s)
+removeFromAllSets(tk, id, header.s, header)
 header.s = "queued"
 moveRunAt(header, tonumber(ARGV[ARG0 + 1]) or (now + tonumber(ARGV[ARG0 + 2])))
 -- A new run: its failures, lease recoveries and cancel request start from nothing.

@@ -1,12 +1,14 @@
 #!lua
 -- Queues a failed, rejected or cancelled job again now, with a fresh retry budget
--- (includes/retry-run.lua), and wakes an idle pool of its type.
--- @keys jobs ready failed cancelled rejected wake queue
+-- (includes/retry-run.lua), and wakes an idle pool of its type. A deferred one is queued again now
+-- too: a pool that knows its identity runs it; one that does not defers it afresh.
+-- @keys jobs ready failed cancelled rejected wake queue deferred
 -- @include keys
 -- @include record
 -- @include batch
 -- @include queues
 -- @include retry-run
+-- @include deferral
 --
 -- Input (after the key layout of includes/keys.lua, with the job's one type):
 -- ARGV[ARG0]   job id
@@ -22,8 +24,14 @@ if not raw then return { "missing", "" } end
 local header, payload = decodeRecord(raw)
 if not header or isQuarantined(header) then return { "corrupt", "" } end
 if header.t ~= tk.name then return { "other-type", header.t } end
-if not RETRYABLE[header.s] then return { "state", header.s } end
-redis.call("ZREM", tk[header.s], id)
+if header.s == "deferred" then
+  redis.call("ZREM", tk.deferred, deferredMember(header.h, header.dl, id))
+  header.df, header.dl = nil, nil
+elseif RETRYABLE[header.s] then
+  redis.call("ZREM", tk[header.s], id)
+else
+  return { "state", header.s }
+end
 retryRun(tk, id, header, now)
 wake(tk.wake)
 redis.call("HSET", JOBS, id, encodeRecord(header, payload))

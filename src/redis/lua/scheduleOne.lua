@@ -38,6 +38,7 @@ end
 -- @include queues
 -- @include handoff
 -- @include new-jobs
+-- @include identities
 
 local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 local runAt, priority = now, 0
@@ -51,17 +52,27 @@ end
 -- An idle pool of this type to hand a due job to, if the type's queues hold no other job (so none
 -- waiting there is overtaken) and the last job handed over has been popped (so at most one per type
 -- waits unstarted with its lease running): the pool whose wait ends first, most often the one that
--- has waited longest. A pool whose wait has ended (or that died waiting) is handed nothing.
+-- has waited longest. A pool whose wait has ended (or that died waiting) is handed nothing. Any pool
+-- blocked on handoff:<T> may pop the job, so it is handed over only when every idle pool knows its
+-- contract identity (includes/deferral.lua); otherwise it is queued, for a claim to lease or defer.
 local function idlePoolFor()
   if redis.call("ZCARD", tk.ready) > 0 or redis.call("LLEN", tk.handoff) > 0 then return nil end
-  return redis.call("ZRANGEBYSCORE", tk.idle, now + 1, "+inf", "LIMIT", 0, 1)[1]
+  local pools = redis.call("ZRANGEBYSCORE", tk.idle, now + 1, "+inf")
+  if #pools == 0 then return nil end
+  local header = string.sub(tail, 1, (string.find(tail, "\n", 1, true) or 0) - 1)
+  local identity = string.match(header, '"h":"([^"\\]*)"')
+  for _, pool in ipairs(pools) do
+    local _, known = idleMemberParts(pool)
+    if not knowsIdentity(known, identity) then return nil end
+  end
+  return pools[1]
 end
 
 -- The job's first attempt, leased to the idle pool as claim.lua would lease it: its record, written
 -- queued (which kept the id unique), is written again leased. The pool stays registered: with room
 -- left it pops the next job handed over without claiming in between; its next claim withdraws it.
 local function handOff(pool)
-  local leaseMs, poolId = idleMemberParts(pool)
+  local leaseMs, _, poolId = idleMemberParts(pool)
   -- As a claim leases it (includes/leased-record.lua), so its settle is as cheap.
   local leased = isPlainText(poolId) and leasedPrefix("1", exact(now), poolId)
     or '{"s":"executing","a":1,"st":' .. exact(now) .. ',"w":' .. cjson.encode(poolId) .. ','

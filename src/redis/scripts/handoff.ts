@@ -2,10 +2,11 @@ import type { ClaimedRecord } from "./claim.js";
 
 /**
  * A pool's entry in idle:<T> (includes/handoff.lua): the lease a schedule gives the job it hands
- * over, and to whom. The lease length is written as claim.lua receives it.
+ * over, the identities the pool knows for the type (knownIdentityList), and to whom. The lease
+ * length is written as claim.lua receives it.
  */
-export function idleMember(leaseMs: number, poolId: string): string {
-  return `${leaseMs}:${poolId}`;
+export function idleMember(leaseMs: number, known: string, poolId: string): string {
+  return `${leaseMs}:${known}:${poolId}`;
 }
 
 /**

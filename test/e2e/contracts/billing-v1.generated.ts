@@ -160,6 +160,7 @@ export function decodeChargePayload(text: string): ChargePayload {
 export const chargeType: JobType<ChargePayload> = {
   name: "charge",
   schemaHash: "f0750a3615ebf2cb",
+  identities: ["f0750a3615ebf2cb", "2a770b8abbbc1631"],
   schema: jobSchemas.charge,
   retries: 2,
   backoff: { type: "fixed", delay: "20ms" },

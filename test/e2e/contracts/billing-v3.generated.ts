@@ -228,6 +228,7 @@ export function decodeChargePayload(text: string): ChargePayload {
 export const chargeType: JobType<ChargePayload> = {
   name: "charge",
   schemaHash: "15886a7f69bcf766",
+  identities: ["15886a7f69bcf766", "31a7f176f0f1ce43", "f0750a3615ebf2cb", "2a770b8abbbc1631"],
   schema: jobSchemas.charge,
   retries: 2,
   backoff: { type: "fixed", delay: "20ms" },

@@ -165,6 +165,7 @@ export function decodeSignupPayload(text: string): SignupPayload {
 export const signupType: JobType<SignupPayload> = {
   name: "signup",
   schemaHash: "ecf1eca470e39005",
+  identities: ["ecf1eca470e39005", "a30c14cbb9193e34"],
   schema: jobSchemas.signup,
   check: isSignupPayload,
   errors: validateSignupPayload,

@@ -71,7 +71,7 @@ export const jobSchemas: { readonly [K in JobName]: TSchema } = {
  * doc keywords left out. The runtime stamps it on every job.
  */
 export const schemaHashes: { readonly [K in JobName]: string } = {
-  signup: "835ad02a0b5d0a64",
+  signup: "15f2401850215903",
 };
 
 /**
@@ -176,7 +176,8 @@ export function decodeSignupPayload(text: string): SignupPayload {
  */
 export const signupType: JobType<SignupPayload> = {
   name: "signup",
-  schemaHash: "835ad02a0b5d0a64",
+  schemaHash: "15f2401850215903",
+  identities: ["15f2401850215903", "ecf1eca470e39005", "a30c14cbb9193e34"],
   schema: jobSchemas.signup,
   check: isSignupPayload,
   errors: validateSignupPayload,

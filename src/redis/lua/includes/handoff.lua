@@ -2,14 +2,18 @@
 -- on handoff:<T>; a schedule of one due job onto an empty queue then leases the job to it and pushes
 -- the record there, so the job reaches a handler in one hop, with no wake-up and no claim between.
 
--- An idle pool's entry: what a schedule needs to lease a job to it.
-local function idleMember(leaseMs, poolId)
-  return leaseMs .. ":" .. poolId
+-- An idle pool's entry: what a schedule needs to lease a job to it, and the identities the pool
+-- knows for the type (includes/deferral.lua), since a job must reach only a pool that can run it.
+local function idleMember(leaseMs, known, poolId)
+  return leaseMs .. ":" .. known .. ":" .. poolId
 end
 
+-- Lease ms, known identities, pool id. An entry without the identities (an older pool's) knows none.
 local function idleMemberParts(member)
   local colon = string.find(member, ":", 1, true)
-  return tonumber(string.sub(member, 1, colon - 1)), string.sub(member, colon + 1)
+  local second = string.find(member, ":", colon + 1, true)
+  if not second then return tonumber(string.sub(member, 1, colon - 1)), "", string.sub(member, colon + 1) end
+  return tonumber(string.sub(member, 1, colon - 1)), string.sub(member, colon + 1, second - 1), string.sub(member, second + 1)
 end
 
 -- A hand-off entry carries the id before the record, prefixed by its length: ids may hold any text.

@@ -9,7 +9,8 @@
 --   st started ms, ft finished ms, w pool id of the last claim, e last error {name,message,stack,issues},
 --   cx cancel requested while executing, ev every ms, cr cron, tz cron time zone, bo backoff,
 --   to timeout ms, h schema hash, sl the slot (run-at) of a recurring run being retried [at],
---   tp the W3C traceparent of the span that scheduled the job, ts its tracestate [none: no tracer].
+--   tp the W3C traceparent of the span that scheduled the job, ts its tracestate [none: no tracer],
+--   df deferred since ms, dl the deadline of that deferral ms (status deferred: includes/deferral.lua).
 
 local NUMERIC_FIELDS = { "at", "pr", "r", "f", "a", "rc", "c", "st", "ft", "ev", "to", "sl" }
 

@@ -223,6 +223,7 @@ export function decodeAuditPayload(text: string): AuditPayload {
 export const auditType: JobType<AuditPayload> = {
   name: "audit",
   schemaHash: "25022400fa52e764",
+  identities: ["25022400fa52e764", "15b0c9de74a98ec8"],
   schema: jobSchemas.audit,
   check: isAuditPayload,
   errors: validateAuditPayload,
@@ -335,6 +336,7 @@ export function decodeRegisterDevicePayload(text: string): RegisterDevicePayload
 export const register_deviceType: JobType<RegisterDevicePayload> = {
   name: "register_device",
   schemaHash: "e72a3aa8f8094bd1",
+  identities: ["e72a3aa8f8094bd1", "12830ce414e660b4"],
   schema: jobSchemas.register_device,
   priority: 7,
   backoff: "none",

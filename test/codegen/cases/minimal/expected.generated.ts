@@ -160,6 +160,7 @@ export function decodePingPayload(text: string): PingPayload {
 export const pingType: JobType<PingPayload> = {
   name: "ping",
   schemaHash: "3b985ca196b6a9df",
+  identities: ["3b985ca196b6a9df", "2ab591ae6d8cb2a4"],
   schema: jobSchemas.ping,
   check: isPingPayload,
   errors: validatePingPayload,

@@ -189,6 +189,7 @@ export function decodePartnerLoginPayload(text: string): PartnerLoginPayload {
 export const partnerLoginType: JobType<PartnerLoginPayload> = {
   name: "partnerLogin",
   schemaHash: "d9482efbcff87c78",
+  identities: ["d9482efbcff87c78", "d5c739d9ec00fd4d"],
   schema: jobSchemas.partnerLogin,
   check: isPartnerLoginPayload,
   errors: validatePartnerLoginPayload,
