@@ -221,6 +221,8 @@ export interface PoolInfo {
   readonly running: number;
   readonly startedAt: Date;
   readonly lastHeartbeat: Date;
+  /** Per job type, the contract identities the pool can run; undefined for a pool that does not publish them (an older build). */
+  readonly identities?: { readonly [type: string]: readonly string[] };
 }
 
 export interface Stats {

@@ -35,6 +35,7 @@ export async function readPools(ctx: OpsContext): Promise<PoolInfo[]> {
       running: info.running,
       startedAt: new Date(info.startedAt),
       lastHeartbeat: new Date(lastHeartbeat),
+      ...(info.identities ? { identities: info.identities } : {}),
     });
   }
   return pools.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

@@ -12,6 +12,11 @@ export interface PublishedPoolInfo {
   readonly startedAt: number;
   /** The pool's lease: a heartbeat older than twice this means the pool is gone. */
   readonly leaseMs: number;
+  /**
+   * Per job type it runs, the contract identities it can run (its newest and those it migrates);
+   * absent from a pool built before pools published them.
+   */
+  readonly identities?: { readonly [type: string]: readonly string[] };
 }
 
 /**
@@ -29,8 +34,14 @@ export function decodePoolInfo(raw: string): PublishedPoolInfo | undefined {
     const v = JSON.parse(raw) as Partial<PublishedPoolInfo> | null;
     if (!v || typeof v.host !== "string" || typeof v.pid !== "number" || !Array.isArray(v.types) || !v.types.every((t) => typeof t === "string")) return undefined;
     if (typeof v.concurrency !== "number" || typeof v.running !== "number" || typeof v.startedAt !== "number" || typeof v.leaseMs !== "number") return undefined;
+    if (v.identities !== undefined && !isIdentityMap(v.identities)) return undefined;
     return v as PublishedPoolInfo;
   } catch {
     return undefined;
   }
+}
+
+function isIdentityMap(value: unknown): value is { readonly [type: string]: readonly string[] } {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  return Object.values(value).every((list) => Array.isArray(list) && list.every((identity) => typeof identity === "string"));
 }
