@@ -9,6 +9,7 @@ import { checkCompatibility } from "./evolution/compatibility.js";
 import { lockPathFor, lockText } from "./evolution/lock-file.js";
 import { checkReport, reportText } from "./evolution/report.js";
 import { generate } from "./generate.js";
+import { registerWaitingCommands } from "./waiting/commands.js";
 import { formatDiagnostic } from "./model.js";
 import { watchSchema } from "./watch.js";
 import { staleness, writeGenerated } from "./write.js";
@@ -74,5 +75,7 @@ async function watchAndGenerate(schema: string, out: string, lock: string): Prom
   await watchSchema(schema, async () => void (await runOnce(schema, out, lock, false)));
   console.log(`jobs-gen: watching ${relative(process.cwd(), schema) || schema} and the files it imports`);
 }
+
+registerWaitingCommands(program);
 
 await program.parseAsync(process.argv);

@@ -8,6 +8,7 @@ export { jobDefinitionProblems, type DefinitionFields, type JobDefinitionProblem
 export { closedSchema } from "./contract/close-schema.js";
 export { versions, payloadVersions, PAYLOAD_VERSIONS, type MigrationStep, type PayloadVersionChain, type VersionedPayload } from "./contract/versions.js";
 export { migratePayload, type EarlierPayloadVersion } from "./contract/migrate-payload.js";
+export { admitPayload, type Admission, type AdmittingType, type ParsedPayload } from "./contract/admit-payload.js";
 export { Sensitive, SENSITIVE_KEYWORD, SENSITIVE_MASK } from "./contract/sensitive.js";
 export { maskPayload } from "./contract/mask-payload.js";
 export { maskJobPayload, UNREGISTERED_PAYLOAD, type MaskJobPayloadOptions } from "./contract/mask-job-payload.js";
@@ -18,6 +19,7 @@ export type { Duration } from "./options/duration.js";
 export type { BackoffOption } from "./options/backoff.js";
 export type { Recurrence } from "./options/recurrence.js";
 export type { Operations } from "./ops/operations-api.js";
+export { RUNNABLE_STATUSES, type PayloadRewrite, type RewriteOutcome, type RunnableBatch, type RunnableJob, type ScanOptions, type UnreadableJob } from "./ops/runnable-jobs.js";
 export { openOperations, type OperationsOptions } from "./ops/open-operations.js";
 export { parsePayloadPath, payloadMatches, schemaHasPath, schemaPathIsSensitive } from "./ops/payload-path.js";
 export type { Handler, Pool, PoolOptions, PoolTuning, RunningJob } from "./pool/pool-api.js";

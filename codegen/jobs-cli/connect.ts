@@ -10,8 +10,9 @@ const CLOSE_TIMEOUT_MS = 1000;
 /**
  * Opens the namespace's operations, proves Redis answers within a bounded time (a server that
  * accepts the connection and then says nothing must not hang the CLI), runs `use`, and closes.
+ * `probe` is that first read; a caller that must only read plain keys (no script) gives its own.
  */
-export async function withOperations<T>(target: Target, use: (ops: Operations) => Promise<T>): Promise<T> {
+export async function withOperations<T>(target: Pick<Target, "redis" | "namespace" | "prefix">, use: (ops: Operations) => Promise<T>, probe: (ops: Operations) => Promise<unknown> = (ops) => ops.counts()): Promise<T> {
   const shown = redactUrl(target.redis);
   let ops: Operations;
   try {
@@ -25,7 +26,7 @@ export async function withOperations<T>(target: Target, use: (ops: Operations) =
     throw new CliError(`cannot use Redis URL ${shown}: ${error instanceof Error ? error.message : String(error)}`, ExitCode.usage);
   }
   try {
-    await reach(ops, shown);
+    await reach(ops, shown, probe);
   } catch (error) {
     // Nothing to wait for on a server that does not answer: the process exits without a clean close.
     void ops.close().catch(() => undefined);
@@ -38,9 +39,9 @@ export async function withOperations<T>(target: Target, use: (ops: Operations) =
   }
 }
 
-async function reach(ops: Operations, shown: string): Promise<void> {
+async function reach(ops: Operations, shown: string, probe: (ops: Operations) => Promise<unknown>): Promise<void> {
   try {
-    await within(ops.counts(), REACH_TIMEOUT_MS);
+    await within(probe(ops), REACH_TIMEOUT_MS);
   } catch (error) {
     if (error instanceof TimeoutError) throw new CliError(`cannot reach Redis at ${shown}: no answer within ${REACH_TIMEOUT_MS / 1000} s`, ExitCode.usage, "REDIS_UNAVAILABLE");
     if (error instanceof JobsError && (error.code === "REDIS_UNAVAILABLE" || error.code === "REDIS_ERROR")) {

@@ -1,3 +1,4 @@
+import type { PayloadRewrite, RewriteOutcome, RunnableBatch, ScanOptions } from "./runnable-jobs.js";
 import type { BulkOptions, BulkProgress, BulkSelection, CountsByType, JobSnapshot, JobStatus, ListOptions, PoolInfo, RegisteredContract, Stats, ThroughputPoint } from "../interfaces.js";
 
 /**
@@ -36,6 +37,17 @@ export interface Operations {
   findJob(id: string): Promise<JobSnapshot>;
   listJobs(status: JobStatus, options?: ListOptions): Promise<JobSnapshot[]>;
   counts(): Promise<CountsByType>;
+  /**
+   * Every job that can still run (queued or executing), in bounded batches, read only: what
+   * `jobs-gen verify` checks against a new build. Jobs that move between states meanwhile are each
+   * read once; jobs added meanwhile may be missed.
+   */
+  scanRunnable(options?: ScanOptions): AsyncIterable<RunnableBatch>;
+  /**
+   * Gives queued jobs a new contract identity (and payload), each a compare-and-set against the
+   * record read: a job claimed, cancelled or changed meanwhile is skipped. For `jobs-gen migrate`.
+   */
+  rewritePayloads(rewrites: readonly PayloadRewrite[]): Promise<RewriteOutcome[]>;
   /** Closes the connection, when the operations opened their own. */
   close(): Promise<void>;
 }

@@ -10,6 +10,9 @@ import type { Operations } from "./operations-api.js";
 import type { OpsContext } from "./ops-context.js";
 import { pause, pausedTypes, resume } from "./pause.js";
 import { readPools } from "./pools.js";
+import { rewritePayloads } from "./rewrite-payloads.js";
+import type { PayloadRewrite, RewriteOutcome, RunnableBatch, ScanOptions } from "./runnable-jobs.js";
+import { scanRunnable } from "./scan-runnable.js";
 import { readRecurring } from "./recurring.js";
 import { readJob } from "./read-job.js";
 import { readContracts } from "./registry.js";
@@ -97,6 +100,14 @@ export class OperationsRuntime implements Operations {
     const types = await queries.types(this.ctx.knownTypes);
     const [counts, due] = await Promise.all([queries.counts(types), dueStats(runner, types)]);
     return withQueuedSplit(counts, types, due);
+  }
+
+  scanRunnable(options?: ScanOptions): AsyncIterable<RunnableBatch> {
+    return scanRunnable(this.ctx, options);
+  }
+
+  rewritePayloads(rewrites: readonly PayloadRewrite[]): Promise<RewriteOutcome[]> {
+    return rewritePayloads(this.ctx, rewrites);
   }
 
   close(): Promise<void> {

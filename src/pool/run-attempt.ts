@@ -1,6 +1,6 @@
 import type { JobType } from "../contract/job-type.js";
-import { migratePayload } from "../contract/migrate-payload.js";
-import { CorruptJobRecordError, JobTimeoutError, PayloadValidationError, type ValidationIssue } from "../errors.js";
+import { admitPayload, type ParsedPayload } from "../contract/admit-payload.js";
+import { CorruptJobRecordError, JobTimeoutError, PayloadValidationError } from "../errors.js";
 import type { JobErrorInfo, JobSnapshot } from "../interfaces.js";
 import { backoffDelay } from "../options/backoff.js";
 import { nextRunAt, type RecurrenceFields } from "../options/recurrence.js";
@@ -12,9 +12,9 @@ import type { Handler, RunningJob } from "./pool-api.js";
 
 const MAX_STACK = 4000;
 
-/** The attempt's payload, parsed once for both the handler and the snapshot listeners see. */
-export type ParsedPayload = { readonly value: unknown } | { readonly error: unknown };
+export type { ParsedPayload };
 
+/** The attempt's payload, parsed once for both the handler and the snapshot listeners see. */
 export function parseAttemptPayload(payloadJson: string): ParsedPayload {
   try {
     return { value: parsePayload(payloadJson) };
@@ -141,26 +141,7 @@ function settlementOf(ctx: AttemptContext, outcome: Settlement["outcome"], error
 }
 
 function checkedPayload(ctx: AttemptContext): { value: unknown } | PayloadValidationError {
-  if ("error" in ctx.payload) {
-    const { error } = ctx.payload;
-    const why = error instanceof SyntaxError ? "payload is not valid JSON" : `payload cannot be parsed: ${(error as Error).message}`;
-    return new PayloadValidationError("pool.validate", ctx.jobType.name, [{ path: "", message: why }]);
-  }
-  const { value } = ctx.payload;
-  // A validator can throw too (a stack overflow on a payload nested thousands deep): the job is then
-  // rejected like any other bad payload, instead of the attempt never settling.
-  try {
-    // Jobs of the newest version pay this one comparison; an earlier version's are migrated.
-    if (ctx.record.header.h !== ctx.jobType.schemaHash && ctx.jobType.earlierVersions !== undefined) {
-      const migrated = migratePayload(ctx.jobType, ctx.record.header.h, value);
-      if (migrated) return migrated;
-    }
-    if (ctx.jobType.check(value)) return { value };
-    const issues: ValidationIssue[] = ctx.jobType.errors(value);
-    return new PayloadValidationError("pool.validate", ctx.jobType.name, issues.length ? issues : [{ path: "", message: "does not match the schema" }]);
-  } catch (error) {
-    return new PayloadValidationError("pool.validate", ctx.jobType.name, [{ path: "", message: `payload cannot be validated: ${(error as Error).message}` }]);
-  }
+  return admitPayload(ctx.jobType, ctx.record.header.h, ctx.payload);
 }
 
 function unreadableRecurrence(id: string, header: DecodedRecord["header"]): CorruptJobRecordError | undefined {

@@ -9,9 +9,9 @@ import { expect } from "vitest";
 const Iso = Type.String({ pattern: "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z$" });
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 const Closed = <P extends Record<string, TSchema>>(properties: P) => Type.Object(properties, { additionalProperties: false });
-const Status = Type.Union(["queued", "executing", "finished", "failed", "cancelled", "rejected"].map((s) => Type.Literal(s)));
+const Status = Type.Union(["queued", "executing", "finished", "failed", "cancelled", "rejected", "deferred"].map((s) => Type.Literal(s)));
 const Count = Type.Integer({ minimum: 0 });
-const StatusCounts = Closed({ queued: Count, executing: Count, finished: Count, failed: Count, cancelled: Count, rejected: Count });
+const StatusCounts = Closed({ queued: Count, executing: Count, finished: Count, failed: Count, cancelled: Count, rejected: Count, deferred: Count });
 const WhereValue = Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null()]);
 
 export const JobShape = Closed({
@@ -33,6 +33,7 @@ export const JobShape = Closed({
   schemaHash: Nullable(Type.String()),
   poolId: Nullable(Type.String()),
   cancelRequested: Type.Boolean(),
+  deferred: Nullable(Closed({ identity: Type.String(), since: Iso, deadline: Iso })),
 });
 
 const Contract = Closed({ schemaHash: Nullable(Type.String()), newestSchemaHash: Nullable(Type.String()), passes: Nullable(Type.Boolean()) });
@@ -59,7 +60,7 @@ export const shapes = {
   }),
   pause: Closed({ type: Type.String(), paused: Type.Boolean(), pausedTypes: Type.Array(Type.String()) }),
   pools: Closed({
-    pools: Type.Array(Closed({ id: Type.String(), host: Type.String(), pid: Type.Integer(), types: Type.Array(Type.String()), concurrency: Count, running: Count, startedAt: Iso, lastHeartbeat: Iso })),
+    pools: Type.Array(Closed({ id: Type.String(), host: Type.String(), pid: Type.Integer(), types: Type.Array(Type.String()), concurrency: Count, running: Count, startedAt: Iso, lastHeartbeat: Iso, identities: Type.Record(Type.String(), Type.Array(Type.String())) })),
   }),
   recurring: Closed({ recurring: Type.Array(Closed({ job: JobShape, nextRunAt: Iso, contract: Contract })) }),
   contracts: Closed({ contracts: Type.Array(Closed({ type: Type.String(), schemaHash: Type.String(), firstSeen: Iso, newest: Type.Boolean(), schema: Type.Object({}) })) }),

@@ -94,7 +94,7 @@ describe("pause and resume", () => {
   it("pause takes back a job handed to an idle pool and not yet popped: it waits queued, at the front, until resume", async () => {
     const { jobs, namespace, pool } = bundle<M>(types);
     // An idle pool that will never pop: the schedule hands it the job and it stays in handoff:alpha.
-    await redis().zadd(keyOf(namespace, "idle", "alpha"), Date.now() + 60_000, "60000:absent-pool");
+    await redis().zadd(keyOf(namespace, "idle", "alpha"), Date.now() + 60_000, "60000:*:absent-pool");
     const handed = await jobs.schedule("alpha", { n: 1 });
     expect(handed.status).toBe("executing");
     expect(await redis().llen(keyOf(namespace, "handoff", "alpha"))).toBe(1);
