@@ -1,11 +1,12 @@
 /**
- * The CLI end to end, as a child process: good and bad contracts, exit codes, messages with
- * file:line, and that a failed run writes nothing (not even a temp file).
+ * The CLI: good and bad contracts, exit codes, messages with file:line, and that a failed run writes
+ * nothing (not even a temp file). The cases run jobs-gen's `main` in this process; the last block
+ * runs the command as a child process, so the exit codes and output reach a shell as they should.
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { fixtures, runCli, tempDir } from "./cli-run.js";
+import { fixtures, runCli, runCliProcess, tempDir } from "./cli-run.js";
 
 const badCases: readonly (readonly [fixture: string, line: number | undefined, message: RegExp])[] = [
   ["no-default", 1, /no default export; expected `export default defineJobs/],
@@ -21,7 +22,7 @@ const badCases: readonly (readonly [fixture: string, line: number | undefined, m
   ["commonjs-project", undefined, /the schema is loaded as CommonJS \(.*package\.json has no "type": "module"\).*add "type": "module" to your package\.json/],
 ];
 
-describe.concurrent("jobs-gen CLI", { timeout: 120_000 }, () => {
+describe("jobs-gen CLI", () => {
   it("generates the module for a good contract, with exit 0", async () => {
     const out = join(tempDir(), "jobs.generated.ts");
     const result = await runCli(["--schema", join(fixtures, "good/jobs.schema.ts"), "--out", out]);
@@ -70,5 +71,32 @@ describe.concurrent("jobs-gen CLI", { timeout: 120_000 }, () => {
     const help = await runCli(["--help"]);
     expect(help.code).toBe(0);
     for (const text of ["--schema", "--out", "--check", "--watch", "Exit codes"]) expect(help.stdout).toContain(text);
+  });
+});
+
+describe.concurrent("jobs-gen as a child process", { timeout: 120_000 }, () => {
+  it("writes the module and says so on stdout, with exit 0", async () => {
+    const out = join(tempDir(), "jobs.generated.ts");
+    const result = await runCliProcess(["--schema", join(fixtures, "good/jobs.schema.ts"), "--out", out]);
+    expect([result.code, result.stderr]).toEqual([0, ""]);
+    expect(result.stdout).toMatch(/written \(1 job type\)/);
+    expect(readFileSync(out, "utf8")).toContain("export function scheduleHello(");
+  });
+
+  it("refuses a bad contract with file:line on stderr, exit 2 and no output", async () => {
+    const dir = tempDir();
+    const result = await runCliProcess(["--schema", join(fixtures, "no-default/jobs.schema.ts"), "--out", join(dir, "jobs.generated.ts")]);
+    expect([result.code, result.stdout]).toEqual([2, ""]);
+    expect(result.stderr).toContain("test/codegen/fixtures/no-default/jobs.schema.ts:1: error: no default export");
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it("prints --help on stdout with exit 0, and a usage error on stderr with exit 1", async () => {
+    const [help, usage] = await Promise.all([runCliProcess(["--help"]), runCliProcess(["--bogus"])]);
+    expect([help.code, help.stderr]).toEqual([0, ""]);
+    expect(help.stdout).toMatch(/^Usage: jobs-gen \[options\]/);
+    expect(help.stdout).toContain("Exit codes");
+    expect([usage.code, usage.stdout]).toEqual([1, ""]);
+    expect(usage.stderr).toMatch(/unknown option '--bogus'/);
   });
 });
