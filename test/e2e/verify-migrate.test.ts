@@ -13,7 +13,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createJobs, openOperations, type JobType, type Operations, type RunnableJob } from "typed-jobs";
 import * as v1 from "./contracts/billing-v1.generated.js";
 import * as v3 from "./contracts/billing-v3.generated.js";
-import { runCli } from "../codegen/cli-run.js";
+import { runCliProcess } from "../codegen/cli-run.js";
 import { waitUntil } from "../support/redis-server.js";
 import { useRedis } from "../support/setup.js";
 import { runMigrate, type MigrateJson } from "../../codegen/waiting/migrate.js";
@@ -118,7 +118,7 @@ describe("jobs-gen verify and migrate", () => {
     const ns = namespace();
     const big = await v1.scheduleCharge({ cents: 2_000_000 });
     await v1.scheduleCharge({ cents: 20 });
-    const cli = await runCli(["--schema", join(contracts, "billing-v3.schema.ts"), "verify", "--redis", server().url, "--namespace", ns]);
+    const cli = await runCliProcess(["--schema", join(contracts, "billing-v3.schema.ts"), "verify", "--redis", server().url, "--namespace", ns]);
     expect(cli.code).toBe(1);
     expect(cli.stdout).toMatch(/^charge\s+v3\s+2\s+0\s+1\s+1\s+0\s+0\s+v1: 2$/m);
     expect(cli.stdout).toContain("charge v1 at / [migration]: 1 job, the migration step from v1 to v2 refused it: amounts over 10,000.00 need a currency");
