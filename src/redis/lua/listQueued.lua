@@ -15,9 +15,9 @@
 --
 -- Holes a bulk cancel left in the queue list (includes/holes.lua) are no jobs. While any remain, a
 -- page within the list's first EXACT_SCAN entries is read from the list's head, holes skipped; a
--- page deeper than that is read from the position it would have without holes, so it may start up to
--- as many jobs late as there are holes before it, until claims have popped them. Past the most
--- holes read, a page comes back short.
+-- page deeper than that is read from the list position its offset names, as if there were no holes,
+-- so it starts as many jobs early as there are holes before it (until claims have popped them). Past
+-- the most holes read, a page comes back short.
 
 local EXACT_SCAN = 10000
 
