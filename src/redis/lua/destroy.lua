@@ -3,6 +3,7 @@
 -- @keys jobs ready scheduled executing finished failed cancelled rejected queue
 -- @include keys
 -- @include record
+-- @include queue-removal
 -- @include remove-job
 --
 -- Input (after the key layout of includes/keys.lua, with the job's type; or, for a record whose type
@@ -14,10 +15,10 @@
 local id = ARGV[ARG0]
 local raw = redis.call("HGET", JOBS, id)
 -- Without a record there is nothing in the queue list to walk for; stray set entries still go.
-local status = "gone"
+local status, at = "gone", nil
 if raw then
   local header = decodeRecord(raw)
-  status = header and header.s
+  status, at = header and header.s, header and header.at
 end
-for i = 1, TYPE_COUNT do removeFromAllSets(typeKeys(i), id, status) end
+for i = 1, TYPE_COUNT do removeFromAllSets(typeKeys(i), id, status, at) end
 return redis.call("HDEL", JOBS, id)

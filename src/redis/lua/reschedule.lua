@@ -8,6 +8,7 @@
 -- @include batch
 -- @include queues
 -- @include enqueue
+-- @include queue-removal
 -- @include remove-job
 --
 -- Input (after the key layout of includes/keys.lua, with the job's one type):
@@ -27,7 +28,7 @@ local header, payload = decodeRecord(raw)
 if not header then return { "corrupt", "" } end
 if header.t ~= tk.name then return { "other-type", header.t } end
 if header.s == "executing" then return { "executing", "executing" } end
-removeFromAllSets(tk, id, header.s)
+removeFromAllSets(tk, id, header.s, header.at)
 header.s = "queued"
 moveRunAt(header, tonumber(ARGV[ARG0 + 1]) or (now + tonumber(ARGV[ARG0 + 2])))
 -- A new run: its failures, lease recoveries and cancel request start from nothing.
