@@ -4,7 +4,6 @@ import { ScriptCommand } from "./script-command.js";
 import type { RedisClient } from "./connection.js";
 import { luaScripts, scriptKeys, type ScriptName } from "./lua.generated.js";
 import { toRedisError } from "./redis-error.js";
-import { writeAtEndOfTick } from "./tick-writes.js";
 
 // ioredis flattens array arguments one level: a bulk call's thousands of arguments are not spread.
 type Call = (...args: (string | number | readonly (string | number)[])[]) => Promise<unknown>;
@@ -45,7 +44,6 @@ export class ScriptRunner {
     const { head, sentHead, headText } = this.layoutOf(name, types);
     if (!this.loaded.has(name)) return this.evalText(name, head, args).catch((error: unknown) => this.fail(op, error));
     const command = new ScriptCommand(sentHead.concat(args), headText, sentHead.length);
-    writeAtEndOfTick(this.redis);
     return (this.redis.sendCommand(command) as Promise<unknown>).catch((error: unknown) => {
       if (!isNoScript(error)) this.fail(op, error);
       this.loaded.delete(name);
