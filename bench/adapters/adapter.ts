@@ -12,6 +12,21 @@ export function payload(i: number): Payload {
 export interface Producer {
   add(p: Payload): Promise<string>;
   addBulk(ps: readonly Payload[]): Promise<string[]>;
+  /** Jobs due `delayMs` from now, in one call. */
+  addBulkDelayed(ps: readonly Payload[], delayMs: number): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+/** What an operator asks of a queue (the rows at scale), each with the library's own call for it. */
+export interface Admin {
+  /** The job counts by status. */
+  counts(): Promise<void>;
+  /** The waiting jobs at positions offset.. of the library's waiting list; how many came back. */
+  listWaiting(offset: number, limit: number): Promise<number>;
+  /** Cancels (removes) a waiting job by id. */
+  cancel(id: string): Promise<void>;
+  /** Jobs not run yet, with no worker running: waiting, due or delayed, and any a closed worker left taken. */
+  unrun(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -31,6 +46,7 @@ export interface LibAdapter {
   producer(url: string, queue: string, opts?: { validate?: boolean }): Promise<Producer>;
   /** Created and connected, but claiming nothing until start(). */
   worker(url: string, queue: string, concurrency: number, hooks: WorkerHooks): Promise<Worker>;
+  admin(url: string, queue: string): Promise<Admin>;
 }
 
 export type LibName = "typed-jobs" | "BullMQ" | "bee-queue";

@@ -15,6 +15,7 @@ export const bullmq: LibAdapter = {
     return {
       add: async (p) => (await q.add("welcome", p)).id!,
       addBulk: async (ps) => (await q.addBulk(ps.map((data) => ({ name: "welcome", data })))).map((j) => j.id!),
+      addBulkDelayed: async (ps, delay) => (await q.addBulk(ps.map((data) => ({ name: "welcome", data, opts: { delay } })))).map((j) => j.id!),
       close: () => q.close(),
     };
   },
@@ -26,6 +27,22 @@ export const bullmq: LibAdapter = {
     return {
       start: async () => void w.run(),
       close: () => w.close(),
+    };
+  },
+  async admin(url, queue) {
+    const q = new Queue<Payload>(queue, { connection: connection(url) });
+    await q.waitUntilReady();
+    return {
+      counts: async () => void (await q.getJobCounts()),
+      listWaiting: async (offset, limit) => (await q.getWaiting(offset, offset + limit - 1)).length,
+      cancel: async (id) => {
+        if ((await q.remove(id)) !== 1) throw new Error(`BullMQ: job ${id} was not removed`);
+      },
+      unrun: async () => {
+        const counts = await q.getJobCounts("waiting", "delayed", "prioritized", "active");
+        return (counts.waiting ?? 0) + (counts.delayed ?? 0) + (counts.prioritized ?? 0) + (counts.active ?? 0);
+      },
+      close: () => q.close(),
     };
   },
 };

@@ -25,6 +25,7 @@ export const typedJobs: LibAdapter = {
     return {
       add: async (p) => (await jobs.schedule("welcome", p)).id,
       addBulk: async (ps) => (await jobs.scheduleBulk("welcome", ps)).map((j) => j.id),
+      addBulkDelayed: async (ps, delayMs) => (await jobs.scheduleBulk("welcome", ps, { delay: delayMs })).map((j) => j.id),
       close: () => jobs.close(),
     };
   },
@@ -39,6 +40,19 @@ export const typedJobs: LibAdapter = {
         await pool.close();
         await jobs.close();
       },
+    };
+  },
+  async admin(url, queue) {
+    const jobs = createJobs<M>({ welcome: welcomeType(true) }, { redis: url, namespace: queue });
+    return {
+      counts: async () => void (await jobs.counts()),
+      listWaiting: async (offset, limit) => (await jobs.listJobs("queued", { type: "welcome", offset, limit })).length,
+      cancel: async (id) => void (await (await jobs.findJob(id)).cancel()),
+      unrun: async () => {
+        const { total } = await jobs.counts();
+        return total.queued + total.executing;
+      },
+      close: () => jobs.close(),
     };
   },
 };

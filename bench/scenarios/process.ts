@@ -39,7 +39,7 @@ export const processTwoProcs: Scenario = {
     const producer = await lib.producer(redis.url, queue);
     const ids = await fill((ps) => producer.addBulk(ps), sizes.process);
     await producer.close();
-    const children = await startChildren(2, { lib: lib.name, url: redis.url, queue, concurrency: CHILD_CONCURRENCY });
+    const children = await startChildren(2, { lib: lib.name, url: redis.url, queue, concurrency: CHILD_CONCURRENCY, progress: true });
     const t0 = performance.now();
     children.go();
     await until(() => children.done() >= ids.length, TIMEOUT_MS, `${lib.name}: ${ids.length} jobs processed by 2 processes`);

@@ -14,6 +14,10 @@ export interface Sizes {
   readonly scheduleBulk: number;
   readonly process: number;
   readonly latency: number;
+  /** Idle-latency samples per library and round with the pool in its own process, taken in blocks. */
+  readonly latencyProc: number;
+  /** Bursts per library and round. */
+  readonly bursts: number;
   readonly work: number;
   readonly memory: number;
 }
@@ -27,14 +31,38 @@ export interface RunContext {
   readonly round: number;
 }
 
-export interface Scenario {
+/** For a scenario that runs every library at once: this round's order, and a queue name per library. */
+export interface TogetherContext {
+  readonly redis: BenchRedis;
+  readonly libs: readonly LibAdapter[];
+  readonly sizes: Sizes;
+  /** A fresh prefix for this run's queue / namespace names. */
+  readonly queue: string;
+  readonly round: number;
+}
+
+interface ScenarioBase {
   readonly name: string;
   /** A name that selects it along with others (`--only ops`). */
   readonly group?: string;
   /** Libraries it runs for; default all three. */
   readonly libs?: readonly LibName[];
+  /** Runs only with --scale (a backlog of a million jobs). */
+  readonly scale?: boolean;
+}
+
+/** Runs one library at a time; the runner takes the libraries in turn, every round. */
+export interface PerLibScenario extends ScenarioBase {
   run(ctx: RunContext): Promise<Metric[]>;
 }
+
+/** Runs every library in one go, their work interleaved in short blocks, so host noise hits all alike. */
+export interface TogetherScenario extends ScenarioBase {
+  readonly together: true;
+  runAll(ctx: TogetherContext): Promise<Map<LibName, Metric[]>>;
+}
+
+export type Scenario = PerLibScenario | TogetherScenario;
 
 export function perSecond(n: number, ms: number): number {
   return (n / ms) * 1000;

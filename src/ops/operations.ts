@@ -1,4 +1,6 @@
 import { dueStats } from "../redis/scripts/due-stats.js";
+import { listQueued } from "../redis/scripts/list-queued.js";
+import { MAX_HOLES_READ } from "../store/queries.js";
 import { withQueuedSplit } from "./queued-split.js";
 import type { BulkOptions, BulkProgress, BulkSelection, CountsByType, JobSnapshot, JobStatus, ListOptions, PoolInfo, RegisteredContract, Stats, ThroughputPoint } from "../interfaces.js";
 import { decodeRecord } from "../redis/record.js";
@@ -90,7 +92,10 @@ export class OperationsRuntime implements Operations {
   async listJobs(status: JobStatus, options: ListOptions = {}): Promise<JobSnapshot[]> {
     const { queries } = this.ctx;
     const types = options.type ? [options.type] : await queries.types(this.ctx.knownTypes);
-    const ids = await queries.ids(status, types, options.offset ?? 0, options.limit ?? 100);
+    const offset = options.offset ?? 0;
+    const limit = options.limit ?? 100;
+    // One type's queued jobs: a script reads only the page. Across types a listing merges the heads.
+    const ids = status === "queued" && types.length === 1 ? await listQueued(this.ctx.runner, types[0]!, offset, limit, MAX_HOLES_READ) : await queries.ids(status, types, offset, limit);
     const raws = await queries.readRecords(ids, "listJobs");
     return ids.flatMap((id, i) => (raws[i] ? [toSnapshot(id, decodeRecord(id, raws[i]!, "listJobs"))] : []));
   }

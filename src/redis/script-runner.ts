@@ -33,6 +33,8 @@ export class ScriptRunner {
   private readonly layouts = new Map<string, Layout>();
   /** Scripts this runner has seen Redis accept: it sends those by SHA. */
   private readonly loaded = new Set<ScriptName>();
+  /** The EVAL that is loading a script: calls made meanwhile wait for it, then go by SHA. */
+  private readonly loading = new Map<ScriptName, Promise<unknown>>();
   private readonly eval: Call;
 
   constructor(private readonly redis: RedisClient, private readonly keys: KeySpace) {
@@ -42,7 +44,19 @@ export class ScriptRunner {
   /** Runs `name` for the given job types; `args` are the script's own ARGV, after the layout's. */
   run(name: ScriptName, op: string, types: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
     const { head, sentHead, headText } = this.layoutOf(name, types);
-    if (!this.loaded.has(name)) return this.evalText(name, head, args).catch((error: unknown) => this.fail(op, error));
+    if (!this.loaded.has(name)) {
+      // A burst of calls as a process starts would otherwise send the script's text once per call.
+      const loading = this.loading.get(name);
+      if (loading) {
+        const again = () => this.run(name, op, types, args);
+        return loading.then(again, again);
+      }
+      const first = this.evalText(name, head, args).catch((error: unknown) => this.fail(op, error));
+      this.loading.set(name, first);
+      const done = () => void this.loading.delete(name);
+      first.then(done, done);
+      return first;
+    }
     const command = new ScriptCommand(sentHead.concat(args), headText, sentHead.length);
     return (this.redis.sendCommand(command) as Promise<unknown>).catch((error: unknown) => {
       if (!isNoScript(error)) this.fail(op, error);

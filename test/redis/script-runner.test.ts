@@ -41,6 +41,29 @@ describe("ScriptRunner", () => {
     expect(await redis().lrange(`tj:{runner-${process.pid}}:queue:alpha`, 0, -1)).toEqual(["a1", "a2", "a3", "a4"]);
   });
 
+  it("calls made while a script's first call is loading it wait for it and go by SHA: a burst sends the script's text once", async () => {
+    const namespace = `burst-${process.pid}`;
+    const runner = new ScriptRunner(redis(), new KeySpace("tj:", namespace));
+    await redis().config("RESETSTAT");
+    const ids = Array.from({ length: 50 }, (_, n) => `b${n}`);
+    const results = await Promise.all(ids.map((id) => schedule(runner, [entry("alpha", id)])));
+    expect(results.map(([r]) => r)).toEqual(ids.map((id) => ({ id, created: true })));
+    expect(await scriptCalls()).toEqual({ eval: 1, evalsha: 49 });
+    expect(await redis().lrange(`tj:{${namespace}}:queue:alpha`, 0, -1)).toEqual(ids);
+  });
+
+  it("a first call that fails leaves the calls waiting on it to load the script themselves", async () => {
+    const runner = new ScriptRunner(redis(), new KeySpace("tj:", `refused-${process.pid}`));
+    // A first call without the script's arguments fails inside the script; the call made meanwhile
+    // loads the script with its own EVAL and succeeds.
+    await redis().config("RESETSTAT");
+    const first = runner.run("scheduleOne", "test", ["alpha"], []);
+    const second = schedule(runner, [entry("alpha", "after")]);
+    await expect(first).rejects.toBeInstanceOf(RedisCommandError);
+    expect(await second).toEqual([{ id: "after", created: true }]);
+    expect((await scriptCalls()).eval).toBe(2);
+  });
+
   it("sends keys, types and arguments with multi-byte characters intact, on the first call and by SHA", async () => {
     const ns = `ünï-${process.pid}-✓`;
     const runner = new ScriptRunner(redis(), new KeySpace("tj:", ns));

@@ -124,6 +124,32 @@ describe("job records (albrow job_test.go)", () => {
     await expectJobState(jobs, redis(), namespace, job.id, "cancelled");
   });
 
+  it("cancel, destroy and reschedule take a job out of the queue list whichever end it is nearer, and leave the others in order", async () => {
+    const { jobs, namespace } = bundle<M>(types);
+    const old = await jobs.scheduleBulk("task", Array.from({ length: 50 }, (_, n) => ({ n })), { runAt: Date.now() - 3_600_000 });
+    const recent = await jobs.scheduleBulk("task", Array.from({ length: 50 }, (_, n) => ({ n: 50 + n })));
+    // Joins the tail, but with a run-at older than the head's: looked for from the head, and found.
+    const late = await jobs.schedule("task", { n: 100 }, { runAt: Date.now() - 7_200_000 });
+    const newest = await jobs.schedule("task", { n: 101 });
+    let expected = [...old, ...recent, late, newest].map((j) => j.id);
+    const gone = (id: string) => (expected = expected.filter((e) => e !== id));
+
+    for (const job of [newest, old[0]!, late, recent[25]!, old[30]!]) {
+      expect(await job.cancel()).toBe(true);
+      gone(job.id);
+    }
+    await recent[49]!.destroy();
+    gone(recent[49]!.id);
+    await old[1]!.destroy();
+    gone(old[1]!.id);
+    await recent[48]!.reschedule({ delay: "1h" });
+    gone(recent[48]!.id);
+    expect(await redis().lrange(keyOf(namespace, "queue", "task"), 0, -1)).toEqual(expected);
+    for (const job of [newest, late, recent[25]!]) await expectJobState(jobs, redis(), namespace, job.id, "cancelled");
+    await expectGone(redis(), namespace, "task", recent[49]!.id);
+    expect(await setsHolding(redis(), namespace, "task", recent[48]!.id)).toEqual({ scheduled: expect.any(Number) });
+  });
+
   it("TestJobReschedule: reschedule sets run-at in the record and in the schedule's score, from queued or cancelled; due at priority 0 it joins the queue list", async () => {
     const { jobs, namespace } = bundle<M>(types);
     const job = await jobs.schedule("task", { n: 7 }, { runAt: Date.now() + 60_000 });

@@ -90,6 +90,43 @@ describe("queries (albrow job_status_test.go)", () => {
     expect((await jobs.listJobs("queued", { type: "other", offset: 1, limit: 5 })).map((j) => j.id)).toEqual(["o1", "o2"]);
     expect(await jobs.listJobs("failed")).toEqual([]);
   });
+
+  it("one type's queued jobs, paged at every offset, give its whole listing in claim order: priorities above 0, the queue list, below 0, then delayed", async () => {
+    const { jobs } = bundle<M>(lenient);
+    const base = Date.now() - 100_000;
+    await jobs.schedule("task", { mode: "ok", n: 0 }, { id: "later", runAt: Date.now() + 60_000 });
+    await jobs.schedule("task", { mode: "ok", n: 0 }, { id: "sooner", delay: "30s", priority: -3 });
+    await jobs.schedule("task", { mode: "ok", n: 0 }, { id: "low", priority: -2, runAt: base });
+    for (let n = 0; n < 6; n++) await jobs.schedule("task", { mode: "ok", n }, { id: `q${n}`, runAt: base + n });
+    await jobs.schedule("task", { mode: "ok", n: 0 }, { id: "high", priority: 4, runAt: base + 50 });
+    await jobs.schedule("task", { mode: "ok", n: 0 }, { id: "higher", priority: 5, runAt: base + 60 });
+    const order = ["higher", "high", "q0", "q1", "q2", "q3", "q4", "q5", "low", "sooner", "later"];
+    expect((await jobs.listJobs("queued", { type: "task" })).map((j) => j.id)).toEqual(order);
+    for (const limit of [1, 2, 3, 5]) {
+      for (let offset = 0; offset <= order.length; offset++) {
+        const page = (await jobs.listJobs("queued", { type: "task", offset, limit })).map((j) => j.id);
+        expect(page, `offset ${offset}, limit ${limit}`).toEqual(order.slice(offset, offset + limit));
+      }
+    }
+  });
+
+  it("a page of one type's queue list skips the holes a bulk cancel left: exactly near the head, and deeper down starting as many jobs early as there are holes before it", async () => {
+    const schema = { type: "object", properties: { mode: { type: "string" }, n: { type: "number" } } };
+    const { jobs } = bundle<M>({ ...lenient, task: jobType<{ mode: Mode; n: number }>("task", anyPayload, { schema }) });
+    const head = await jobs.scheduleBulk("task", Array.from({ length: 20 }, (_, n) => ({ mode: "ok" as const, n })));
+    await jobs.scheduleBulk("task", Array.from({ length: 10_000 }, (_, n) => ({ mode: "wait" as const, n })));
+    const tail = await jobs.scheduleBulk("task", Array.from({ length: 30 }, (_, n) => ({ mode: "ok" as const, n: 100 + n })));
+    // Holes at positions 5, 7 and 9, none at the head: a bulk cancel pops only the holes in front.
+    const cancelled = [5, 7, 9].map((k) => head[k]!.id);
+    for (const k of [5, 7, 9]) await jobs.cancelAll({ type: "task", status: "queued", where: { n: k, mode: "ok" } });
+    const remaining = head.filter((job) => !cancelled.includes(job.id)).map((job) => job.id);
+    expect((await jobs.listJobs("queued", { type: "task", offset: 4, limit: 5 })).map((j) => j.id)).toEqual(remaining.slice(4, 9));
+    // The tail's jobs sit past 10,000 entries: a page there is read from the list position its offset
+    // names, as if there were no holes, so it starts three jobs early.
+    const tailStart = 17 + 10_000;
+    expect((await jobs.listJobs("queued", { type: "task", offset: tailStart + 3, limit: 5 })).map((j) => j.id)).toEqual(tail.slice(0, 5).map((j) => j.id));
+    expect((await jobs.counts()).byType.task!.queued).toBe(17 + 10_000 + 30);
+  }, 60_000);
 });
 
 describe("counts() of queued jobs", () => {

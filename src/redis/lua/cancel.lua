@@ -6,6 +6,7 @@
 -- @include record
 -- @include end-cancelled
 -- @include deferral
+-- @include queue-removal
 --
 -- Input (after the key layout of includes/keys.lua, with the job's one type):
 -- ARGV[ARG0]   job id
@@ -22,9 +23,9 @@ local header, payload = decodeRecord(raw)
 if not header then return { "unchanged", "corrupt" } end
 if header.t ~= tk.name then return { "other-type", header.t } end
 if header.s == "queued" then
-  -- Most queued jobs are in the queue list, where LREM walks from the oldest.
+  -- Most queued jobs are in the queue list, which LREM walks.
   if redis.call("ZREM", tk.scheduled, id) == 0 and redis.call("ZREM", tk.ready, id) == 0 then
-    redis.call("LREM", tk.queue, 1, id)
+    removeFromQueue(tk, id, header.at)
   end
   endCancelled(tk, id, header, now)
   redis.call("HSET", JOBS, id, encodeRecord(header, payload))

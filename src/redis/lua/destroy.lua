@@ -4,6 +4,7 @@
 -- @include keys
 -- @include record
 -- @include deferral
+-- @include queue-removal
 -- @include remove-job
 --
 -- Input (after the key layout of includes/keys.lua, with the job's type; or, for a record whose type

@@ -9,6 +9,7 @@
 -- @include queues
 -- @include enqueue
 -- @include deferral
+-- @include queue-removal
 -- @include remove-job
 --
 -- Input (after the key layout of includes/keys.lua, with the job's one type):

@@ -1,0 +1,23 @@
+import { PerformanceObserver } from "node:perf_hooks";
+import type { Pauses } from "./child-pool.js";
+import { clockMs } from "./clock.js";
+
+/** Records this process's garbage collections on clockMs()'s scale, for lining them up with latency samples. */
+export function traceGc() {
+  // performance.now() and clockMs() both run at the monotonic clock's rate: one offset converts.
+  const offset = clockMs() - performance.now();
+  let pauses: Pauses = { at: [], ms: [] };
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      pauses.at.push(e.startTime + offset);
+      pauses.ms.push(e.duration);
+    }
+  }).observe({ entryTypes: ["gc"] });
+  return {
+    take(): Pauses {
+      const taken = pauses;
+      pauses = { at: [], ms: [] };
+      return taken;
+    },
+  };
+}

@@ -1,0 +1,116 @@
+/**
+ * What idle latency's tail is made of, with the pool in its own process:
+ *   TSX_TSCONFIG_PATH=bench/tsconfig.json npx tsx bench/profile/latency-trace.ts [--lib typed-jobs] [--jobs 2000] [--monitor]
+ * (BENCH_CPU_PROF=<dir> also writes the pool process's CPU profile.) Runs one library's pool (c=10) in
+ * a child process and schedules jobs 1 ms apart from this one, as the idle-latency-proc row does, with
+ * Redis's latency monitor (threshold 1 ms) and slow log (100 µs) on. Prints the latency percentiles;
+ * for the slowest 1 %, whether a garbage collection in either process overlapped them, and with
+ * --monitor (Redis's MONITOR; typed-jobs, whose schedule call carries the job id) when Redis ran the
+ * schedule, splitting each sample into producer → Redis and Redis → handler, with the commands Redis
+ * ran between; then the slow log, the latency events and the per-command times (INFO commandstats).
+ */
+import { parseArgs } from "node:util";
+import { adapter, payload, type LibName } from "../adapters/adapter.js";
+import { startChildren, type Pauses } from "../child-pool.js";
+import { clockMs } from "../clock.js";
+import { traceGc } from "../gc-trace.js";
+import { BenchRedis } from "../redis.js";
+import { assertExactlyOnce, countRun, percentile, sleep } from "../stats.js";
+
+const { values: args } = parseArgs({ options: { lib: { type: "string" }, jobs: { type: "string" }, monitor: { type: "boolean" } } });
+const libName = (args.lib ?? "typed-jobs") as LibName;
+const n = Number(args.jobs ?? 2000);
+
+interface Command {
+  /** clockMs() scale. */
+  readonly at: number;
+  readonly source: string;
+  readonly args: string[];
+}
+
+const redis = await BenchRedis.start();
+const admin = redis.admin;
+await admin.config("SET", "latency-monitor-threshold", "1");
+await admin.config("SET", "slowlog-log-slower-than", "100");
+await admin.config("SET", "slowlog-max-len", "10000");
+
+const lib = await adapter(libName);
+const producer = await lib.producer(redis.url, "trace");
+const pool = await startChildren(1, { lib: libName, url: redis.url, queue: "trace", concurrency: 10, traceGc: true });
+const ownGc = traceGc();
+// Redis stamps MONITOR lines with its wall clock (µs); this converts them to clockMs().
+const wallOffset = performance.timeOrigin + performance.now() - clockMs();
+const commands: Command[] = [];
+const monitor = args.monitor ? await admin.monitor() : undefined;
+monitor?.on("monitor", (time: string, argv: string[], source: string) => commands.push({ at: Number(time) * 1000 - wallOffset, source, args: argv.map(String) }));
+
+await admin.config("RESETSTAT");
+await admin.call("SLOWLOG", "RESET");
+await admin.call("LATENCY", "RESET");
+pool.go();
+await sleep(500);
+const sentAt: number[] = [];
+const adds: Promise<string>[] = [];
+for (let i = 0; i < n; i++) {
+  sentAt.push(clockMs());
+  adds.push(producer.add(payload(i)));
+  await sleep(1);
+}
+const ids = await Promise.all(adds);
+await pool.reached(n);
+const starts = await pool.collect();
+const poolGc = starts.gc ?? { at: [], ms: [] };
+const producerGc = ownGc.take();
+const slowlog = (await admin.call("SLOWLOG", "GET", "50")) as [number, number, number, string[]][];
+const latency = (await admin.call("LATENCY", "LATEST")) as [string, number, number, number][];
+const stats = await redis.info("commandstats");
+monitor?.disconnect();
+const runs = new Map<string, number>();
+for (const id of starts.ids) countRun(runs, id);
+await pool.stop([]);
+await producer.close();
+await redis.stop();
+assertExactlyOnce(libName, "latency trace", ids, runs);
+
+const samples = starts.at.map((at, j) => ({ id: starts.ids[j]!, sent: sentAt[starts.userIds[j]!]!, start: at })).map((s) => ({ ...s, ms: s.start - s.sent }));
+const ms = samples.map((s) => s.ms);
+const fmt = (x: number) => x.toFixed(2);
+console.log(`${libName}: ${n} jobs 1 ms apart onto an idle pool (c=10) in its own process`);
+console.log(`latency ms: p50 ${fmt(percentile(ms, 50))}  p90 ${fmt(percentile(ms, 90))}  p99 ${fmt(percentile(ms, 99))}  max ${fmt(Math.max(...ms))}`);
+
+const p99 = percentile(ms, 99);
+const tail = samples.filter((s) => s.ms >= p99).sort((a, b) => b.ms - a.ms);
+const overlaps = (gc: Pauses, from: number, to: number) => gc.at.some((at, k) => at < to && at + gc.ms[k]! > from);
+console.log(`\nthe slowest ${tail.length} (≥ p99):`);
+console.log(`  a garbage collection in the producer overlapped ${tail.filter((s) => overlaps(producerGc, s.sent, s.start)).length}, in the pool ${tail.filter((s) => overlaps(poolGc, s.sent, s.start)).length}`);
+const gcTotals = (gc: Pauses) => `${gc.at.length} collections, ${fmt(gc.ms.reduce((a, b) => a + b, 0))} ms in all, longest ${fmt(Math.max(0, ...gc.ms))} ms`;
+console.log(`  producer: ${gcTotals(producerGc)}; pool: ${gcTotals(poolGc)}`);
+
+if (monitor) {
+  // The schedule call is the first command that names the job's id.
+  const ranAt = new Map<string, number>();
+  for (const c of commands) for (const a of c.args) if (!ranAt.has(a)) ranAt.set(a, c.at);
+  const split = samples.flatMap((s) => (ranAt.has(s.id) ? [{ ...s, toRedis: ranAt.get(s.id)! - s.sent, toHandler: s.start - ranAt.get(s.id)! }] : []));
+  const pct = (xs: number[]) => `p50 ${fmt(percentile(xs, 50))} p99 ${fmt(percentile(xs, 99))}`;
+  console.log(`\nall samples: producer → Redis ${pct(split.map((s) => s.toRedis))}; Redis → handler ${pct(split.map((s) => s.toHandler))} (ms)`);
+  const tailSplit = split.filter((s) => s.ms >= p99);
+  console.log(`the slowest: producer → Redis ${pct(tailSplit.map((s) => s.toRedis))}; Redis → handler ${pct(tailSplit.map((s) => s.toHandler))}`);
+  for (const s of tailSplit.sort((a, b) => b.ms - a.ms).slice(0, 8)) {
+    const redisAt = ranAt.get(s.id)!;
+    console.log(`  ${s.id}: ${fmt(s.ms)} ms = ${fmt(s.toRedis)} to Redis + ${fmt(s.toHandler)} to the handler; Redis meanwhile:`);
+    for (const c of commands.filter((c) => c.at >= s.sent - 1 && c.at <= s.start && c.source !== "lua")) {
+      console.log(`    ${fmt(c.at - redisAt).padStart(7)} ms ${c.source} ${c.args.slice(0, 4).map((a) => a.slice(0, 40)).join(" ")}`);
+    }
+  }
+}
+
+console.log(`\nslow log (> 100 µs), ${slowlog.length} entries:`);
+for (const [, , micros, argv] of slowlog.slice(0, 15)) console.log(`  ${micros} µs ${argv.slice(0, 3).join(" ").slice(0, 100)}`);
+console.log(`latency events (≥ 1 ms): ${latency.length === 0 ? "none" : latency.map(([event, , last, max]) => `${event} latest ${last} ms max ${max} ms`).join("; ")}`);
+console.log("commandstats:");
+for (const [cmd, value] of Object.entries(stats)) {
+  const calls = /calls=(\d+)/.exec(value)?.[1];
+  const per = /usec_per_call=([\d.]+)/.exec(value)?.[1];
+  if (!cmd.includes("config") && !cmd.includes("slowlog") && !cmd.includes("latency") && !cmd.includes("monitor")) console.log(`  ${cmd.replace("cmdstat_", "")}: ${calls} calls, ${per} µs each`);
+}
+process.exit(0);
