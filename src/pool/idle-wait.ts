@@ -22,7 +22,7 @@ export class IdleWait {
   private readonly idleKeys: string[];
   private readonly member: string;
   private pending: Promise<WaitOutcome> | undefined;
-  private stop: (() => void) | undefined;
+  private stop: ((outcome: WaitOutcome) => void) | undefined;
 
   constructor(blocking: RedisClient, private readonly redis: RedisClient, keys: KeySpace, types: readonly string[], leaseMs: number, poolId: string) {
     const typeKeys = types.map((type) => keys.forType(type));
@@ -38,7 +38,10 @@ export class IdleWait {
     // `stop` lets a close end the wait itself: ioredis never settles a command pending on a client
     // that is disconnected while it is reconnecting (Redis away), so a close would otherwise hang.
     const pending = new Promise<WaitOutcome>((resolve, reject) => {
-      this.stop = () => resolve(ENDED);
+      // The resolve function itself, not a closure calling it: a closure over this scope, held by this
+      // long-lived object, kept every wait's objects alive through young-generation collections, so
+      // they were copied to the old generation (garbage-collection pauses in the latency's tail).
+      this.stop = resolve;
       popped.then((reply) => {
         this.pending = undefined;
         resolve(reply ? this.outcomeOf(reply[0], reply[1]) : ENDED);
@@ -73,7 +76,7 @@ export class IdleWait {
 
   /** Ends the wait at once, whatever its BLPOP does. */
   end(): void {
-    this.stop?.();
+    this.stop?.(ENDED);
   }
 
   /**
