@@ -35,7 +35,7 @@ describe("the Lua scripts", () => {
   it("every .lua file is embedded, under its own name", () => {
     const files = readdirSync(luaDir).filter((f) => f.endsWith(".lua")).map((f) => f.slice(0, -4)).sort();
     expect(Object.keys(luaScripts).sort()).toEqual(files);
-    expect(files).toEqual(["bulkCancel", "bulkDestroy", "bulkRetry", "cancel", "claim", "destroy", "dueStats", "extendLease", "pause", "promote", "promoteJob", "pruneRecurring", "publishContracts", "release", "requeueExpired", "reschedule", "resume", "retry", "schedule", "scheduleOne", "settle", "trimRetained"]);
+    expect(files).toEqual(["bulkCancel", "bulkDestroy", "bulkRetry", "cancel", "claim", "destroy", "dueStats", "extendLease", "listQueued", "pause", "promote", "promoteJob", "pruneRecurring", "publishContracts", "release", "requeueExpired", "reschedule", "resume", "retry", "schedule", "scheduleOne", "settle", "trimRetained"]);
   });
 
   it.each(Object.entries(luaScripts))("%s compiles under SCRIPT LOAD, starts with #!lua and has no include left", async (_name, lua) => {
