@@ -14,10 +14,11 @@ export interface ChildSpec {
   readonly traceGc?: boolean;
 }
 
-/** Garbage collections: when each began (clockMs) and how long it took (ms). */
+/** Garbage collections: when each began (clockMs), how long it took (ms), and its kind (perf_hooks' NODE_PERFORMANCE_GC_*: 1 minor, 4 major, 8 incremental, 16 weak callbacks). */
 export interface Pauses {
   readonly at: number[];
   readonly ms: number[];
+  readonly kind: number[];
 }
 
 /** Handler starts a worker process saw: job id, the payload's userId, and clockMs() at the start. */
@@ -36,13 +37,15 @@ const CHILD = fileURLToPath(new URL("./child.ts", import.meta.url));
 
 /**
  * Worker processes that connect first and start claiming only on go(), so their start-up is not timed.
- * BENCH_CPU_PROF=<dir> starts them under `node --cpu-prof`, writing a profile per process there.
+ * BENCH_CPU_PROF=<dir> starts them under `node --cpu-prof`, writing a profile per process there;
+ * BENCH_CHILD_FLAGS adds other Node flags (e.g. --trace-gc).
  */
 export async function startChildren(count: number, spec: ChildSpec) {
   const procs: ChildProcess[] = [];
   const done = new Array<number>(count).fill(0);
   const waiting = new Map<ChildProcess, (m: FromChild) => void>();
   const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_CPU_PROF] : [];
+  profile.push(...(process.env.BENCH_CHILD_FLAGS?.split(" ").filter(Boolean) ?? []));
   await Promise.all(Array.from({ length: count }, (_, i) => new Promise<void>((resolve, reject) => {
     const child = fork(CHILD, [JSON.stringify(spec)], { execArgv: ["--import", "tsx", ...profile], stdio: ["ignore", "inherit", "inherit", "ipc"] });
     procs.push(child);

@@ -6,17 +6,18 @@ import { clockMs } from "./clock.js";
 export function traceGc() {
   // performance.now() and clockMs() both run at the monotonic clock's rate: one offset converts.
   const offset = clockMs() - performance.now();
-  let pauses: Pauses = { at: [], ms: [] };
+  let pauses: Pauses = { at: [], ms: [], kind: [] };
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
       pauses.at.push(e.startTime + offset);
       pauses.ms.push(e.duration);
+      pauses.kind.push((e as { detail?: { kind?: number } }).detail?.kind ?? 0);
     }
   }).observe({ entryTypes: ["gc"] });
   return {
     take(): Pauses {
       const taken = pauses;
-      pauses = { at: [], ms: [] };
+      pauses = { at: [], ms: [], kind: [] };
       return taken;
     },
   };

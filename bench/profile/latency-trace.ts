@@ -2,13 +2,18 @@
  * What idle latency's tail is made of, with the pool in its own process:
  *   TSX_TSCONFIG_PATH=bench/tsconfig.json npx tsx bench/profile/latency-trace.ts [--lib typed-jobs] [--jobs 2000] [--monitor]
  * (BENCH_CPU_PROF=<dir> also writes the pool process's CPU profile.) Runs one library's pool (c=10) in
- * a child process and schedules jobs 1 ms apart from this one, as the idle-latency-proc row does, with
+ * a child process and, after 500 unmeasured jobs, schedules jobs 1 ms apart from this one, as the
+ * idle-latency-proc row does, with
  * Redis's latency monitor (threshold 1 ms) and slow log (100 µs) on. Prints the latency percentiles;
  * for the slowest 1 %, whether a garbage collection in either process overlapped them, and with
- * --monitor (Redis's MONITOR; typed-jobs, whose schedule call carries the job id) when Redis ran the
+ * --monitor (Redis's MONITOR, read by a redis-cli process; typed-jobs, whose schedule call carries the job id) when Redis ran the
  * schedule, splitting each sample into producer → Redis and Redis → handler, with the commands Redis
  * ran between; then the slow log, the latency events and the per-command times (INFO commandstats).
  */
+import { spawn } from "node:child_process";
+import { openSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { adapter, payload, type LibName } from "../adapters/adapter.js";
 import { startChildren, type Pauses } from "../child-pool.js";
@@ -41,14 +46,25 @@ const ownGc = traceGc();
 // Redis stamps MONITOR lines with its wall clock (µs); this converts them to clockMs().
 const wallOffset = performance.timeOrigin + performance.now() - clockMs();
 const commands: Command[] = [];
-const monitor = args.monitor ? await admin.monitor() : undefined;
-monitor?.on("monitor", (time: string, argv: string[], source: string) => commands.push({ at: Number(time) * 1000 - wallOffset, source, args: argv.map(String) }));
+// MONITOR's output goes to a redis-cli process, so reading it costs this process (the producer) nothing.
+const monitorFile = join(tmpdir(), `latency-trace-monitor-${process.pid}.txt`);
+const monitor = args.monitor ? spawn("redis-cli", ["-p", new URL(redis.url).port, "monitor"], { stdio: ["ignore", openSync(monitorFile, "w"), "ignore"] }) : undefined;
 
+pool.go();
+// As the idle-latency-proc row does: the pool runs jobs before any is measured.
+const warmup: Promise<string>[] = [];
+for (let i = 0; i < 500; i++) {
+  warmup.push(producer.add(payload(-1 - i)));
+  await sleep(1);
+}
+const warmIds = await Promise.all(warmup);
+await pool.reached(warmIds.length);
+const warmStarts = await pool.collect();
+ownGc.take();
+await sleep(500);
 await admin.config("RESETSTAT");
 await admin.call("SLOWLOG", "RESET");
 await admin.call("LATENCY", "RESET");
-pool.go();
-await sleep(500);
 const sentAt: number[] = [];
 const adds: Promise<string>[] = [];
 for (let i = 0; i < n; i++) {
@@ -57,20 +73,26 @@ for (let i = 0; i < n; i++) {
   await sleep(1);
 }
 const ids = await Promise.all(adds);
-await pool.reached(n);
+await pool.reached(warmIds.length + n);
 const starts = await pool.collect();
-const poolGc = starts.gc ?? { at: [], ms: [] };
+const poolGc = starts.gc ?? { at: [], ms: [], kind: [] };
 const producerGc = ownGc.take();
+monitor?.kill();
+if (monitor) for (const line of readFileSync(monitorFile, "utf8").split("\n")) {
+  // 1796413410.283754 [0 127.0.0.1:59414] "evalsha" "9c44..." ...  (or [0 lua] for a script's own calls)
+  const m = /^(\d+\.\d+) \[\d+ ([^\]]+)\] (.*)$/.exec(line);
+  if (m) commands.push({ at: Number(m[1]) * 1000 - wallOffset, source: m[2]!, args: [...m[3]!.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((a) => a[1]!) });
+}
+if (monitor) rmSync(monitorFile, { force: true });
 const slowlog = (await admin.call("SLOWLOG", "GET", "50")) as [number, number, number, string[]][];
 const latency = (await admin.call("LATENCY", "LATEST")) as [string, number, number, number][];
 const stats = await redis.info("commandstats");
-monitor?.disconnect();
 const runs = new Map<string, number>();
-for (const id of starts.ids) countRun(runs, id);
+for (const id of [...warmStarts.ids, ...starts.ids]) countRun(runs, id);
 await pool.stop([]);
 await producer.close();
 await redis.stop();
-assertExactlyOnce(libName, "latency trace", ids, runs);
+assertExactlyOnce(libName, "latency trace", [...warmIds, ...ids], runs);
 
 const samples = starts.at.map((at, j) => ({ id: starts.ids[j]!, sent: sentAt[starts.userIds[j]!]!, start: at })).map((s) => ({ ...s, ms: s.start - s.sent }));
 const ms = samples.map((s) => s.ms);
@@ -83,7 +105,18 @@ const tail = samples.filter((s) => s.ms >= p99).sort((a, b) => b.ms - a.ms);
 const overlaps = (gc: Pauses, from: number, to: number) => gc.at.some((at, k) => at < to && at + gc.ms[k]! > from);
 console.log(`\nthe slowest ${tail.length} (≥ p99):`);
 console.log(`  a garbage collection in the producer overlapped ${tail.filter((s) => overlaps(producerGc, s.sent, s.start)).length}, in the pool ${tail.filter((s) => overlaps(poolGc, s.sent, s.start)).length}`);
-const gcTotals = (gc: Pauses) => `${gc.at.length} collections, ${fmt(gc.ms.reduce((a, b) => a + b, 0))} ms in all, longest ${fmt(Math.max(0, ...gc.ms))} ms`;
+// Only the collections while jobs were being scheduled: start-up (module loading) has its own.
+const during = (gc: Pauses): Pauses => {
+  const keep = gc.at.map((at) => at >= sentAt[0]! && at <= Math.max(...starts.at));
+  const pick = <T>(xs: T[]) => xs.filter((_, k) => keep[k]);
+  return { at: pick(gc.at), ms: pick(gc.ms), kind: pick(gc.kind) };
+};
+const KINDS: Record<number, string> = { 1: "minor", 4: "major", 8: "incremental", 16: "weak callbacks" };
+const gcTotals = (all: Pauses) => {
+  const gc = during(all);
+  const kinds = [...new Set(gc.kind)].map((k) => `${gc.kind.filter((x) => x === k).length} ${KINDS[k] ?? k}`).join(", ");
+  return `${gc.at.length} collections while scheduling (${kinds || "none"}), ${fmt(gc.ms.reduce((a, b) => a + b, 0))} ms in all, longest ${fmt(Math.max(0, ...gc.ms))} ms`;
+};
 console.log(`  producer: ${gcTotals(producerGc)}; pool: ${gcTotals(poolGc)}`);
 
 if (monitor) {
@@ -93,7 +126,15 @@ if (monitor) {
   const split = samples.flatMap((s) => (ranAt.has(s.id) ? [{ ...s, toRedis: ranAt.get(s.id)! - s.sent, toHandler: s.start - ranAt.get(s.id)! }] : []));
   const pct = (xs: number[]) => `p50 ${fmt(percentile(xs, 50))} p99 ${fmt(percentile(xs, 99))}`;
   console.log(`\nall samples: producer → Redis ${pct(split.map((s) => s.toRedis))}; Redis → handler ${pct(split.map((s) => s.toHandler))} (ms)`);
+  // typed-jobs: a job handed to the idle pool is pushed to its hand-off list by the schedule itself.
+  const handedOver = new Set<string>();
+  for (const c of commands) if (c.source === "lua" && c.args[0]?.toLowerCase() === "rpush" && c.args[1]?.includes(":handoff:")) handedOver.add(c.args[2]!.split(":")[1]!.slice(0, 40));
+  const isHanded = (id: string) => [...handedOver].some((entry) => entry.startsWith(id));
+  const handed = split.filter((s) => isHanded(s.id));
+  const other = split.filter((s) => !isHanded(s.id));
+  console.log(`handed to the pool by the schedule: ${handed.length} (latency ${pct(handed.map((s) => s.ms))}); queued, then claimed: ${other.length} (latency ${other.length ? pct(other.map((s) => s.ms)) : "-"})`);
   const tailSplit = split.filter((s) => s.ms >= p99);
+  console.log(`the slowest: ${tailSplit.filter((s) => isHanded(s.id)).length} handed over, ${tailSplit.filter((s) => !isHanded(s.id)).length} queued then claimed`);
   console.log(`the slowest: producer → Redis ${pct(tailSplit.map((s) => s.toRedis))}; Redis → handler ${pct(tailSplit.map((s) => s.toHandler))}`);
   for (const s of tailSplit.sort((a, b) => b.ms - a.ms).slice(0, 8)) {
     const redisAt = ranAt.get(s.id)!;

@@ -22,7 +22,7 @@ export class IdleWait {
   private readonly idleKeys: string[];
   private readonly members: string[];
   private pending: Promise<WaitOutcome> | undefined;
-  private stop: (() => void) | undefined;
+  private stop: ((outcome: WaitOutcome) => void) | undefined;
 
   /** `known`: per type, the identities the pool knows (knownIdentityList), part of its entries. */
   constructor(blocking: RedisClient, private readonly redis: RedisClient, keys: KeySpace, types: readonly string[], known: readonly string[], leaseMs: number, poolId: string) {
@@ -39,7 +39,10 @@ export class IdleWait {
     // `stop` lets a close end the wait itself: ioredis never settles a command pending on a client
     // that is disconnected while it is reconnecting (Redis away), so a close would otherwise hang.
     const pending = new Promise<WaitOutcome>((resolve, reject) => {
-      this.stop = () => resolve(ENDED);
+      // The resolve function itself, not a closure calling it: a closure over this scope, held by this
+      // long-lived object, kept every wait's objects alive through young-generation collections, so
+      // they were copied to the old generation (garbage-collection pauses in the latency's tail).
+      this.stop = resolve;
       popped.then((reply) => {
         this.pending = undefined;
         resolve(reply ? this.outcomeOf(reply[0], reply[1]) : ENDED);
@@ -74,7 +77,7 @@ export class IdleWait {
 
   /** Ends the wait at once, whatever its BLPOP does. */
   end(): void {
-    this.stop?.();
+    this.stop?.(ENDED);
   }
 
   /**
