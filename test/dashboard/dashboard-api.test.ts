@@ -29,7 +29,7 @@ describe("the dashboard's API", { timeout: 30_000 }, () => {
   it("refuses bad reads with 400 or 404 and a message naming the problem", async () => {
     const { get, jobs } = await client();
     await jobs.schedule("welcomeEmail", welcome(1));
-    expect(await get("jobs?status=nope")).toMatchObject({ status: 400, body: { error: { code: "BAD_REQUEST", message: "status must be one of queued, executing, finished, failed, cancelled, rejected" } } });
+    expect(await get("jobs?status=nope")).toMatchObject({ status: 400, body: { error: { code: "BAD_REQUEST", message: "status must be one of queued, executing, finished, failed, cancelled, rejected, deferred" } } });
     expect(await get("jobs?status=queued&limit=-1")).toMatchObject({ status: 400, body: { error: { message: "limit must be a non-negative integer" } } });
     expect(await get(`jobs?status=queued&where=${encodeURIComponent('{"name":"Ada"}')}`)).toMatchObject({ status: 400, body: { error: { message: "a payload filter needs a job type: each path is checked against its schema" } } });
     expect(await get(`jobs?status=queued&type=welcomeEmail&where=${encodeURIComponent('{"nickname":"Ada"}')}`)).toMatchObject({ status: 400, body: { error: { message: "filter nickname: the payload schema of job type welcomeEmail has no such path" } } });

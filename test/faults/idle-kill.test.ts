@@ -28,14 +28,19 @@ describe("a pool killed while it waits idle", () => {
       ChildPool.start({ redisUrl: h.server.url, namespace, tag: "survivor", concurrency: 1 }),
     ])) as [ChildPool, ChildPool];
     children.push(victim, survivor);
-    const registeredUntil = async (pool: ChildPool) => Number((await h.redis.zscore(idleKey, `1000:${pool.poolId}`)) ?? 0);
+    // An entry is '<lease ms>:<identities the pool knows>:<pool id>' (includes/handoff.lua).
+    const entryOf = async (pool: ChildPool) => (await h.redis.zrange(idleKey, 0, -1)).find((member) => member.startsWith("1000:") && member.endsWith(`:${pool.poolId}`));
+    const registeredUntil = async (pool: ChildPool) => {
+      const entry = await entryOf(pool);
+      return entry === undefined ? 0 : Number((await h.redis.zscore(idleKey, entry)) ?? 0);
+    };
     // Killed while the survivor's registration has most of a second left (each renews its own when
     // its 1 s wait ends); the dead pool's is then made the one a schedule picks, the wait ending
     // first, as it is whenever the dead pool registered before the survivor did. The jobs below are
     // scheduled well within that second.
     await waitUntil(async () => (await registeredUntil(victim)) > 0 && (await registeredUntil(survivor)) > Date.now() + 600, 15_000, "both pools registered idle");
     await victim.kill();
-    await h.redis.zadd(idleKey, "XX", (await registeredUntil(survivor)) - 1, `1000:${victim.poolId}`);
+    await h.redis.zadd(idleKey, "XX", (await registeredUntil(survivor)) - 1, (await entryOf(victim))!);
 
     const handedToVictim: string[] = [];
     const scheduled: string[] = [];
