@@ -29,7 +29,7 @@ describe("a pool killed while it waits idle", () => {
     ])) as [ChildPool, ChildPool];
     children.push(victim, survivor);
     // An entry is '<lease ms>:<identities the pool knows>:<pool id>' (includes/handoff.lua).
-    const entryOf = async (pool: ChildPool) => (await h.redis.zrange(idleKey, 0, -1)).find((member) => member.startsWith("1000:") && member.endsWith(`:${pool.poolId}`));
+    const entryOf = async (pool: ChildPool) => (await h.redis.zrange(idleKey, "0", "-1")).find((member) => member.startsWith("1000:") && member.endsWith(`:${pool.poolId}`));
     const registeredUntil = async (pool: ChildPool) => {
       const entry = await entryOf(pool);
       return entry === undefined ? 0 : Number((await h.redis.zscore(idleKey, entry)) ?? 0);
