@@ -4,6 +4,7 @@ import {
   closedSchema,
   createJobs,
   InvalidOptionError,
+  payloadIssues,
   PayloadValidationError,
   type Handler,
   type Job,
@@ -16,7 +17,6 @@ import {
   type ValidationIssue,
 } from "typed-jobs";
 import type { TSchema } from "typebox";
-import { Value } from "typebox/value";
 import { Format } from "typebox/format";
 import { Guard } from "typebox/guard";
 
@@ -266,37 +266,6 @@ export const schemaHashes: { readonly [K in JobName]: string } = {
   welcomeEmail: "cb33687357f1b008",
 };
 
-/**
- * Why a value fails a schema; interprets the schema, so it runs only after the compiled check said no.
- * A union that no branch matches is one issue at its path, not one more per branch tried; a key a
- * closed object does not declare is one issue at the key's own path.
- */
-function toIssues(schema: TSchema, value: unknown): ValidationIssue[] {
-  const errors = Value.Errors(schema, value);
-  const unionPaths = new Set(errors.filter((error) => error.keyword === "anyOf" || error.keyword === "oneOf").map((error) => error.instancePath));
-  const seen = new Set<string>();
-  const issues: ValidationIssue[] = [];
-  for (const error of errors) {
-    if (error.keyword === "additionalProperties" || error.keyword === "unevaluatedProperties") {
-      const keys = (error.params as Record<string, unknown>)[error.keyword];
-      for (const key of Array.isArray(keys) ? keys : []) {
-        const path = `${error.instancePath}/${String(key).replaceAll("~", "~0").replaceAll("/", "~1")}`;
-        if (!seen.has(`${path}\u0000unknown`)) issues.push({ path, message: "is not a property the schema declares", keyword: error.keyword });
-        seen.add(`${path}\u0000unknown`);
-      }
-      continue;
-    }
-    // The same undeclared key again, as the `false` schema it met; reported above.
-    if (error.keyword === "boolean" && /\/(additional|unevaluated)Properties$/.test(error.schemaPath)) continue;
-    const isBranch = unionPaths.has(error.instancePath) && error.keyword !== "anyOf" && error.keyword !== "oneOf";
-    const key = `${error.instancePath}\u0000${error.message}`;
-    if (isBranch || seen.has(key)) continue;
-    seen.add(key);
-    issues.push({ path: error.instancePath, message: error.message, keyword: error.keyword });
-  }
-  return issues;
-}
-
 // ---------------------------------------------------------------------------
 // chargeInvoice
 // ---------------------------------------------------------------------------
@@ -328,12 +297,12 @@ export function isChargeInvoicePayload(value: unknown): value is ChargeInvoicePa
 
 /** Every way `value` breaks the chargeInvoice payload schema, by JSON pointer; empty when it is valid. */
 export function validateChargeInvoicePayload(value: unknown): ValidationIssue[] {
-  return compiledChargeInvoice(value) ? [] : toIssues(jobSchemas.chargeInvoice, value);
+  return compiledChargeInvoice(value) ? [] : payloadIssues(jobSchemas.chargeInvoice, value);
 }
 
 /** Throws PayloadValidationError listing each failing path unless `value` is a valid ChargeInvoicePayload. */
 export function assertChargeInvoicePayload(value: unknown): asserts value is ChargeInvoicePayload {
-  if (!compiledChargeInvoice(value)) throw new PayloadValidationError("chargeInvoice.assert", "chargeInvoice", toIssues(jobSchemas.chargeInvoice, value));
+  if (!compiledChargeInvoice(value)) throw new PayloadValidationError("chargeInvoice.assert", "chargeInvoice", payloadIssues(jobSchemas.chargeInvoice, value));
 }
 
 /**
@@ -341,7 +310,7 @@ export function assertChargeInvoicePayload(value: unknown): asserts value is Cha
  * key the schema does not declare is refused too, by its path.
  */
 function validateNewChargeInvoicePayload(value: unknown): ValidationIssue[] {
-  return compiledClosedChargeInvoice(value) ? [] : toIssues(closedSchema(jobSchemas.chargeInvoice), value);
+  return compiledClosedChargeInvoice(value) ? [] : payloadIssues(closedSchema(jobSchemas.chargeInvoice), value);
 }
 
 /** The JSON text of a new chargeInvoice payload, validated first as a schedule call does (PayloadValidationError when invalid). */
@@ -359,7 +328,7 @@ export function decodeChargeInvoicePayload(text: string): ChargeInvoicePayload {
     const reason = error instanceof Error ? error.message : String(error);
     throw new PayloadValidationError("chargeInvoice.decode", "chargeInvoice", [{ path: "", message: `is not JSON: ${reason}`, keyword: "json" }]);
   }
-  if (!isChargeInvoicePayload(value)) throw new PayloadValidationError("chargeInvoice.decode", "chargeInvoice", toIssues(jobSchemas.chargeInvoice, value));
+  if (!isChargeInvoicePayload(value)) throw new PayloadValidationError("chargeInvoice.decode", "chargeInvoice", payloadIssues(jobSchemas.chargeInvoice, value));
   return value;
 }
 
@@ -443,12 +412,12 @@ export function isNightlyReportPayload(value: unknown): value is NightlyReportPa
 
 /** Every way `value` breaks the nightlyReport payload schema, by JSON pointer; empty when it is valid. */
 export function validateNightlyReportPayload(value: unknown): ValidationIssue[] {
-  return compiledNightlyReport(value) ? [] : toIssues(jobSchemas.nightlyReport, value);
+  return compiledNightlyReport(value) ? [] : payloadIssues(jobSchemas.nightlyReport, value);
 }
 
 /** Throws PayloadValidationError listing each failing path unless `value` is a valid NightlyReportPayload. */
 export function assertNightlyReportPayload(value: unknown): asserts value is NightlyReportPayload {
-  if (!compiledNightlyReport(value)) throw new PayloadValidationError("nightlyReport.assert", "nightlyReport", toIssues(jobSchemas.nightlyReport, value));
+  if (!compiledNightlyReport(value)) throw new PayloadValidationError("nightlyReport.assert", "nightlyReport", payloadIssues(jobSchemas.nightlyReport, value));
 }
 
 /**
@@ -456,7 +425,7 @@ export function assertNightlyReportPayload(value: unknown): asserts value is Nig
  * key the schema does not declare is refused too, by its path.
  */
 function validateNewNightlyReportPayload(value: unknown): ValidationIssue[] {
-  return compiledClosedNightlyReport(value) ? [] : toIssues(closedSchema(jobSchemas.nightlyReport), value);
+  return compiledClosedNightlyReport(value) ? [] : payloadIssues(closedSchema(jobSchemas.nightlyReport), value);
 }
 
 /** The JSON text of a new nightlyReport payload, validated first as a schedule call does (PayloadValidationError when invalid). */
@@ -474,7 +443,7 @@ export function decodeNightlyReportPayload(text: string): NightlyReportPayload {
     const reason = error instanceof Error ? error.message : String(error);
     throw new PayloadValidationError("nightlyReport.decode", "nightlyReport", [{ path: "", message: `is not JSON: ${reason}`, keyword: "json" }]);
   }
-  if (!isNightlyReportPayload(value)) throw new PayloadValidationError("nightlyReport.decode", "nightlyReport", toIssues(jobSchemas.nightlyReport, value));
+  if (!isNightlyReportPayload(value)) throw new PayloadValidationError("nightlyReport.decode", "nightlyReport", payloadIssues(jobSchemas.nightlyReport, value));
   return value;
 }
 
@@ -557,12 +526,12 @@ export function isResizeImagePayload(value: unknown): value is ResizeImagePayloa
 
 /** Every way `value` breaks the resizeImage payload schema, by JSON pointer; empty when it is valid. */
 export function validateResizeImagePayload(value: unknown): ValidationIssue[] {
-  return compiledResizeImage(value) ? [] : toIssues(jobSchemas.resizeImage, value);
+  return compiledResizeImage(value) ? [] : payloadIssues(jobSchemas.resizeImage, value);
 }
 
 /** Throws PayloadValidationError listing each failing path unless `value` is a valid ResizeImagePayload. */
 export function assertResizeImagePayload(value: unknown): asserts value is ResizeImagePayload {
-  if (!compiledResizeImage(value)) throw new PayloadValidationError("resizeImage.assert", "resizeImage", toIssues(jobSchemas.resizeImage, value));
+  if (!compiledResizeImage(value)) throw new PayloadValidationError("resizeImage.assert", "resizeImage", payloadIssues(jobSchemas.resizeImage, value));
 }
 
 /**
@@ -570,7 +539,7 @@ export function assertResizeImagePayload(value: unknown): asserts value is Resiz
  * key the schema does not declare is refused too, by its path.
  */
 function validateNewResizeImagePayload(value: unknown): ValidationIssue[] {
-  return compiledClosedResizeImage(value) ? [] : toIssues(closedSchema(jobSchemas.resizeImage), value);
+  return compiledClosedResizeImage(value) ? [] : payloadIssues(closedSchema(jobSchemas.resizeImage), value);
 }
 
 /** The JSON text of a new resizeImage payload, validated first as a schedule call does (PayloadValidationError when invalid). */
@@ -588,7 +557,7 @@ export function decodeResizeImagePayload(text: string): ResizeImagePayload {
     const reason = error instanceof Error ? error.message : String(error);
     throw new PayloadValidationError("resizeImage.decode", "resizeImage", [{ path: "", message: `is not JSON: ${reason}`, keyword: "json" }]);
   }
-  if (!isResizeImagePayload(value)) throw new PayloadValidationError("resizeImage.decode", "resizeImage", toIssues(jobSchemas.resizeImage, value));
+  if (!isResizeImagePayload(value)) throw new PayloadValidationError("resizeImage.decode", "resizeImage", payloadIssues(jobSchemas.resizeImage, value));
   return value;
 }
 
@@ -676,12 +645,12 @@ export function isSyncWebhookPayload(value: unknown): value is SyncWebhookPayloa
 
 /** Every way `value` breaks the syncWebhook payload schema, by JSON pointer; empty when it is valid. */
 export function validateSyncWebhookPayload(value: unknown): ValidationIssue[] {
-  return compiledSyncWebhook(value) ? [] : toIssues(jobSchemas.syncWebhook, value);
+  return compiledSyncWebhook(value) ? [] : payloadIssues(jobSchemas.syncWebhook, value);
 }
 
 /** Throws PayloadValidationError listing each failing path unless `value` is a valid SyncWebhookPayload. */
 export function assertSyncWebhookPayload(value: unknown): asserts value is SyncWebhookPayload {
-  if (!compiledSyncWebhook(value)) throw new PayloadValidationError("syncWebhook.assert", "syncWebhook", toIssues(jobSchemas.syncWebhook, value));
+  if (!compiledSyncWebhook(value)) throw new PayloadValidationError("syncWebhook.assert", "syncWebhook", payloadIssues(jobSchemas.syncWebhook, value));
 }
 
 /**
@@ -689,7 +658,7 @@ export function assertSyncWebhookPayload(value: unknown): asserts value is SyncW
  * key the schema does not declare is refused too, by its path.
  */
 function validateNewSyncWebhookPayload(value: unknown): ValidationIssue[] {
-  return compiledClosedSyncWebhook(value) ? [] : toIssues(closedSchema(jobSchemas.syncWebhook), value);
+  return compiledClosedSyncWebhook(value) ? [] : payloadIssues(closedSchema(jobSchemas.syncWebhook), value);
 }
 
 /** The JSON text of a new syncWebhook payload, validated first as a schedule call does (PayloadValidationError when invalid). */
@@ -707,7 +676,7 @@ export function decodeSyncWebhookPayload(text: string): SyncWebhookPayload {
     const reason = error instanceof Error ? error.message : String(error);
     throw new PayloadValidationError("syncWebhook.decode", "syncWebhook", [{ path: "", message: `is not JSON: ${reason}`, keyword: "json" }]);
   }
-  if (!isSyncWebhookPayload(value)) throw new PayloadValidationError("syncWebhook.decode", "syncWebhook", toIssues(jobSchemas.syncWebhook, value));
+  if (!isSyncWebhookPayload(value)) throw new PayloadValidationError("syncWebhook.decode", "syncWebhook", payloadIssues(jobSchemas.syncWebhook, value));
   return value;
 }
 
@@ -790,12 +759,12 @@ export function isWelcomeEmailPayload(value: unknown): value is WelcomeEmailPayl
 
 /** Every way `value` breaks the welcomeEmail payload schema, by JSON pointer; empty when it is valid. */
 export function validateWelcomeEmailPayload(value: unknown): ValidationIssue[] {
-  return compiledWelcomeEmail(value) ? [] : toIssues(jobSchemas.welcomeEmail, value);
+  return compiledWelcomeEmail(value) ? [] : payloadIssues(jobSchemas.welcomeEmail, value);
 }
 
 /** Throws PayloadValidationError listing each failing path unless `value` is a valid WelcomeEmailPayload. */
 export function assertWelcomeEmailPayload(value: unknown): asserts value is WelcomeEmailPayload {
-  if (!compiledWelcomeEmail(value)) throw new PayloadValidationError("welcomeEmail.assert", "welcomeEmail", toIssues(jobSchemas.welcomeEmail, value));
+  if (!compiledWelcomeEmail(value)) throw new PayloadValidationError("welcomeEmail.assert", "welcomeEmail", payloadIssues(jobSchemas.welcomeEmail, value));
 }
 
 /**
@@ -803,7 +772,7 @@ export function assertWelcomeEmailPayload(value: unknown): asserts value is Welc
  * key the schema does not declare is refused too, by its path.
  */
 function validateNewWelcomeEmailPayload(value: unknown): ValidationIssue[] {
-  return compiledClosedWelcomeEmail(value) ? [] : toIssues(closedSchema(jobSchemas.welcomeEmail), value);
+  return compiledClosedWelcomeEmail(value) ? [] : payloadIssues(closedSchema(jobSchemas.welcomeEmail), value);
 }
 
 /** The JSON text of a new welcomeEmail payload, validated first as a schedule call does (PayloadValidationError when invalid). */
@@ -821,7 +790,7 @@ export function decodeWelcomeEmailPayload(text: string): WelcomeEmailPayload {
     const reason = error instanceof Error ? error.message : String(error);
     throw new PayloadValidationError("welcomeEmail.decode", "welcomeEmail", [{ path: "", message: `is not JSON: ${reason}`, keyword: "json" }]);
   }
-  if (!isWelcomeEmailPayload(value)) throw new PayloadValidationError("welcomeEmail.decode", "welcomeEmail", toIssues(jobSchemas.welcomeEmail, value));
+  if (!isWelcomeEmailPayload(value)) throw new PayloadValidationError("welcomeEmail.decode", "welcomeEmail", payloadIssues(jobSchemas.welcomeEmail, value));
   return value;
 }
 

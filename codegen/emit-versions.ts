@@ -26,7 +26,7 @@ export function emitEarlierVersions(job: EmitJob): string {
   if (job.earlier.length === 0) return "";
   const entries = job.earlier.map(
     (v, i) =>
-      `{ version: ${v.version}, identities: ${tsLiteral(v.identities)}, check: compiled${job.typeName}V${v.version}, errors: (value) => toIssues(${tsLiteral(v.schema)} as TSchema, value), step: ${job.name}Steps[${i}]! },`,
+      `{ version: ${v.version}, identities: ${tsLiteral(v.identities)}, check: compiled${job.typeName}V${v.version}, errors: (value) => payloadIssues(${tsLiteral(v.schema)} as TSchema, value), step: ${job.name}Steps[${i}]! },`,
   );
   return [
     `/** The steps between ${job.name}'s payload versions, as its contract declares them with versions(...). */`,

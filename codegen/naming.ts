@@ -37,5 +37,5 @@ export function jobIdentifiers(name: string): Record<string, string> {
 export const MODULE_IDENTIFIERS: readonly string[] = [
   "JobPayloads", "JobName", "jobNames", "jobSchemas", "schemaHashes", "jobs", "JobHandlers",
   "CreatePoolOptions", "CreatePoolForOptions", "createPool", "createPoolFor", "findJob",
-  "configureJobs", "closeJobs", "toIssues",
+  "configureJobs", "closeJobs", "payloadIssues",
 ];

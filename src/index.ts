@@ -6,6 +6,7 @@ export { defineJobs, type JobDefinition, type JobDefinitions } from "./contract/
 export type { JobType, JobTypes } from "./contract/job-type.js";
 export { jobDefinitionProblems, type DefinitionFields, type JobDefinitionProblem } from "./contract/job-definition-rules.js";
 export { closedSchema } from "./contract/close-schema.js";
+export { payloadIssues } from "./contract/payload-issues.js";
 export { versions, payloadVersions, PAYLOAD_VERSIONS, type MigrationStep, type PayloadVersionChain, type VersionedPayload } from "./contract/versions.js";
 export { migratePayload, type EarlierPayloadVersion } from "./contract/migrate-payload.js";
 export { admitPayload, type Admission, type AdmittingType, type ParsedPayload } from "./contract/admit-payload.js";

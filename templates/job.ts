@@ -3,7 +3,7 @@
  * `__JOB_NAME__` is the job name (`welcomeEmail`), `__TYPE_NAME__` its PascalCase (`WelcomeEmail`),
  * and ` * @jobs:doc` the entry's JSDoc. The stubs before the first section keep this file valid TypeScript.
  */
-import { closedSchema, createJobs, PayloadValidationError, type Job, type JobType, type Recurrence, type ScheduleOptions, type ValidationIssue } from "typed-jobs";
+import { closedSchema, createJobs, payloadIssues, PayloadValidationError, type Job, type JobType, type Recurrence, type ScheduleOptions, type ValidationIssue } from "typed-jobs";
 import type { TSchema } from "typebox";
 
 type __TYPE_NAME__Payload = { stub: true };
@@ -12,7 +12,6 @@ declare const jobs: ReturnType<typeof createJobs<JobPayloads>>;
 declare const jobSchemas: { readonly __JOB_NAME__: TSchema };
 declare const compiled__TYPE_NAME__: (value: unknown) => boolean;
 declare const compiledClosed__TYPE_NAME__: (value: unknown) => boolean;
-declare function toIssues(schema: TSchema, value: unknown): ValidationIssue[];
 
 // @jobs:template validator
 // ---------------------------------------------------------------------------
@@ -31,12 +30,12 @@ export function is__TYPE_NAME__Payload(value: unknown): value is __TYPE_NAME__Pa
 
 /** Every way `value` breaks the __JOB_NAME__ payload schema, by JSON pointer; empty when it is valid. */
 export function validate__TYPE_NAME__Payload(value: unknown): ValidationIssue[] {
-  return compiled__TYPE_NAME__(value) ? [] : toIssues(jobSchemas.__JOB_NAME__, value);
+  return compiled__TYPE_NAME__(value) ? [] : payloadIssues(jobSchemas.__JOB_NAME__, value);
 }
 
 /** Throws PayloadValidationError listing each failing path unless `value` is a valid __TYPE_NAME__Payload. */
 export function assert__TYPE_NAME__Payload(value: unknown): asserts value is __TYPE_NAME__Payload {
-  if (!compiled__TYPE_NAME__(value)) throw new PayloadValidationError("__JOB_NAME__.assert", "__JOB_NAME__", toIssues(jobSchemas.__JOB_NAME__, value));
+  if (!compiled__TYPE_NAME__(value)) throw new PayloadValidationError("__JOB_NAME__.assert", "__JOB_NAME__", payloadIssues(jobSchemas.__JOB_NAME__, value));
 }
 
 /**
@@ -44,7 +43,7 @@ export function assert__TYPE_NAME__Payload(value: unknown): asserts value is __T
  * key the schema does not declare is refused too, by its path.
  */
 function validateNew__TYPE_NAME__Payload(value: unknown): ValidationIssue[] {
-  return compiledClosed__TYPE_NAME__(value) ? [] : toIssues(closedSchema(jobSchemas.__JOB_NAME__), value);
+  return compiledClosed__TYPE_NAME__(value) ? [] : payloadIssues(closedSchema(jobSchemas.__JOB_NAME__), value);
 }
 
 /** The JSON text of a new __JOB_NAME__ payload, validated first as a schedule call does (PayloadValidationError when invalid). */
@@ -62,7 +61,7 @@ export function decode__TYPE_NAME__Payload(text: string): __TYPE_NAME__Payload {
     const reason = error instanceof Error ? error.message : String(error);
     throw new PayloadValidationError("__JOB_NAME__.decode", "__JOB_NAME__", [{ path: "", message: `is not JSON: ${reason}`, keyword: "json" }]);
   }
-  if (!is__TYPE_NAME__Payload(value)) throw new PayloadValidationError("__JOB_NAME__.decode", "__JOB_NAME__", toIssues(jobSchemas.__JOB_NAME__, value));
+  if (!is__TYPE_NAME__Payload(value)) throw new PayloadValidationError("__JOB_NAME__.decode", "__JOB_NAME__", payloadIssues(jobSchemas.__JOB_NAME__, value));
   return value;
 }
 

@@ -4,6 +4,7 @@ import {
   closedSchema,
   createJobs,
   InvalidOptionError,
+  payloadIssues,
   PayloadValidationError,
   type Handler,
   type Job,
@@ -16,7 +17,6 @@ import {
   type ValidationIssue,
 } from "typed-jobs";
 import type { TSchema } from "typebox";
-import { Value } from "typebox/value";
 
 // ---------------------------------------------------------------------------
 // Payload types
@@ -59,37 +59,6 @@ export const schemaHashes: { readonly [K in JobName]: string } = {
   charge: "f0750a3615ebf2cb",
 };
 
-/**
- * Why a value fails a schema; interprets the schema, so it runs only after the compiled check said no.
- * A union that no branch matches is one issue at its path, not one more per branch tried; a key a
- * closed object does not declare is one issue at the key's own path.
- */
-function toIssues(schema: TSchema, value: unknown): ValidationIssue[] {
-  const errors = Value.Errors(schema, value);
-  const unionPaths = new Set(errors.filter((error) => error.keyword === "anyOf" || error.keyword === "oneOf").map((error) => error.instancePath));
-  const seen = new Set<string>();
-  const issues: ValidationIssue[] = [];
-  for (const error of errors) {
-    if (error.keyword === "additionalProperties" || error.keyword === "unevaluatedProperties") {
-      const keys = (error.params as Record<string, unknown>)[error.keyword];
-      for (const key of Array.isArray(keys) ? keys : []) {
-        const path = `${error.instancePath}/${String(key).replaceAll("~", "~0").replaceAll("/", "~1")}`;
-        if (!seen.has(`${path}\u0000unknown`)) issues.push({ path, message: "is not a property the schema declares", keyword: error.keyword });
-        seen.add(`${path}\u0000unknown`);
-      }
-      continue;
-    }
-    // The same undeclared key again, as the `false` schema it met; reported above.
-    if (error.keyword === "boolean" && /\/(additional|unevaluated)Properties$/.test(error.schemaPath)) continue;
-    const isBranch = unionPaths.has(error.instancePath) && error.keyword !== "anyOf" && error.keyword !== "oneOf";
-    const key = `${error.instancePath}\u0000${error.message}`;
-    if (isBranch || seen.has(key)) continue;
-    seen.add(key);
-    issues.push({ path: error.instancePath, message: error.message, keyword: error.keyword });
-  }
-  return issues;
-}
-
 // ---------------------------------------------------------------------------
 // charge
 // ---------------------------------------------------------------------------
@@ -119,12 +88,12 @@ export function isChargePayload(value: unknown): value is ChargePayload {
 
 /** Every way `value` breaks the charge payload schema, by JSON pointer; empty when it is valid. */
 export function validateChargePayload(value: unknown): ValidationIssue[] {
-  return compiledCharge(value) ? [] : toIssues(jobSchemas.charge, value);
+  return compiledCharge(value) ? [] : payloadIssues(jobSchemas.charge, value);
 }
 
 /** Throws PayloadValidationError listing each failing path unless `value` is a valid ChargePayload. */
 export function assertChargePayload(value: unknown): asserts value is ChargePayload {
-  if (!compiledCharge(value)) throw new PayloadValidationError("charge.assert", "charge", toIssues(jobSchemas.charge, value));
+  if (!compiledCharge(value)) throw new PayloadValidationError("charge.assert", "charge", payloadIssues(jobSchemas.charge, value));
 }
 
 /**
@@ -132,7 +101,7 @@ export function assertChargePayload(value: unknown): asserts value is ChargePayl
  * key the schema does not declare is refused too, by its path.
  */
 function validateNewChargePayload(value: unknown): ValidationIssue[] {
-  return compiledClosedCharge(value) ? [] : toIssues(closedSchema(jobSchemas.charge), value);
+  return compiledClosedCharge(value) ? [] : payloadIssues(closedSchema(jobSchemas.charge), value);
 }
 
 /** The JSON text of a new charge payload, validated first as a schedule call does (PayloadValidationError when invalid). */
@@ -150,7 +119,7 @@ export function decodeChargePayload(text: string): ChargePayload {
     const reason = error instanceof Error ? error.message : String(error);
     throw new PayloadValidationError("charge.decode", "charge", [{ path: "", message: `is not JSON: ${reason}`, keyword: "json" }]);
   }
-  if (!isChargePayload(value)) throw new PayloadValidationError("charge.decode", "charge", toIssues(jobSchemas.charge, value));
+  if (!isChargePayload(value)) throw new PayloadValidationError("charge.decode", "charge", payloadIssues(jobSchemas.charge, value));
   return value;
 }
 

@@ -4,6 +4,7 @@ import {
   closedSchema,
   createJobs,
   InvalidOptionError,
+  payloadIssues,
   PayloadValidationError,
   type Handler,
   type Job,
@@ -16,7 +17,6 @@ import {
   type ValidationIssue,
 } from "typed-jobs";
 import type { TSchema } from "typebox";
-import { Value } from "typebox/value";
 import { Format } from "typebox/format";
 
 // ---------------------------------------------------------------------------
@@ -74,37 +74,6 @@ export const schemaHashes: { readonly [K in JobName]: string } = {
   signup: "15f2401850215903",
 };
 
-/**
- * Why a value fails a schema; interprets the schema, so it runs only after the compiled check said no.
- * A union that no branch matches is one issue at its path, not one more per branch tried; a key a
- * closed object does not declare is one issue at the key's own path.
- */
-function toIssues(schema: TSchema, value: unknown): ValidationIssue[] {
-  const errors = Value.Errors(schema, value);
-  const unionPaths = new Set(errors.filter((error) => error.keyword === "anyOf" || error.keyword === "oneOf").map((error) => error.instancePath));
-  const seen = new Set<string>();
-  const issues: ValidationIssue[] = [];
-  for (const error of errors) {
-    if (error.keyword === "additionalProperties" || error.keyword === "unevaluatedProperties") {
-      const keys = (error.params as Record<string, unknown>)[error.keyword];
-      for (const key of Array.isArray(keys) ? keys : []) {
-        const path = `${error.instancePath}/${String(key).replaceAll("~", "~0").replaceAll("/", "~1")}`;
-        if (!seen.has(`${path}\u0000unknown`)) issues.push({ path, message: "is not a property the schema declares", keyword: error.keyword });
-        seen.add(`${path}\u0000unknown`);
-      }
-      continue;
-    }
-    // The same undeclared key again, as the `false` schema it met; reported above.
-    if (error.keyword === "boolean" && /\/(additional|unevaluated)Properties$/.test(error.schemaPath)) continue;
-    const isBranch = unionPaths.has(error.instancePath) && error.keyword !== "anyOf" && error.keyword !== "oneOf";
-    const key = `${error.instancePath}\u0000${error.message}`;
-    if (isBranch || seen.has(key)) continue;
-    seen.add(key);
-    issues.push({ path: error.instancePath, message: error.message, keyword: error.keyword });
-  }
-  return issues;
-}
-
 // ---------------------------------------------------------------------------
 // signup
 // ---------------------------------------------------------------------------
@@ -136,12 +105,12 @@ export function isSignupPayload(value: unknown): value is SignupPayload {
 
 /** Every way `value` breaks the signup payload schema, by JSON pointer; empty when it is valid. */
 export function validateSignupPayload(value: unknown): ValidationIssue[] {
-  return compiledSignup(value) ? [] : toIssues(jobSchemas.signup, value);
+  return compiledSignup(value) ? [] : payloadIssues(jobSchemas.signup, value);
 }
 
 /** Throws PayloadValidationError listing each failing path unless `value` is a valid SignupPayload. */
 export function assertSignupPayload(value: unknown): asserts value is SignupPayload {
-  if (!compiledSignup(value)) throw new PayloadValidationError("signup.assert", "signup", toIssues(jobSchemas.signup, value));
+  if (!compiledSignup(value)) throw new PayloadValidationError("signup.assert", "signup", payloadIssues(jobSchemas.signup, value));
 }
 
 /**
@@ -149,7 +118,7 @@ export function assertSignupPayload(value: unknown): asserts value is SignupPayl
  * key the schema does not declare is refused too, by its path.
  */
 function validateNewSignupPayload(value: unknown): ValidationIssue[] {
-  return compiledClosedSignup(value) ? [] : toIssues(closedSchema(jobSchemas.signup), value);
+  return compiledClosedSignup(value) ? [] : payloadIssues(closedSchema(jobSchemas.signup), value);
 }
 
 /** The JSON text of a new signup payload, validated first as a schedule call does (PayloadValidationError when invalid). */
@@ -167,7 +136,7 @@ export function decodeSignupPayload(text: string): SignupPayload {
     const reason = error instanceof Error ? error.message : String(error);
     throw new PayloadValidationError("signup.decode", "signup", [{ path: "", message: `is not JSON: ${reason}`, keyword: "json" }]);
   }
-  if (!isSignupPayload(value)) throw new PayloadValidationError("signup.decode", "signup", toIssues(jobSchemas.signup, value));
+  if (!isSignupPayload(value)) throw new PayloadValidationError("signup.decode", "signup", payloadIssues(jobSchemas.signup, value));
   return value;
 }
 

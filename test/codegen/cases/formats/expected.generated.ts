@@ -4,6 +4,7 @@ import {
   closedSchema,
   createJobs,
   InvalidOptionError,
+  payloadIssues,
   PayloadValidationError,
   type Handler,
   type Job,
@@ -16,7 +17,6 @@ import {
   type ValidationIssue,
 } from "typed-jobs";
 import type { TSchema } from "typebox";
-import { Value } from "typebox/value";
 import { Format } from "typebox/format";
 import { Guard } from "typebox/guard";
 
@@ -118,37 +118,6 @@ export const schemaHashes: { readonly [K in JobName]: string } = {
   register_device: "e72a3aa8f8094bd1",
 };
 
-/**
- * Why a value fails a schema; interprets the schema, so it runs only after the compiled check said no.
- * A union that no branch matches is one issue at its path, not one more per branch tried; a key a
- * closed object does not declare is one issue at the key's own path.
- */
-function toIssues(schema: TSchema, value: unknown): ValidationIssue[] {
-  const errors = Value.Errors(schema, value);
-  const unionPaths = new Set(errors.filter((error) => error.keyword === "anyOf" || error.keyword === "oneOf").map((error) => error.instancePath));
-  const seen = new Set<string>();
-  const issues: ValidationIssue[] = [];
-  for (const error of errors) {
-    if (error.keyword === "additionalProperties" || error.keyword === "unevaluatedProperties") {
-      const keys = (error.params as Record<string, unknown>)[error.keyword];
-      for (const key of Array.isArray(keys) ? keys : []) {
-        const path = `${error.instancePath}/${String(key).replaceAll("~", "~0").replaceAll("/", "~1")}`;
-        if (!seen.has(`${path}\u0000unknown`)) issues.push({ path, message: "is not a property the schema declares", keyword: error.keyword });
-        seen.add(`${path}\u0000unknown`);
-      }
-      continue;
-    }
-    // The same undeclared key again, as the `false` schema it met; reported above.
-    if (error.keyword === "boolean" && /\/(additional|unevaluated)Properties$/.test(error.schemaPath)) continue;
-    const isBranch = unionPaths.has(error.instancePath) && error.keyword !== "anyOf" && error.keyword !== "oneOf";
-    const key = `${error.instancePath}\u0000${error.message}`;
-    if (isBranch || seen.has(key)) continue;
-    seen.add(key);
-    issues.push({ path: error.instancePath, message: error.message, keyword: error.keyword });
-  }
-  return issues;
-}
-
 // ---------------------------------------------------------------------------
 // audit
 // ---------------------------------------------------------------------------
@@ -180,12 +149,12 @@ export function isAuditPayload(value: unknown): value is AuditPayload {
 
 /** Every way `value` breaks the audit payload schema, by JSON pointer; empty when it is valid. */
 export function validateAuditPayload(value: unknown): ValidationIssue[] {
-  return compiledAudit(value) ? [] : toIssues(jobSchemas.audit, value);
+  return compiledAudit(value) ? [] : payloadIssues(jobSchemas.audit, value);
 }
 
 /** Throws PayloadValidationError listing each failing path unless `value` is a valid AuditPayload. */
 export function assertAuditPayload(value: unknown): asserts value is AuditPayload {
-  if (!compiledAudit(value)) throw new PayloadValidationError("audit.assert", "audit", toIssues(jobSchemas.audit, value));
+  if (!compiledAudit(value)) throw new PayloadValidationError("audit.assert", "audit", payloadIssues(jobSchemas.audit, value));
 }
 
 /**
@@ -193,7 +162,7 @@ export function assertAuditPayload(value: unknown): asserts value is AuditPayloa
  * key the schema does not declare is refused too, by its path.
  */
 function validateNewAuditPayload(value: unknown): ValidationIssue[] {
-  return compiledClosedAudit(value) ? [] : toIssues(closedSchema(jobSchemas.audit), value);
+  return compiledClosedAudit(value) ? [] : payloadIssues(closedSchema(jobSchemas.audit), value);
 }
 
 /** The JSON text of a new audit payload, validated first as a schedule call does (PayloadValidationError when invalid). */
@@ -211,7 +180,7 @@ export function decodeAuditPayload(text: string): AuditPayload {
     const reason = error instanceof Error ? error.message : String(error);
     throw new PayloadValidationError("audit.decode", "audit", [{ path: "", message: `is not JSON: ${reason}`, keyword: "json" }]);
   }
-  if (!isAuditPayload(value)) throw new PayloadValidationError("audit.decode", "audit", toIssues(jobSchemas.audit, value));
+  if (!isAuditPayload(value)) throw new PayloadValidationError("audit.decode", "audit", payloadIssues(jobSchemas.audit, value));
   return value;
 }
 
@@ -292,12 +261,12 @@ export function isRegisterDevicePayload(value: unknown): value is RegisterDevice
 
 /** Every way `value` breaks the register_device payload schema, by JSON pointer; empty when it is valid. */
 export function validateRegisterDevicePayload(value: unknown): ValidationIssue[] {
-  return compiledRegisterDevice(value) ? [] : toIssues(jobSchemas.register_device, value);
+  return compiledRegisterDevice(value) ? [] : payloadIssues(jobSchemas.register_device, value);
 }
 
 /** Throws PayloadValidationError listing each failing path unless `value` is a valid RegisterDevicePayload. */
 export function assertRegisterDevicePayload(value: unknown): asserts value is RegisterDevicePayload {
-  if (!compiledRegisterDevice(value)) throw new PayloadValidationError("register_device.assert", "register_device", toIssues(jobSchemas.register_device, value));
+  if (!compiledRegisterDevice(value)) throw new PayloadValidationError("register_device.assert", "register_device", payloadIssues(jobSchemas.register_device, value));
 }
 
 /**
@@ -305,7 +274,7 @@ export function assertRegisterDevicePayload(value: unknown): asserts value is Re
  * key the schema does not declare is refused too, by its path.
  */
 function validateNewRegisterDevicePayload(value: unknown): ValidationIssue[] {
-  return compiledClosedRegisterDevice(value) ? [] : toIssues(closedSchema(jobSchemas.register_device), value);
+  return compiledClosedRegisterDevice(value) ? [] : payloadIssues(closedSchema(jobSchemas.register_device), value);
 }
 
 /** The JSON text of a new register_device payload, validated first as a schedule call does (PayloadValidationError when invalid). */
@@ -323,7 +292,7 @@ export function decodeRegisterDevicePayload(text: string): RegisterDevicePayload
     const reason = error instanceof Error ? error.message : String(error);
     throw new PayloadValidationError("register_device.decode", "register_device", [{ path: "", message: `is not JSON: ${reason}`, keyword: "json" }]);
   }
-  if (!isRegisterDevicePayload(value)) throw new PayloadValidationError("register_device.decode", "register_device", toIssues(jobSchemas.register_device, value));
+  if (!isRegisterDevicePayload(value)) throw new PayloadValidationError("register_device.decode", "register_device", payloadIssues(jobSchemas.register_device, value));
   return value;
 }
 

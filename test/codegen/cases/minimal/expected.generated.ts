@@ -4,6 +4,7 @@ import {
   closedSchema,
   createJobs,
   InvalidOptionError,
+  payloadIssues,
   PayloadValidationError,
   type Handler,
   type Job,
@@ -16,7 +17,6 @@ import {
   type ValidationIssue,
 } from "typed-jobs";
 import type { TSchema } from "typebox";
-import { Value } from "typebox/value";
 
 // ---------------------------------------------------------------------------
 // Payload types
@@ -59,37 +59,6 @@ export const schemaHashes: { readonly [K in JobName]: string } = {
   ping: "3b985ca196b6a9df",
 };
 
-/**
- * Why a value fails a schema; interprets the schema, so it runs only after the compiled check said no.
- * A union that no branch matches is one issue at its path, not one more per branch tried; a key a
- * closed object does not declare is one issue at the key's own path.
- */
-function toIssues(schema: TSchema, value: unknown): ValidationIssue[] {
-  const errors = Value.Errors(schema, value);
-  const unionPaths = new Set(errors.filter((error) => error.keyword === "anyOf" || error.keyword === "oneOf").map((error) => error.instancePath));
-  const seen = new Set<string>();
-  const issues: ValidationIssue[] = [];
-  for (const error of errors) {
-    if (error.keyword === "additionalProperties" || error.keyword === "unevaluatedProperties") {
-      const keys = (error.params as Record<string, unknown>)[error.keyword];
-      for (const key of Array.isArray(keys) ? keys : []) {
-        const path = `${error.instancePath}/${String(key).replaceAll("~", "~0").replaceAll("/", "~1")}`;
-        if (!seen.has(`${path}\u0000unknown`)) issues.push({ path, message: "is not a property the schema declares", keyword: error.keyword });
-        seen.add(`${path}\u0000unknown`);
-      }
-      continue;
-    }
-    // The same undeclared key again, as the `false` schema it met; reported above.
-    if (error.keyword === "boolean" && /\/(additional|unevaluated)Properties$/.test(error.schemaPath)) continue;
-    const isBranch = unionPaths.has(error.instancePath) && error.keyword !== "anyOf" && error.keyword !== "oneOf";
-    const key = `${error.instancePath}\u0000${error.message}`;
-    if (isBranch || seen.has(key)) continue;
-    seen.add(key);
-    issues.push({ path: error.instancePath, message: error.message, keyword: error.keyword });
-  }
-  return issues;
-}
-
 // ---------------------------------------------------------------------------
 // ping
 // ---------------------------------------------------------------------------
@@ -119,12 +88,12 @@ export function isPingPayload(value: unknown): value is PingPayload {
 
 /** Every way `value` breaks the ping payload schema, by JSON pointer; empty when it is valid. */
 export function validatePingPayload(value: unknown): ValidationIssue[] {
-  return compiledPing(value) ? [] : toIssues(jobSchemas.ping, value);
+  return compiledPing(value) ? [] : payloadIssues(jobSchemas.ping, value);
 }
 
 /** Throws PayloadValidationError listing each failing path unless `value` is a valid PingPayload. */
 export function assertPingPayload(value: unknown): asserts value is PingPayload {
-  if (!compiledPing(value)) throw new PayloadValidationError("ping.assert", "ping", toIssues(jobSchemas.ping, value));
+  if (!compiledPing(value)) throw new PayloadValidationError("ping.assert", "ping", payloadIssues(jobSchemas.ping, value));
 }
 
 /**
@@ -132,7 +101,7 @@ export function assertPingPayload(value: unknown): asserts value is PingPayload 
  * key the schema does not declare is refused too, by its path.
  */
 function validateNewPingPayload(value: unknown): ValidationIssue[] {
-  return compiledClosedPing(value) ? [] : toIssues(closedSchema(jobSchemas.ping), value);
+  return compiledClosedPing(value) ? [] : payloadIssues(closedSchema(jobSchemas.ping), value);
 }
 
 /** The JSON text of a new ping payload, validated first as a schedule call does (PayloadValidationError when invalid). */
@@ -150,7 +119,7 @@ export function decodePingPayload(text: string): PingPayload {
     const reason = error instanceof Error ? error.message : String(error);
     throw new PayloadValidationError("ping.decode", "ping", [{ path: "", message: `is not JSON: ${reason}`, keyword: "json" }]);
   }
-  if (!isPingPayload(value)) throw new PayloadValidationError("ping.decode", "ping", toIssues(jobSchemas.ping, value));
+  if (!isPingPayload(value)) throw new PayloadValidationError("ping.decode", "ping", payloadIssues(jobSchemas.ping, value));
   return value;
 }
 

@@ -4,6 +4,7 @@ import {
   closedSchema,
   createJobs,
   InvalidOptionError,
+  payloadIssues,
   PayloadValidationError,
   type Handler,
   type Job,
@@ -16,7 +17,6 @@ import {
   type ValidationIssue,
 } from "typed-jobs";
 import type { TSchema } from "typebox";
-import { Value } from "typebox/value";
 import { Guard } from "typebox/guard";
 
 // ---------------------------------------------------------------------------
@@ -84,37 +84,6 @@ export const schemaHashes: { readonly [K in JobName]: string } = {
   partnerLogin: "d9482efbcff87c78",
 };
 
-/**
- * Why a value fails a schema; interprets the schema, so it runs only after the compiled check said no.
- * A union that no branch matches is one issue at its path, not one more per branch tried; a key a
- * closed object does not declare is one issue at the key's own path.
- */
-function toIssues(schema: TSchema, value: unknown): ValidationIssue[] {
-  const errors = Value.Errors(schema, value);
-  const unionPaths = new Set(errors.filter((error) => error.keyword === "anyOf" || error.keyword === "oneOf").map((error) => error.instancePath));
-  const seen = new Set<string>();
-  const issues: ValidationIssue[] = [];
-  for (const error of errors) {
-    if (error.keyword === "additionalProperties" || error.keyword === "unevaluatedProperties") {
-      const keys = (error.params as Record<string, unknown>)[error.keyword];
-      for (const key of Array.isArray(keys) ? keys : []) {
-        const path = `${error.instancePath}/${String(key).replaceAll("~", "~0").replaceAll("/", "~1")}`;
-        if (!seen.has(`${path}\u0000unknown`)) issues.push({ path, message: "is not a property the schema declares", keyword: error.keyword });
-        seen.add(`${path}\u0000unknown`);
-      }
-      continue;
-    }
-    // The same undeclared key again, as the `false` schema it met; reported above.
-    if (error.keyword === "boolean" && /\/(additional|unevaluated)Properties$/.test(error.schemaPath)) continue;
-    const isBranch = unionPaths.has(error.instancePath) && error.keyword !== "anyOf" && error.keyword !== "oneOf";
-    const key = `${error.instancePath}\u0000${error.message}`;
-    if (isBranch || seen.has(key)) continue;
-    seen.add(key);
-    issues.push({ path: error.instancePath, message: error.message, keyword: error.keyword });
-  }
-  return issues;
-}
-
 // ---------------------------------------------------------------------------
 // partnerLogin
 // ---------------------------------------------------------------------------
@@ -146,12 +115,12 @@ export function isPartnerLoginPayload(value: unknown): value is PartnerLoginPayl
 
 /** Every way `value` breaks the partnerLogin payload schema, by JSON pointer; empty when it is valid. */
 export function validatePartnerLoginPayload(value: unknown): ValidationIssue[] {
-  return compiledPartnerLogin(value) ? [] : toIssues(jobSchemas.partnerLogin, value);
+  return compiledPartnerLogin(value) ? [] : payloadIssues(jobSchemas.partnerLogin, value);
 }
 
 /** Throws PayloadValidationError listing each failing path unless `value` is a valid PartnerLoginPayload. */
 export function assertPartnerLoginPayload(value: unknown): asserts value is PartnerLoginPayload {
-  if (!compiledPartnerLogin(value)) throw new PayloadValidationError("partnerLogin.assert", "partnerLogin", toIssues(jobSchemas.partnerLogin, value));
+  if (!compiledPartnerLogin(value)) throw new PayloadValidationError("partnerLogin.assert", "partnerLogin", payloadIssues(jobSchemas.partnerLogin, value));
 }
 
 /**
@@ -159,7 +128,7 @@ export function assertPartnerLoginPayload(value: unknown): asserts value is Part
  * key the schema does not declare is refused too, by its path.
  */
 function validateNewPartnerLoginPayload(value: unknown): ValidationIssue[] {
-  return compiledClosedPartnerLogin(value) ? [] : toIssues(closedSchema(jobSchemas.partnerLogin), value);
+  return compiledClosedPartnerLogin(value) ? [] : payloadIssues(closedSchema(jobSchemas.partnerLogin), value);
 }
 
 /** The JSON text of a new partnerLogin payload, validated first as a schedule call does (PayloadValidationError when invalid). */
@@ -177,7 +146,7 @@ export function decodePartnerLoginPayload(text: string): PartnerLoginPayload {
     const reason = error instanceof Error ? error.message : String(error);
     throw new PayloadValidationError("partnerLogin.decode", "partnerLogin", [{ path: "", message: `is not JSON: ${reason}`, keyword: "json" }]);
   }
-  if (!isPartnerLoginPayload(value)) throw new PayloadValidationError("partnerLogin.decode", "partnerLogin", toIssues(jobSchemas.partnerLogin, value));
+  if (!isPartnerLoginPayload(value)) throw new PayloadValidationError("partnerLogin.decode", "partnerLogin", payloadIssues(jobSchemas.partnerLogin, value));
   return value;
 }
 
