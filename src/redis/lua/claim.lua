@@ -52,8 +52,9 @@
 -- Cost: one SCARD of the paused set, and one SISMEMBER per type when any type is paused; O(log N)
 -- per type for selection (O(1) from the queue list), plus O(1) per claimed job and per hole popped;
 -- the claimed jobs' records are read and written with one HMGET and one HSET, their leases added
--- with one ZADD per type; each job's identity is compared with the pool's newest for its type. With several types, ranking the queue lists reads one record
--- per list entry considered: at most n plus one per type.
+-- with one ZADD per type; each job's identity is compared with the pool's newest for its type. With
+-- several types, ranking the queue lists reads one record per list entry considered: at most n plus
+-- one per type.
 
 local now = nowMs()
 local wanted = tonumber(ARGV[ARG0])
