@@ -19,14 +19,15 @@ import { validation } from "./scenarios/validation.js";
 import { opsThroughputCost } from "./scenarios/ops-throughput.js";
 import { observabilityCost } from "./scenarios/observability.js";
 import { atScale } from "./scenarios/scale.js";
+import { verifyScan } from "./scenarios/verify-scan.js";
 
 const SCENARIOS: readonly Scenario[] = [
   scheduleOne, scheduleBulk, processC1, processC10, processC50, processTwoProcs, idleLatency, idleLatencyProc, burst, redisWork, validation,
-  opsBulkRetry, opsThroughputCost, observabilityCost, atScale,
+  opsBulkRetry, opsThroughputCost, verifyScan, observabilityCost, atScale,
 ];
-const FULL: Sizes = { scheduleOne: 10_000, scheduleBulk: 20_000, process: 20_000, latency: 1000, latencyProc: 2000, bursts: 5, work: 2000, memory: 20_000 };
+const FULL: Sizes = { scheduleOne: 10_000, scheduleBulk: 20_000, process: 20_000, latency: 1000, latencyProc: 2000, bursts: 5, work: 2000, memory: 20_000, verify: 200_000 };
 // Smaller, so that --quick can afford three rounds: one round's ratio is one draw of the host's noise.
-const QUICK: Sizes = { scheduleOne: 1500, scheduleBulk: 5000, process: 4000, latency: 300, latencyProc: 600, bursts: 2, work: 1000, memory: 5000 };
+const QUICK: Sizes = { scheduleOne: 1500, scheduleBulk: 5000, process: 4000, latency: 300, latencyProc: 600, bursts: 2, work: 1000, memory: 5000, verify: 50_000 };
 
 const groups = [...new Set(SCENARIOS.flatMap((s) => (s.group ? [s.group] : [])))];
 const USAGE = `npm run bench [-- --quick] [--scale] [--json] [--rounds N] [--only scenario[,scenario]]

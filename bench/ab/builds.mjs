@@ -1,4 +1,5 @@
-// node bench/ab/builds.mjs <dirA> <dirB> [blocks]   (ONLY=one,bulk,process,latency to pick rows)
+// node bench/ab/builds.mjs <dirA> <dirB> [blocks]   (ONLY=one,bulk,process,latency to pick rows;
+//   CONCURRENCY=1,10,50 and PROCESS_N=3000 for the process rows)
 // Two built packages of typed-jobs (each a directory holding dist/, e.g. two worktrees) in one process
 // on one private redis-server, their calls in alternating blocks (order swapped every block), so load
 // from other processes hits both alike. Prints, per row, each build's median and the median of the
@@ -19,7 +20,8 @@ for (let i = 0; i < 100; i++) { try { if (execFileSync("redis-cli", ["-p", Strin
 const url = `redis://127.0.0.1:${port}`;
 const flush = () => execFileSync("redis-cli", ["-p", String(port), "FLUSHALL"]);
 
-const type = { name: "welcome", schemaHash: "ab", schema: {}, check: (v) => true, errors: () => [] };
+// With its identities listed, as a generated module gives them: a build that compares identities at claim takes its newest-version path.
+const type = { name: "welcome", schemaHash: "ab", identities: ["ab"], schema: {}, check: (v) => true, errors: () => [] };
 const libs = [];
 for (const [label, dir] of [["A", dirA], ["B", dirB]]) libs.push({ label, dir, createJobs: (await import(existsSync(`${dir}/dist/index.js`) ? `${dir}/dist/index.js` : `${dir}/dist/src/index.js`)).createJobs });
 const payload = (i) => ({ userId: i, email: `user${i}@example.com` });
@@ -77,10 +79,11 @@ if (want("bulk")) {
 }
 
 // process: N jobs queued, then a pool drains them; jobs/s from start to the last finished
-for (const concurrency of want("process") ? [1, 10, 50] : []) {
-  const N = 3000;
+const CONCURRENCIES = (process.env.CONCURRENCY ?? "1,10,50").split(",").map(Number);
+for (const concurrency of want("process") ? CONCURRENCIES : []) {
+  const N = Number(process.env.PROCESS_N ?? 3000);
   const batch = Array.from({ length: 1000 }, (_, i) => payload(i));
-  const out = await alternate(`c${concurrency}`, Math.ceil(BLOCKS / 3), async (lib) => {
+  const out = await alternate(`c${concurrency}`, Math.ceil(BLOCKS / CONCURRENCIES.length), async (lib) => {
     const jobs = runtime(lib);
     for (let i = 0; i < N / 1000; i++) await jobs.scheduleBulk("welcome", batch);
     let done = 0;

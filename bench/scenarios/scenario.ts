@@ -20,6 +20,8 @@ export interface Sizes {
   readonly bursts: number;
   readonly work: number;
   readonly memory: number;
+  /** Waiting jobs `jobs-gen verify` scans. */
+  readonly verify: number;
 }
 
 export interface RunContext {

@@ -75,7 +75,7 @@ function withRedisOptions(command: Command): Command {
     .option("--prefix <prefix>", "the key prefix the application uses", "tj:")
     .option("--json", "one JSON document on stdout (docs/contract-evolution.md)")
     .option("--examples <n>", "example job ids per rejection group", count, 5)
-    .option("--batch <n>", "records per read of Redis", count, 1000)
+    .option("--batch <n>", "records per read of Redis", count, 250)
     // A usage error is exit 2 here, as for the typed-jobs CLI; help asked for is 0.
     .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : WaitingExit.usage));
 }

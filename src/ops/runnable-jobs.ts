@@ -42,7 +42,7 @@ export interface RunnableBatch {
 }
 
 export interface ScanOptions {
-  /** Records asked of Redis per read (HSCAN's COUNT); default 1000. */
+  /** Records asked of Redis per read (HSCAN's COUNT); default 250. */
   readonly count?: number;
 }
 

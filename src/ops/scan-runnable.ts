@@ -7,7 +7,7 @@ import { recordedType } from "./read-job.js";
 import { RUNNABLE_STATUSES, type RunnableBatch, type RunnableJob, type ScanOptions, type UnreadableJob } from "./runnable-jobs.js";
 import { redisNow } from "./redis-clock.js";
 
-const DEFAULT_COUNT = 1000;
+const DEFAULT_COUNT = 250;
 
 /**
  * Every job that can still run, in bounded reads of the jobs hash (HSCAN), read only. A cursor over
