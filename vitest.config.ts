@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
@@ -10,6 +11,9 @@ const alias = [
 export default defineConfig({
   resolve: { alias },
   test: {
+    // Vitest's default of one worker less than the cores is one worker on a two-core machine; the
+    // tests wait on Redis, child processes and timers more than they compute.
+    maxWorkers: Math.max(3, availableParallelism()),
     testTimeout: 30_000,
     hookTimeout: 30_000,
     projects: [
