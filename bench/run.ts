@@ -30,14 +30,15 @@ const FULL: Sizes = { scheduleOne: 10_000, scheduleBulk: 20_000, process: 20_000
 const QUICK: Sizes = { scheduleOne: 1500, scheduleBulk: 5000, process: 4000, latency: 300, latencyProc: 600, bursts: 2, work: 1000, memory: 5000, verify: 50_000 };
 
 const groups = [...new Set(SCENARIOS.flatMap((s) => (s.group ? [s.group] : [])))];
-const USAGE = `npm run bench [-- --quick] [--scale] [--json] [--rounds N] [--only scenario[,scenario]]
+const USAGE = `npm run bench [-- --quick] [--scale] [--json] [--rounds N] [--only scenario[,scenario]] [--libs lib[,lib]]
   --quick   smaller sizes, 3 rounds (default rounds: 3, --scale 1)
+  --libs    only these libraries (${LIBS.join(", ")}): to look into one library's rows, not for ratios
   --scale   the rows at a million jobs instead of the others (scenarios marked [scale])
 scenarios: ${SCENARIOS.map((s) => s.name + (s.scale ? " [scale]" : "")).join(", ")}; groups: ${groups.join(", ")}`;
 
 const { values: args } = parseArgs({
   options: {
-    quick: { type: "boolean" }, scale: { type: "boolean" }, json: { type: "boolean" }, rounds: { type: "string" }, only: { type: "string" },
+    quick: { type: "boolean" }, scale: { type: "boolean" }, json: { type: "boolean" }, rounds: { type: "string" }, only: { type: "string" }, libs: { type: "string" },
     help: { type: "boolean", short: "h" },
   },
 });
@@ -48,6 +49,8 @@ if (args.help) {
 const sizes = args.quick ? QUICK : FULL;
 const rounds = Number(args.rounds ?? (args.scale ? 1 : 3));
 const only = args.only?.split(",");
+const onlyLibs = args.libs?.split(",");
+if (onlyLibs?.some((name) => !(LIBS as readonly string[]).includes(name))) throw new Error(`--libs takes some of: ${LIBS.join(", ")}`);
 const candidates = SCENARIOS.filter((s) => Boolean(s.scale) === Boolean(args.scale));
 const scenarios = only ? candidates.filter((s) => only.includes(s.name) || (s.group !== undefined && only.includes(s.group))) : candidates;
 if (scenarios.length === 0) throw new Error(`--only matches none of: ${candidates.map((s) => s.name).join(", ")}`);
@@ -60,7 +63,7 @@ const log = (what: string, lib: string, metrics: readonly Metric[]) =>
 let queueNo = 0;
 try {
   for (const scenario of scenarios) {
-    const names = scenario.libs ?? LIBS;
+    const names = (scenario.libs ?? LIBS).filter((name) => !onlyLibs || onlyLibs.includes(name));
     for (let round = 0; round < rounds; round++) {
       // Rotate who goes first, so no library always runs on the warmest (or coldest) server.
       const order = names.map((_, k) => names[(k + round) % names.length]!);

@@ -1,43 +1,69 @@
 /**
- * Redis's work per processed job with and without a backlog waiting behind the processed jobs:
- *   TSX_TSCONFIG_PATH=bench/tsconfig.json npx tsx bench/profile/backlog-cost.ts [0,1000000,0,1000000]
- * For each backlog size in turn, on one private redis-server flushed between them: 20,000 jobs plus
- * the backlog scheduled in bulk, then one pool at c=50 (in this process) processes 20,000. Prints the
- * rate, Redis's CPU per processed job (INFO cpu) and, per command, calls / µs / µs per call.
+ * What a backlog costs processing, outside the scale scenario:
+ *   TSX_TSCONFIG_PATH=bench/tsconfig.json npx tsx bench/profile/backlog-cost.ts [backlog] [pairs]
+ * As the scale rows pair them: one redis-server holds the backlog (default 1,000,000 waiting jobs);
+ * a second is flushed and given 20,000 jobs before each of its turns. In turns, order swapped every
+ * pair, one pool at c=50 (in this process) processes 20,000 jobs from each. Prints each run's rate
+ * and Redis's CPU per processed job (INFO cpu), then the median of the per-pair rate ratios.
  */
 import { createJobs } from "typed-jobs";
 import { payload } from "../adapters/adapter.js";
 import { welcomeType } from "../adapters/typed-jobs.js";
 import { BenchRedis } from "../redis.js";
-import { until } from "../stats.js";
+import { median, until } from "../stats.js";
 
 const SAMPLE = 20_000;
-const redis = await BenchRedis.start();
-const redisCpuSeconds = async () => {
+const backlog = Number(process.argv[2] ?? 1_000_000);
+const pairs = Number(process.argv[3] ?? 6);
+
+async function fill(url: string, namespace: string, n: number): Promise<void> {
+  const jobs = createJobs({ welcome: welcomeType(true) }, { redis: url, namespace });
+  for (let i = 0; i < n; i += 1000) await jobs.scheduleBulk("welcome", Array.from({ length: Math.min(1000, n - i) }, (_, k) => payload(i + k)));
+  await jobs.close();
+}
+
+async function redisCpuSeconds(redis: BenchRedis): Promise<number> {
   const cpu = await redis.info("cpu");
   return Number(cpu.used_cpu_user) + Number(cpu.used_cpu_sys);
-};
+}
+
+/** SAMPLE jobs processed at c=50: jobs/s, and Redis's CPU µs per job meanwhile. */
+async function processSome(redis: BenchRedis, namespace: string): Promise<{ rate: number; redisUsPerJob: number }> {
+  const jobs = createJobs({ welcome: welcomeType(true) }, { redis: redis.url, namespace });
+  let done = 0;
+  const pool = jobs.createPool({ concurrency: 50, handlers: { welcome: async () => undefined } });
+  pool.on("finished", () => done++);
+  const cpuBefore = await redisCpuSeconds(redis);
+  const t0 = performance.now();
+  await pool.start();
+  await until(() => done >= SAMPLE, 120_000, `${SAMPLE} jobs processed`);
+  const rate = (SAMPLE / (performance.now() - t0)) * 1000;
+  await pool.close();
+  const redisUsPerJob = (((await redisCpuSeconds(redis)) - cpuBefore) * 1e6) / SAMPLE;
+  await jobs.close();
+  return { rate, redisUsPerJob };
+}
+
+const withBacklog = await BenchRedis.start();
+const reference = await BenchRedis.start();
 try {
-  for (const backlog of (process.argv[2] ?? "0,1000000,0,1000000").split(",").map(Number)) {
-    await redis.flush();
-    const jobs = createJobs({ welcome: welcomeType(true) }, { redis: redis.url, namespace: "backlog-cost" });
-    for (let i = 0; i < SAMPLE + backlog; i += 1000) await jobs.scheduleBulk("welcome", Array.from({ length: 1000 }, (_, k) => payload(i + k)));
-    await redis.admin.config("RESETSTAT");
-    const cpuBefore = await redisCpuSeconds();
-    let done = 0;
-    const pool = jobs.createPool({ concurrency: 50, handlers: { welcome: async () => undefined } });
-    pool.on("finished", () => done++);
-    const t0 = performance.now();
-    await pool.start();
-    await until(() => done >= SAMPLE, 120_000, `${SAMPLE} jobs processed`);
-    const ms = performance.now() - t0;
-    await pool.close();
-    const cpuUsPerJob = ((await redisCpuSeconds()) - cpuBefore) * 1e6 / SAMPLE;
-    const perCommand = Object.entries(await redis.info("commandstats")).map(([name, v]) => `${name.replace("cmdstat_", "")} ${/calls=(\d+),usec=(\d+),usec_per_call=([\d.]+)/.exec(v)?.slice(1).join("/")}`);
-    console.log(JSON.stringify({ backlog, jobsPerSecond: Math.round((SAMPLE / ms) * 1000), redisCpuUsPerJob: Number(cpuUsPerJob.toFixed(1)), usedMemory: (await redis.info("memory")).used_memory_human }));
-    console.log(`  ${perCommand.join("  ")}`);
-    await jobs.close();
+  await fill(withBacklog.url, "backlog", backlog + pairs * SAMPLE);
+  const ratios: number[] = [];
+  for (let pair = 0; pair < pairs; pair++) {
+    const rates = { reference: 0, backlog: 0 };
+    for (const side of pair % 2 === 0 ? (["reference", "backlog"] as const) : (["backlog", "reference"] as const)) {
+      if (side === "reference") {
+        await reference.flush();
+        await fill(reference.url, `reference${pair}`, SAMPLE);
+      }
+      const run = side === "reference" ? await processSome(reference, `reference${pair}`) : await processSome(withBacklog, "backlog");
+      rates[side] = run.rate;
+      console.log(`pair ${pair} ${side.padEnd(9)} ${Math.round(run.rate)} jobs/s, Redis ${run.redisUsPerJob.toFixed(1)} µs/job`);
+    }
+    ratios.push(rates.backlog / rates.reference);
   }
+  console.log(`backlog ÷ reference, median of ${pairs} pairs: ${median(ratios).toFixed(2)} (${ratios.map((r) => r.toFixed(2)).join(", ")})`);
 } finally {
-  await redis.stop();
+  await withBacklog.stop();
+  await reference.stop();
 }
