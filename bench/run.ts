@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --quick] [--scale] [--json] [--rounds N] [--only scenario[,scenario]]
+ * npm run bench [-- --quick] [--scale] [--json] [--rounds N] [--only scenario[,scenario]] [--libs lib[,lib]]
  * Runs every scenario for typed-jobs, BullMQ and bee-queue in turn, several rounds, on one private
  * redis-server, and prints the medians with typed-jobs' ratios to the others. typed-jobs is the built
  * package (`dist/`, through its own name), as users run it: `npm run bench` builds it first.
