@@ -171,7 +171,7 @@ export interface AttemptReport {
 export interface BulkSelection {
   readonly type: string;
   readonly status: JobStatus;
-  /** Only jobs that entered this status longer ago than this (queued: created; ended: end time). */
+  /** Only jobs that entered this status longer ago than this (queued and deferred: created; ended: end time). */
   readonly olderThan?: Duration;
   /**
    * Payload fields that must equal these values, by path ("user.id" or the JSON pointer "/user/id").

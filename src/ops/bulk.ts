@@ -2,7 +2,7 @@ import { InvalidOptionError } from "../errors.js";
 import type { BulkOptions, BulkProgress, BulkSelection, JobStatus } from "../interfaces.js";
 import { toMilliseconds } from "../options/duration.js";
 import { assertTypeName } from "../options/type-name.js";
-import { BULK_SCRIPTS, bulkBatch, START_OF_LIST, START_OF_ZSET, type BulkAction, type BulkBatchArgs, type BulkSource } from "../redis/scripts/bulk.js";
+import { bulkBatch, START_OF_LIST, START_OF_ZSET, type BulkAction, type BulkBatchArgs, type BulkSource } from "../redis/scripts/bulk.js";
 import { assertKnownType } from "./known-type.js";
 import type { OpsContext } from "./ops-context.js";
 import { parsePayloadPath, schemaHasPath } from "./payload-path.js";
@@ -18,9 +18,12 @@ export const BULK_BATCH_BYTES = 1024 * 1024;
 /** The statuses each action takes. */
 const ACCEPTS: Readonly<Record<BulkAction, readonly JobStatus[]>> = {
   retry: ["failed", "rejected", "cancelled"],
-  cancel: ["queued"],
+  cancel: ["queued", "deferred"],
   destroy: ["finished", "failed", "cancelled", "rejected"],
 };
+
+/** Where queued jobs wait: due with a priority, scheduled, and the queue list. */
+const QUEUED_SOURCES: readonly BulkSource[] = ["scheduled", "ready", "queue"];
 
 type Plan = Omit<BulkBatchArgs, "source" | "cursor">;
 
@@ -34,7 +37,7 @@ type Plan = Omit<BulkBatchArgs, "source" | "cursor">;
 export async function runBulk(ctx: OpsContext, action: BulkAction, selection: BulkSelection, options: BulkOptions = {}): Promise<BulkProgress> {
   const op = `${action}All`;
   const plan = await planOf(ctx, op, action, selection);
-  const sources: readonly BulkSource[] = action === "cancel" ? BULK_SCRIPTS.cancel.sources : [selection.status as BulkSource];
+  const sources: readonly BulkSource[] = selection.status === "queued" ? QUEUED_SOURCES : [selection.status as BulkSource];
   const counts = await ctx.queries.counts([selection.type]);
   let progress: BulkProgress = { scanned: 0, matched: 0, changed: 0, total: counts.byType[selection.type]![selection.status], batches: 0 };
   for (const source of sources) {

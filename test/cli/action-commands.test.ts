@@ -134,6 +134,8 @@ describe("typed-jobs action commands", { timeout: 60_000 }, () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(`redis://:***@127.0.0.1:${port}`);
     expect(result.stderr).not.toContain("hunter2");
-    expect(result.ms).toBeLessThan(6000);
+    // The reach timeout (3 s) and the close timeout (1 s), plus the process's start-up on a machine
+    // the other test files load; a CLI that waited on the silent server would not exit at all.
+    expect(result.ms).toBeLessThan(10_000);
   });
 });

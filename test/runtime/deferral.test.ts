@@ -62,4 +62,32 @@ describe("deferral in a pool", () => {
     expect(oldRan).toEqual([]);
     expect(await producer.jobs.findJob(first.id)).toMatchObject({ attempts: 1, poolId: fresh.id });
   });
+
+  it("cancelAll of deferred jobs cancels each of them once, across batches, and a new pool then runs only what came after", async () => {
+    const { namespace, pool } = bundle<M>(oldBuild);
+    const producer = bundle<M>(newBuild, { namespace });
+    const old = pool({ handlers: { alpha: () => undefined } });
+    await old.start();
+    // More than one batch of the bulk scripts (200 entries a call).
+    const scheduled = await producer.jobs.scheduleBulk("alpha", Array.from({ length: 450 }, (_, n) => ({ n })));
+    await waitUntil(async () => (await producer.jobs.counts()).byType.alpha?.deferred === 450);
+    await old.close();
+
+    const progress = await producer.jobs.cancelAll({ type: "alpha", status: "deferred" });
+    expect(progress).toMatchObject({ scanned: 450, matched: 450, changed: 450, total: 450 });
+    expect(progress.batches).toBeGreaterThanOrEqual(3);
+    expect((await producer.jobs.counts()).byType.alpha).toMatchObject({ deferred: 0, cancelled: 450, queued: 0 });
+    expect(await redis().zcard(keyOf(namespace, "deferred", "alpha"))).toBe(0);
+    const one = await producer.jobs.findJob(scheduled[449]!.id);
+    expect(one).toMatchObject({ status: "cancelled", attempts: 0 });
+    expect(one.deferred).toBeUndefined();
+    expect(await producer.jobs.cancelAll({ type: "alpha", status: "deferred" })).toMatchObject({ matched: 0, changed: 0 });
+
+    const ran: number[] = [];
+    const fresh = producer.pool({ handlers: { alpha: ({ n }) => void ran.push(n) } });
+    await fresh.start();
+    const later = await producer.jobs.schedule("alpha", { n: 1000 });
+    await waitUntil(async () => (await producer.jobs.findJob(later.id)).status === "finished");
+    expect(ran).toEqual([1000]);
+  });
 });

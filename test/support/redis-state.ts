@@ -30,7 +30,7 @@ export function useRedisClient(server: () => RedisServer): () => Redis {
 }
 
 /** Key names written out here by hand, so a test notices if the runtime's layout drifts. */
-export function keyOf(namespace: string, kind: Place | "wake" | "idle" | "handoff", type: string): string {
+export function keyOf(namespace: string, kind: Place | "wake" | "idle" | "handoff" | "deferred", type: string): string {
   return `tj:{${namespace}}:${kind}:${type}`;
 }
 

@@ -59,7 +59,7 @@ const specs: Record<JobAction, ActionSpec> = {
     description: "Cancel jobs: a queued one at once, an executing one when its attempt ends",
     done: "cancelled",
     one: (ops, id) => ops.cancel(id),
-    bulk: { statuses: "queued", run: (ops, s, o) => ops.cancelAll(s, o) },
+    bulk: { statuses: "queued or deferred", run: (ops, s, o) => ops.cancelAll(s, o) },
     examples: ["typed-jobs cancel 01JD3Q4W8X9ZC2K7T5M6N8P0RS", "typed-jobs cancel --all --type nightlyReport --status queued --yes"],
   },
   destroy: {

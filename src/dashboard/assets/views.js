@@ -4,7 +4,7 @@ import { fill, h, link, ms, plural, when } from "./dom.js";
 import { payloadView } from "./payload-view.js";
 
 const STATUSES = ["queued", "executing", "finished", "failed", "cancelled", "rejected", "deferred"];
-const BULK_ACTIONS = { retry: ["failed", "rejected", "cancelled"], cancel: ["queued"], destroy: ["finished", "failed", "cancelled", "rejected"] };
+const BULK_ACTIONS = { retry: ["failed", "rejected", "cancelled"], cancel: ["queued", "deferred"], destroy: ["finished", "failed", "cancelled", "rejected"] };
 
 /** A hash route with its query, e.g. "/jobs?status=failed". */
 export function route(path, params = {}) {

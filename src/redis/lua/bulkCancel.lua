@@ -1,16 +1,19 @@
 #!lua
--- One batch of cancelAll: the selected queued jobs of one type cancelled. A job in the queue list is
--- replaced there by a hole (includes/holes.lua) and counted in holes; LREM would walk the list. Holes
--- at the head of the list are popped then (at most HEAD_HOLES a call), so the head is a waiting job.
--- @keys jobs holes ready scheduled cancelled queue
+-- One batch of cancelAll: the selected queued (or deferred) jobs of one type cancelled. A job in the
+-- queue list is replaced there by a hole (includes/holes.lua) and counted in holes; LREM would walk
+-- the list. Holes at the head of the list are popped then (at most HEAD_HOLES a call), so the head is
+-- a waiting job.
+-- @keys jobs holes ready scheduled cancelled queue deferred
 -- @include keys
 -- @include record
 -- @include batch
 -- @include holes
 -- @include end-cancelled
+-- @include deferral
 -- @include bulk-select
 --
--- Input and output: as includes/bulk-select.lua says; the source is 'ready', 'queue' or 'scheduled'.
+-- Input and output: as includes/bulk-select.lua says; the source is 'ready', 'queue', 'scheduled' or
+-- 'deferred'.
 
 -- Holes popped from the head per call: a batch's worth of cancels, and holes left by earlier calls.
 local HEAD_HOLES = 1000
@@ -20,14 +23,24 @@ local tk = typeKeys(1)
 local sel = bulkSelection()
 local records, removed = {}, {}
 local holes = 0
-local reply = runBatch(tk, sel, { apply = function(entry, header, payload)
-  if header.s ~= "queued" then return false end
+local status = sel.source == "deferred" and "deferred" or "queued"
+local function deferredId(member)
+  return deferredMemberId(string.match(member, "^[^:]*"), member)
+end
+local reply = runBatch(tk, sel, { idOf = status == "deferred" and deferredId or nil, apply = function(entry, header, payload)
+  if header.s ~= status then return false end
   if entry.position then
     redis.call("LSET", tk.queue, entry.position, HOLE)
     holes = holes + 1
   else
-    removed[#removed + 1] = entry.id
+    removed[#removed + 1] = entry.member
+    -- A job deferred again since this entry was made is filed under its newer deadline as well.
+    if status == "deferred" then
+      local current = deferredMember(header.h, header.dl, entry.id)
+      if current ~= entry.member then removed[#removed + 1] = current end
+    end
   end
+  header.df, header.dl = nil, nil
   endCancelled(tk, entry.id, header, now)
   records[#records + 1] = entry.id
   records[#records + 1] = encodeRecord(header, payload)

@@ -1,13 +1,14 @@
 import type { ScriptRunner } from "../script-runner.js";
 
 /**
- * The bulk scripts, by action, and the sources each one examines, in order (includes/bulk-select.lua).
- * Queued jobs are examined in the direction they move (scheduled, then ready, then the queue list), so
- * a job promoted during the run is met again in a source not yet examined.
+ * The bulk scripts, by action, and the sources each one can examine (includes/bulk-select.lua). A
+ * selection of queued jobs examines the first three of cancel's in the direction they move
+ * (scheduled, then ready, then the queue list), so a job promoted during the run is met again in a
+ * source not yet examined; one of deferred jobs examines deferred:<T>.
  */
 export const BULK_SCRIPTS = {
   retry: { script: "bulkRetry", sources: ["failed", "rejected", "cancelled"] },
-  cancel: { script: "bulkCancel", sources: ["scheduled", "ready", "queue"] },
+  cancel: { script: "bulkCancel", sources: ["scheduled", "ready", "queue", "deferred"] },
   destroy: { script: "bulkDestroy", sources: ["finished", "failed", "cancelled", "rejected"] },
 } as const;
 

@@ -4,7 +4,8 @@
 -- (Uses includes/record.lua and includes/batch.lua.)
 --
 -- The bulk scripts' input, after the key layout of includes/keys.lua (with the one job type):
--- ARGV[ARG0]     source: the key kind examined ('ready', 'scheduled', 'queue', or an ended status)
+-- ARGV[ARG0]     source: the key kind examined ('ready', 'scheduled', 'queue', 'deferred', or an ended
+--                status)
 -- ARGV[ARG0+1]   cursor, first part: for a zset, the score of the last entry examined ('' to begin);
 --                for the queue list, the index of the next entry
 -- ARGV[ARG0+2]   cursor, second part: for a zset, the member of the last entry examined; for the
@@ -62,8 +63,10 @@ local function rankAfter(key, score, member)
   return lo
 end
 
--- The next batch of a zset: { id, score } entries, whether the zset is done, and the next cursor.
-local function zsetBatch(key, sel, boundByScore)
+-- The next batch of a zset: { id, score, member } entries, whether the zset is done, and the next
+-- cursor. A member is the job's id unless the action's `idOf` says otherwise (deferred:<T>'s members
+-- carry the id after the identity and deadline they sort by).
+local function zsetBatch(key, sel, boundByScore, action)
   local start = sel.c1 == "" and 0 or rankAfter(key, sel.c1, sel.c2)
   local reply = redis.call("ZRANGE", key, start, start + sel.batch - 1, "WITHSCORES")
   local entries = {}
@@ -73,11 +76,12 @@ local function zsetBatch(key, sel, boundByScore)
       done = true
       break
     end
-    entries[#entries + 1] = { id = reply[k], score = reply[k + 1] }
+    local member = reply[k]
+    entries[#entries + 1] = { id = action.idOf and action.idOf(member) or member, score = reply[k + 1], member = member }
   end
   local last = entries[#entries]
   if not last then return entries, true, sel.c1, sel.c2 end
-  return entries, done, last.score, last.id
+  return entries, done, last.score, last.member
 end
 
 -- Where the last call's anchor is now: claims pop the head meanwhile. Not found within the lookback,
@@ -115,11 +119,11 @@ local function listBatch(key, sel)
 end
 
 -- The source is one of the keys the script declares (src/redis/scripts/bulk.ts passes only those).
-local function sourceBatch(tk, sel)
+local function sourceBatch(tk, sel, action)
   local key = tk[sel.source]
   if sel.source == "queue" then return listBatch(key, sel) end
-  local ended = sel.source ~= "ready" and sel.source ~= "scheduled"
-  return zsetBatch(key, sel, ended)
+  local ended = sel.source ~= "ready" and sel.source ~= "scheduled" and sel.source ~= "deferred"
+  return zsetBatch(key, sel, ended, action)
 end
 
 -- A payload field by its path: object keys, or array indexes from 0.
@@ -138,7 +142,8 @@ end
 -- every `where` field equal to its value (cjson decodes JSON null to the same cjson.null).
 local function selects(sel, tk, header, payload)
   if header.t ~= tk.name then return false end
-  if (sel.source == "ready" or sel.source == "scheduled" or sel.source == "queue") and (header.c or header.at) >= sel.cutoff then
+  local waiting = sel.source == "ready" or sel.source == "scheduled" or sel.source == "queue" or sel.source == "deferred"
+  if waiting and (header.c or header.at) >= sel.cutoff then
     return false
   end
   if not sel.where then return true end
@@ -159,7 +164,7 @@ local function withinBytes(sel, entries, done, c1, c2)
     if bytes >= sel.maxBytes then
       local kept = { unpack(entries, 1, k) }
       if sel.source == "queue" then return kept, false, entries[k + 1].position, entries[k + 1].id end
-      return kept, false, entries[k].score, entries[k].id
+      return kept, false, entries[k].score, entries[k].member
     end
   end
   return entries, done, c1, c2
@@ -169,8 +174,9 @@ end
 -- and returns true when it changed the job (one that moved on meanwhile is selected but left alone).
 -- An entry whose record is missing or cannot be read is passed to `action.unreadable(entry, raw)`,
 -- when the action has one (raw is false for a missing record); true counts it matched and changed.
+-- `action.idOf(member)`, when given, reads a job id from a zset member of the source.
 local function runBatch(tk, sel, action)
-  local entries, done, c1, c2 = withinBytes(sel, sourceBatch(tk, sel))
+  local entries, done, c1, c2 = withinBytes(sel, sourceBatch(tk, sel, action))
   local ids = {}
   for k, entry in ipairs(entries) do ids[k] = entry.id end
   local raws = hmgetAll(JOBS, ids)
