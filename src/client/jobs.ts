@@ -220,8 +220,9 @@ class JobsRuntime<M> implements Jobs<M> {
 
   // A new job's handle comes from what was written; an existing id returns the job that holds it, as
   // it is now (the only case that reads back).
-  private async handleOf<P>(entry: ScheduleEntry, payload: P, { id, created, handedTo }: ScheduleResult, op: string): Promise<Job<P>> {
-    if (created) return new Job<P>(this.ctx, newSnapshot(entry, payload, handedTo));
+  private async handleOf<P>(entry: ScheduleEntry, payload: P, result: ScheduleResult, op: string): Promise<Job<P>> {
+    const { id, created } = result;
+    if (created) return new Job<P>(this.ctx, newSnapshot(entry, payload, result));
     return new Job<P>(this.ctx, (await readSnapshot(this.ctx, id, op)) as JobSnapshot<P>);
   }
 
@@ -263,11 +264,12 @@ class JobsRuntime<M> implements Jobs<M> {
 }
 
 /**
- * The snapshot of a job just created, without reading it back (times estimated from the local
- * clock): queued, or executing when it was handed straight to an idle pool.
+ * The snapshot of a job just created, without reading it back: its times from the Redis time the
+ * script replied with, as the record has them; queued, or executing when it was handed straight to
+ * an idle pool.
  */
-function newSnapshot<P>(entry: ScheduleEntry, payload: P, handedTo: string | undefined): JobSnapshot<P> {
-  const now = Date.now();
+function newSnapshot<P>(entry: ScheduleEntry, payload: P, { nowMs, handedTo }: ScheduleResult): JobSnapshot<P> {
+  const now = nowMs ?? Date.now();
   // Object.assign, not `{ ...entry.header, at, s, c }`: Node 20 runs a spread followed by fields
   // slowly, and this runs for every job scheduled.
   const header: RecordHeader = Object.assign({ at: entry.runAt ?? now + entry.delayMs, s: "queued" as const, c: now }, entry.header);

@@ -161,10 +161,10 @@ describe("deferral: the hand-off (scheduleOne.lua)", () => {
     const s = scope(redis());
     const until = Date.now() + 60_000;
     await s.redis.zadd(s.key("idle:alpha"), until, `${LEASE}:${NEW}:new-pool`);
-    expect(await schedule(s.runner, [entry("j1", "newer")])).toEqual([{ id: "j1", created: true, handedTo: "new-pool" }]);
+    expect(await schedule(s.runner, [entry("j1", "newer")])).toMatchObject([{ id: "j1", created: true, handedTo: "new-pool" }]);
     await s.redis.del(s.key("handoff:alpha"));
     await s.redis.zadd(s.key("idle:alpha"), until + 1, `${LEASE}:${OLD}:old-pool`);
-    expect(await schedule(s.runner, [entry("j2", "newer")])).toEqual([{ id: "j2", created: true }]);
+    expect(await schedule(s.runner, [entry("j2", "newer")])).toMatchObject([{ id: "j2", created: true }]);
     expect(await s.redis.lrange(s.key("queue:alpha"), 0, -1)).toEqual(["j2"]);
     // Known to both: handed over.
     await s.redis.del(s.key("queue:alpha"));

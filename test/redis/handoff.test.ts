@@ -41,7 +41,7 @@ describe("hand-off: schedule.lua", () => {
     const waitEnds = Date.now() + 5000;
     await seedIdle(s, waitEnds);
     const { result, now, lo, hi } = await timed(() => schedule(s.runner, [entry("j1")]));
-    expect(result).toEqual([{ id: "j1", created: true, handedTo: "pool-1" }]);
+    expect(result).toMatchObject([{ id: "j1", created: true, handedTo: "pool-1" }]);
     const raw = (await s.redis.hget(key(s, "jobs"), "j1"))!;
     expect(await readState(s)).toEqual({
       jobs: { j1: rec({ at: now, c: now, t: "alpha", h: "test-alpha", s: "executing", st: now, a: 1, w: "pool-1" }) },

@@ -24,9 +24,10 @@ describe("schedule.lua", () => {
   it("a due job with a priority goes to the ready zset with its priority-then-run-at score, registers its type and leaves one wake token", async () => {
     const s = scope(redis());
     const { result: reply, lo, hi } = await timed(() => schedule(s.runner, [entry("alpha", "j1", { runAt: T0, priority: 7 })]));
-    expect(reply).toEqual([{ id: "j1", created: true }]);
+    // The reply carries the Redis time the record's creation time was taken from.
+    expect(reply).toEqual([{ id: "j1", created: true, nowMs: within(lo, hi) }]);
     expect(await readState(s)).toEqual({
-      jobs: { j1: queued("alpha", T0, { pr: 7, c: within(lo, hi) }) },
+      jobs: { j1: queued("alpha", T0, { pr: 7, c: reply[0]!.nowMs }) },
       zsets: { "ready:alpha": { j1: readyScore(7, T0) } },
       lists: { "wake:alpha": ["1"] },
       sets: { types: ["alpha"] },
@@ -75,7 +76,7 @@ describe("schedule.lua", () => {
   it("a batch of several types writes every job in one call, each in its own type's sets", async () => {
     const s = scope(redis());
     const { result: reply, lo, hi } = await timed(() => schedule(s.runner, [entry("alpha", "a1", { runAt: T0 }), entry("beta", "b1", { runAt: T0 + 5, priority: -3 }), entry("alpha", "a2", { runAt: FUTURE })]));
-    expect(reply).toEqual([{ id: "a1", created: true }, { id: "b1", created: true }, { id: "a2", created: true }]);
+    expect(reply).toMatchObject([{ id: "a1", created: true }, { id: "b1", created: true }, { id: "a2", created: true }]);
     const c = within(lo, hi);
     expect(await readState(s)).toEqual({
       jobs: { a1: queued("alpha", T0, { c }), b1: queued("beta", T0 + 5, { pr: -3, c }), a2: queued("alpha", FUTURE, { c }) },
@@ -118,14 +119,14 @@ describe("schedule.lua", () => {
     await seedExecuting(s, "alpha", "taken", { pr: 3 });
     const before = await readState(s);
     const reply = await schedule(s.runner, [entry("alpha", "taken", { runAt: T0 }), entry("beta", "taken", { runAt: FUTURE })]);
-    expect(reply).toEqual([{ id: "taken", created: false }, { id: "taken", created: false }]);
+    expect(reply).toMatchObject([{ id: "taken", created: false }, { id: "taken", created: false }]);
     expect(await readState(s)).toEqual(before);
   });
 
   it("the same id twice in one batch creates the first and skips the second", async () => {
     const s = scope(redis());
     const { result: reply, lo, hi } = await timed(() => schedule(s.runner, [entry("alpha", "dup", { runAt: T0 }), entry("alpha", "dup", { runAt: FUTURE, priority: 9 })]));
-    expect(reply).toEqual([{ id: "dup", created: true }, { id: "dup", created: false }]);
+    expect(reply).toMatchObject([{ id: "dup", created: true }, { id: "dup", created: false }]);
     expect(await readState(s)).toEqual({
       jobs: { dup: queued("alpha", T0, { c: within(lo, hi) }) },
       lists: { "queue:alpha": ["dup"], "wake:alpha": ["1"] },

@@ -34,7 +34,7 @@ describe("ScriptRunner", () => {
     expect(await scriptCalls()).toEqual({ eval: 1, evalsha: 1 });
     await redis().script("FLUSH");
     await redis().config("RESETSTAT");
-    expect(await schedule(runner, [entry("alpha", "a3")])).toEqual([{ id: "a3", created: true }]);
+    expect(await schedule(runner, [entry("alpha", "a3")])).toMatchObject([{ id: "a3", created: true }]);
     await schedule(runner, [entry("alpha", "a4")]);
     // The SHA that Redis no longer knew, the EVAL that loaded it again, then the SHA.
     expect(await scriptCalls()).toEqual({ eval: 1, evalsha: 2 });
@@ -47,7 +47,7 @@ describe("ScriptRunner", () => {
     await redis().config("RESETSTAT");
     const ids = Array.from({ length: 50 }, (_, n) => `b${n}`);
     const results = await Promise.all(ids.map((id) => schedule(runner, [entry("alpha", id)])));
-    expect(results.map(([r]) => r)).toEqual(ids.map((id) => ({ id, created: true })));
+    expect(results.map(([r]) => r)).toMatchObject(ids.map((id) => ({ id, created: true })));
     expect(await scriptCalls()).toEqual({ eval: 1, evalsha: 49 });
     expect(await redis().lrange(`tj:{${namespace}}:queue:alpha`, 0, -1)).toEqual(ids);
   });
@@ -60,7 +60,7 @@ describe("ScriptRunner", () => {
     const first = runner.run("scheduleOne", "test", ["alpha"], []);
     const second = schedule(runner, [entry("alpha", "after")]);
     await expect(first).rejects.toBeInstanceOf(RedisCommandError);
-    expect(await second).toEqual([{ id: "after", created: true }]);
+    expect(await second).toMatchObject([{ id: "after", created: true }]);
     expect((await scriptCalls()).eval).toBe(2);
   });
 

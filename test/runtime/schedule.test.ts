@@ -134,6 +134,40 @@ describe("job types (albrow job_type_test.go)", () => {
   });
 });
 
+describe("the handle a schedule call returns", () => {
+  const times = (job: { runAt: Date; createdAt: Date; status: string; startedAt?: Date | undefined }) => ({
+    status: job.status,
+    runAt: job.runAt.getTime(),
+    createdAt: job.createdAt.getTime(),
+    startedAt: job.startedAt?.getTime(),
+  });
+
+  it("has the run-at and creation time Redis stored, due now, delayed, in bulk and handed to an idle pool", async () => {
+    const { jobs } = bundle<M>(types);
+    await jobs.schedule("anything", 0); // the queue holds a job: the next due one takes the short path
+    const handles = [
+      await jobs.schedule("anything", 1),
+      await jobs.schedule("anything", 2, { delay: 60_000 }),
+      ...(await jobs.scheduleBulk("anything", [3, 4], { delay: "1h" })),
+      await jobs.schedule("anything", 5, { runAt: Date.now() + 5000, priority: 3 }),
+    ];
+    for (const handle of handles) expect(times(handle)).toEqual(times(await jobs.findJob(handle.id)));
+
+    const running = new Set<number>();
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const other = bundle<M>(types);
+    await other.pool({ handlers: { anything: async (n) => void (running.add(n as number), await held) } }).start();
+    await waitUntil(async () => (await redis().zcard(keyOf(other.namespace, "idle", "anything"))) === 1);
+    const handed = await other.jobs.schedule("anything", 6);
+    expect(handed.status).toBe("executing");
+    await waitUntil(() => running.has(6));
+    const stored = await other.jobs.findJob(handed.id);
+    expect(times(handed)).toEqual({ ...times(stored), status: "executing" });
+    release();
+  });
+});
+
 describe("payload round trips (albrow encode_test.go)", () => {
   const cases: [string, unknown][] = [
     ["TestConvertInt", 7],

@@ -19,7 +19,8 @@
 --                '{"at":<run at>,' and, unless the job runs at once, '"c":<now>,', so run-at and
 --                the creation time come from Redis's own clock
 -- Output: one character per job, in order: '1' when created, '0' when that id already existed
--- (scheduling an existing id again changes nothing: the caller's id is the idempotency key).
+-- (scheduling an existing id again changes nothing: the caller's id is the idempotency key); then
+-- ':' and Redis's time in ms, which the run-ats and creation times were taken from.
 -- One job is scheduleOne.lua's: it may hand the job to an idle pool. A batch wakes one idle pool
 -- with its first job, which claims.
 
@@ -71,4 +72,4 @@ for typeIndex, queuedIds in pairs(queued) do
     if redis.call("RPUSH", tk.queue, unpack(queuedIds, i, last)) == last - i + 1 then queueRefilled(tk, TYPES) end
   end
 end
-return table.concat(created)
+return table.concat(created) .. ":" .. exact(now)

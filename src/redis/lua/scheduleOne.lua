@@ -11,10 +11,10 @@
 -- ARGV[ARG0+3]   delay, ms after Redis's clock
 -- ARGV[ARG0+4]   priority
 -- The last three are left out for a job due now at priority 0 (no run-at, no delay).
--- Output: '1' when created, '0' when that id already existed, or '2' followed by the pool's id when
--- the job was handed to an idle pool (includes/handoff.lua): one due job onto a type whose queues
--- are empty, while a pool waits idle for it, is leased to the pool here, as its claim would, and
--- pushed to handoff:<T>.
+-- Output: '0' when that id already existed; '1<ms>' when created; '2<ms>:<pool id>' when created and
+-- handed to an idle pool (includes/handoff.lua): one due job onto a type whose queues are empty,
+-- while a pool waits idle for it, is leased to the pool here, as its claim would, and pushed to
+-- handoff:<T>. <ms> is Redis's time the job's run-at and creation time were taken from.
 
 local time = redis.call("TIME")
 local id, tail = ARGV[ARG0], ARGV[ARG0 + 1]
@@ -28,8 +28,9 @@ if dueNow then
   -- TIME's microseconds have no leading zeros.
   local micros = time[2]
   local millis = #micros == 6 and string.sub(micros, 1, 3) or string.sub(string.rep("0", 6 - #micros) .. micros, 1, 3)
-  if redis.call("HSETNX", JOBS, id, '{"at":' .. time[1] .. millis .. "," .. tail) == 0 then return "0" end
-  if redis.call("RPUSH", tk.queue, id) > 1 then return "1" end
+  local nowText = time[1] .. millis
+  if redis.call("HSETNX", JOBS, id, '{"at":' .. nowText .. "," .. tail) == 0 then return "0" end
+  if redis.call("RPUSH", tk.queue, id) > 1 then return "1" .. nowText end
 end
 
 -- @include record
@@ -46,7 +47,7 @@ if not dueNow then
   runAt = tonumber(ARGV[ARG0 + 2]) or (now + tonumber(ARGV[ARG0 + 3]))
   priority = tonumber(ARGV[ARG0 + 4])
   if redis.call("HSETNX", JOBS, id, newRecord(now, runAt, tail)) == 0 then return "0" end
-  if runAt <= now and priority == 0 and redis.call("RPUSH", tk.queue, id) > 1 then return "1" end
+  if runAt <= now and priority == 0 and redis.call("RPUSH", tk.queue, id) > 1 then return "1" .. exact(now) end
 end
 
 -- An idle pool of this type to hand a due job to, if the type's queues hold no other job (so none
@@ -81,7 +82,7 @@ local function handOff(pool)
   redis.call("ZADD", tk.executing, now + leaseMs, id)
   redis.call("RPUSH", tk.handoff, handoffEntry(id, record))
   redis.call("SADD", TYPES, tk.name)
-  return "2" .. poolId
+  return "2" .. exact(now) .. ":" .. poolId
 end
 
 if runAt <= now and priority == 0 then
@@ -92,7 +93,7 @@ if runAt <= now and priority == 0 then
     return handOff(pool)
   end
   queueRefilled(tk, TYPES)
-  return "1"
+  return "1" .. exact(now)
 end
 if runAt <= now then
   local pool = redis.call("LLEN", tk.queue) == 0 and idlePoolFor()
@@ -103,4 +104,4 @@ else
   addScheduled(tk, id, runAt)
 end
 redis.call("SADD", TYPES, tk.name)
-return "1"
+return "1" .. exact(now)

@@ -19,6 +19,8 @@ export interface ScheduleResult {
   readonly id: string;
   /** False when a job with this id already existed: nothing was written for it. */
   readonly created: boolean;
+  /** Redis's time (ms) that a created job's run-at and creation time were taken from. */
+  readonly nowMs?: number;
   /** The idle pool the job was handed to, leased and executing, if it was (scheduleOne.lua). */
   readonly handedTo?: string;
 }
@@ -31,8 +33,9 @@ export async function schedule(runner: ScriptRunner, entries: readonly ScheduleE
   for (const e of entries) {
     args.push(e.id, types.indexOf(e.type) + 1, e.runAt ?? "", e.delayMs, e.priority, e.recordTail);
   }
-  const flags = String(await runner.run("schedule", "redis.schedule", types, args));
-  return entries.map((e, i) => ({ id: e.id, created: flags[i] === "1" }));
+  const reply = String(await runner.run("schedule", "redis.schedule", types, args));
+  const nowMs = Number(reply.slice(entries.length + 1));
+  return entries.map((e, i) => ({ id: e.id, created: reply[i] === "1", nowMs }));
 }
 
 /** One job, by scheduleOne.lua. */
@@ -40,6 +43,11 @@ export async function scheduleOne(runner: ScriptRunner, e: ScheduleEntry): Promi
   // A job due now at priority 0, the commonest, goes without its timing arguments (scheduleOne.lua).
   const args = e.runAt !== undefined || e.delayMs !== 0 || e.priority !== 0 ? [e.id, e.recordTail, e.runAt ?? "", e.delayMs, e.priority] : [e.id, e.recordTail];
   const text = String(await runner.run("scheduleOne", "redis.schedule", [e.type], args));
-  if (text[0] === "2") return { id: e.id, created: true, handedTo: text.slice(1) };
-  return { id: e.id, created: text === "1" };
+  // '0', '1<ms>', or '2<ms>:<pool id>' (scheduleOne.lua).
+  if (text === "0") return { id: e.id, created: false };
+  if (text[0] === "2") {
+    const colon = text.indexOf(":");
+    return { id: e.id, created: true, nowMs: Number(text.slice(1, colon)), handedTo: text.slice(colon + 1) };
+  }
+  return { id: e.id, created: true, nowMs: Number(text.slice(1)) };
 }
