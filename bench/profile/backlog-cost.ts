@@ -3,8 +3,10 @@
  *   TSX_TSCONFIG_PATH=bench/tsconfig.json npx tsx bench/profile/backlog-cost.ts [backlog] [pairs]
  * As the scale rows pair them: one redis-server holds the backlog (default 1,000,000 waiting jobs);
  * a second is flushed and given 20,000 jobs before each of its turns. In turns, order swapped every
- * pair, one pool at c=50 (in this process) processes 20,000 jobs from each. Prints each run's rate
- * and Redis's CPU per processed job (INFO cpu), then the median of the per-pair rate ratios.
+ * pair, one pool at c=50 (in this process) processes 20,000 jobs from each. Prints each run's rate,
+ * Redis's CPU per processed job (INFO cpu) and its time per processed job by command (INFO
+ * commandstats, script-internal commands under their own names), then the median of the per-pair
+ * rate ratios.
  */
 import { createJobs } from "typed-jobs";
 import { payload } from "../adapters/adapter.js";
@@ -27,12 +29,13 @@ async function redisCpuSeconds(redis: BenchRedis): Promise<number> {
   return Number(cpu.used_cpu_user) + Number(cpu.used_cpu_sys);
 }
 
-/** SAMPLE jobs processed at c=50: jobs/s, and Redis's CPU µs per job meanwhile. */
-async function processSome(redis: BenchRedis, namespace: string): Promise<{ rate: number; redisUsPerJob: number }> {
+/** SAMPLE jobs processed at c=50: jobs/s, Redis's CPU µs per job meanwhile, and its µs per job by command. */
+async function processSome(redis: BenchRedis, namespace: string): Promise<{ rate: number; redisUsPerJob: number; byCommand: string }> {
   const jobs = createJobs({ welcome: welcomeType(true) }, { redis: redis.url, namespace });
   let done = 0;
   const pool = jobs.createPool({ concurrency: 50, handlers: { welcome: async () => undefined } });
   pool.on("finished", () => done++);
+  await redis.admin.config("RESETSTAT");
   const cpuBefore = await redisCpuSeconds(redis);
   const t0 = performance.now();
   await pool.start();
@@ -40,8 +43,14 @@ async function processSome(redis: BenchRedis, namespace: string): Promise<{ rate
   const rate = (SAMPLE / (performance.now() - t0)) * 1000;
   await pool.close();
   const redisUsPerJob = (((await redisCpuSeconds(redis)) - cpuBefore) * 1e6) / SAMPLE;
+  const byCommand = Object.entries(await redis.info("commandstats"))
+    .map(([name, stats]) => [name.replace("cmdstat_", ""), Number(/usec=(\d+)/.exec(stats)?.[1] ?? 0) / SAMPLE] as const)
+    .filter(([name, us]) => us >= 0.05 && name !== "info" && name !== "config|resetstat")
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, us]) => `${name} ${us.toFixed(2)}`)
+    .join("  ");
   await jobs.close();
-  return { rate, redisUsPerJob };
+  return { rate, redisUsPerJob, byCommand };
 }
 
 const withBacklog = await BenchRedis.start();
@@ -58,7 +67,7 @@ try {
       }
       const run = side === "reference" ? await processSome(reference, `reference${pair}`) : await processSome(withBacklog, "backlog");
       rates[side] = run.rate;
-      console.log(`pair ${pair} ${side.padEnd(9)} ${Math.round(run.rate)} jobs/s, Redis ${run.redisUsPerJob.toFixed(1)} µs/job`);
+      console.log(`pair ${pair} ${side.padEnd(9)} ${Math.round(run.rate)} jobs/s, Redis ${run.redisUsPerJob.toFixed(1)} µs/job: ${run.byCommand} (µs/job)`);
     }
     ratios.push(rates.backlog / rates.reference);
   }
