@@ -103,6 +103,6 @@ function migrateText(doc: MigrateJson): string[] {
   lines.push(...detailLines(doc.types, "Left as they are, would be rejected:"));
   const rewritten = doc.types.reduce((n, t) => n + t.rewritten, 0);
   const rejected = doc.types.reduce((n, t) => n + t.reject, 0);
-  lines.push("", `jobs-gen migrate: ${rewritten} job${rewritten === 1 ? "" : "s"} ${doc.dryRun ? "would be" : ""}${doc.dryRun ? " " : ""}rewritten to the newest version${rejected > 0 ? `; ${rejected} left that would be rejected` : ""}`);
+  lines.push("", `jobs-gen migrate: ${rewritten} job${rewritten === 1 ? "" : "s"} ${doc.dryRun ? "would be " : ""}rewritten to the newest version${rejected > 0 ? `; ${rejected} left that would be rejected` : ""}`);
   return lines;
 }

@@ -38,7 +38,7 @@ export interface Operations {
   listJobs(status: JobStatus, options?: ListOptions): Promise<JobSnapshot[]>;
   counts(): Promise<CountsByType>;
   /**
-   * Every job that can still run (queued or executing), in bounded batches, read only: what
+   * Every job that can still run (queued, deferred or executing), in bounded batches, read only: what
    * `jobs-gen verify` checks against a new build. Jobs that move between states meanwhile are each
    * read once; jobs added meanwhile may be missed.
    */

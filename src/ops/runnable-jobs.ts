@@ -2,8 +2,8 @@ import type { ParsedPayload } from "../contract/admit-payload.js";
 
 /**
  * The statuses of a job that can still run: queued (due, delayed, retrying after a backoff, a
- * recurring job's next run), executing, and deferred (left by a pool that does not know its identity). `scanRunnable` reads these and no others; a new waiting
- * status is one more entry here.
+ * recurring job's next run), executing, and deferred (left by a pool that does not know its
+ * identity). `scanRunnable` reads these and no others; a new waiting status is one more entry here.
  */
 export const RUNNABLE_STATUSES: readonly string[] = ["queued", "executing", "deferred"];
 

@@ -1,7 +1,6 @@
 import { decodeRecord } from "../redis/record.js";
 import { withRedis } from "../redis/redis-error.js";
-import { parsePayload } from "../store/job-record.js";
-import type { ParsedPayload } from "../contract/admit-payload.js";
+import { parsedPayload } from "../store/job-record.js";
 import type { OpsContext } from "./ops-context.js";
 import { recordedType } from "./read-job.js";
 import { RUNNABLE_STATUSES, type RunnableBatch, type RunnableJob, type ScanOptions, type UnreadableJob } from "./runnable-jobs.js";
@@ -60,17 +59,9 @@ function runnableOf(flat: readonly string[], now: number, seen: Set<string>): Ru
       retrying: header.s === "queued" && (header.f ?? 0) > 0,
       recurring: header.ev !== undefined || header.cr !== undefined,
       schemaHash: header.h,
-      payload: parsed(record.payloadJson),
+      payload: parsedPayload(record.payloadJson),
       revision: raw,
     });
   }
   return { jobs, unreadable, read: flat.length / 2 };
-}
-
-function parsed(payloadJson: string): ParsedPayload {
-  try {
-    return { value: parsePayload(payloadJson) };
-  } catch (error) {
-    return { error };
-  }
 }

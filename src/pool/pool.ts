@@ -15,7 +15,7 @@ import { release } from "../redis/scripts/release.js";
 import { knownIdentityList, knowsIdentity } from "../redis/known-identities.js";
 import { decodeRecord, type DecodedRecord } from "../redis/record.js";
 import { publishContracts } from "../ops/registry.js";
-import { toSnapshot } from "../store/job-record.js";
+import { parsedPayload, toSnapshot } from "../store/job-record.js";
 import { Heartbeat } from "./heartbeat.js";
 import { LeaseReaper } from "./lease-reaper.js";
 import type { Handler, Pool as PoolApi, PoolTuning } from "./pool-api.js";
@@ -23,7 +23,7 @@ import { poolConfig, type PoolConfig } from "./pool-config.js";
 import { RetentionSweeper, type RetentionConfig } from "./retention-sweeper.js";
 import { Scheduler } from "./scheduler.js";
 import { DeferralSweep } from "./deferral-sweep.js";
-import { parseAttemptPayload, runAttempt, type ParsedPayload } from "./run-attempt.js";
+import { runAttempt, type ParsedPayload } from "./run-attempt.js";
 import { SettleBatcher } from "./settle-batcher.js";
 import { AttemptTracker } from "./attempt-tracker.js";
 import { ClaimAhead } from "./claim-ahead.js";
@@ -238,7 +238,8 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
     const ref: AttemptRef = { id, attempt: record.header.a ?? 0, type };
     const abort = this.tracker.begin(ref);
     // One parse: the handler's payload is the snapshot's (an unreadable one shows as its text).
-    const payload = parseAttemptPayload(record.payloadJson);
+    // Parsed once, for both the handler and the snapshot listeners see.
+    const payload = parsedPayload(record.payloadJson);
     // The snapshot is made when first wanted (a listener, the handler reading `job`), not on the way
     // from the claim's reply to the handler, where any work adds to the job's latency.
     const snapshot = snapshotOnce(id, record, payload);

@@ -6,22 +6,12 @@ import { backoffDelay } from "../options/backoff.js";
 import { nextRunAt, type RecurrenceFields } from "../options/recurrence.js";
 import type { Settlement } from "../redis/scripts/settle.js";
 import type { DecodedRecord } from "../redis/record.js";
-import { parsePayload } from "../store/job-record.js";
 import type { AttemptAbort } from "./attempt-abort.js";
 import type { Handler, RunningJob } from "./pool-api.js";
 
 const MAX_STACK = 4000;
 
 export type { ParsedPayload };
-
-/** The attempt's payload, parsed once for both the handler and the snapshot listeners see. */
-export function parseAttemptPayload(payloadJson: string): ParsedPayload {
-  try {
-    return { value: parsePayload(payloadJson) };
-  } catch (error) {
-    return { error };
-  }
-}
 
 export interface AttemptContext {
   readonly id: string;

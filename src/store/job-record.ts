@@ -1,3 +1,4 @@
+import type { ParsedPayload } from "../contract/admit-payload.js";
 import type { JobSnapshot } from "../interfaces.js";
 import type { Recurrence } from "../options/recurrence.js";
 import type { DecodedRecord, RecordHeader } from "../redis/record.js";
@@ -15,6 +16,15 @@ export function parsePayload(payloadJson: string): unknown {
   const value: unknown = JSON.parse(payloadJson);
   if (payloadJson.includes("__proto__") || payloadJson.includes("\\u")) dropProtoKeys(value);
   return value;
+}
+
+/** A record's payload parsed as a pool parses it, or why it cannot be: one parse for every reader of it. */
+export function parsedPayload(payloadJson: string): ParsedPayload {
+  try {
+    return { value: parsePayload(payloadJson) };
+  } catch (error) {
+    return { error };
+  }
 }
 
 function dropProtoKeys(root: unknown): void {

@@ -24,10 +24,7 @@ local sel = bulkSelection()
 local records, removed = {}, {}
 local holes = 0
 local status = sel.source == "deferred" and "deferred" or "queued"
-local function deferredId(member)
-  return deferredMemberId(string.match(member, "^[^:]*"), member)
-end
-local reply = runBatch(tk, sel, { idOf = status == "deferred" and deferredId or nil, apply = function(entry, header, payload)
+local reply = runBatch(tk, sel, { idOf = status == "deferred" and deferredMemberId or nil, apply = function(entry, header, payload)
   if header.s ~= status then return false end
   if entry.position then
     redis.call("LSET", tk.queue, entry.position, HOLE)

@@ -32,8 +32,7 @@ if header.s == "queued" then
   return { "cancelled", "cancelled" }
 end
 if header.s == "deferred" then
-  redis.call("ZREM", tk.deferred, deferredMember(header.h, header.dl, id))
-  header.df, header.dl = nil, nil
+  undefer(tk, id, header)
   endCancelled(tk, id, header, now)
   redis.call("HSET", JOBS, id, encodeRecord(header, payload))
   return { "cancelled", "cancelled" }

@@ -116,8 +116,7 @@ if takeDeferred then
     if #members > 0 then
       batchCall("ZREM", tk.deferred, members)
       for _, member in ipairs(members) do
-        local identity = string.match(member, "^[^:]*")
-        handed[#handed + 1] = { id = deferredMemberId(identity, member), typeIndex = i, deferred = true }
+        handed[#handed + 1] = { id = deferredMemberId(member), typeIndex = i, deferred = true }
       end
     end
   end

@@ -25,8 +25,7 @@ local header, payload = decodeRecord(raw)
 if not header or isQuarantined(header) then return { "corrupt", "" } end
 if header.t ~= tk.name then return { "other-type", header.t } end
 if header.s == "deferred" then
-  redis.call("ZREM", tk.deferred, deferredMember(header.h, header.dl, id))
-  header.df, header.dl = nil, nil
+  undefer(tk, id, header)
 elseif RETRYABLE[header.s] then
   redis.call("ZREM", tk[header.s], id)
 else

@@ -42,7 +42,7 @@ for i = 1, TYPE_COUNT do
       if #members > 0 then
         batchCall("ZREM", tk.deferred, members)
         local ids = {}
-        for k, member in ipairs(members) do ids[k] = deferredMemberId(identity, member) end
+        for k, member in ipairs(members) do ids[k] = deferredMemberId(member) end
         local raws = hmgetAll(JOBS, ids)
         local records = {}
         for k, id in ipairs(ids) do

@@ -10,9 +10,10 @@ local function deferredMember(identity, deadline, id)
   return tostring(identity) .. ":" .. string.format("%015.0f", tonumber(deadline) or 0) .. ":" .. id
 end
 
--- The id in a member, past '<identity>:' and the 15 digits of the deadline and their ':'.
-local function deferredMemberId(identity, member)
-  return string.sub(member, #identity + 18)
+-- The id in a member, past '<identity>:' (an identity holds no ':', isIdentityText) and the 15
+-- digits of the deadline and their ':'.
+local function deferredMemberId(member)
+  return string.sub(member, #string.match(member, "^[^:]*") + 18)
 end
 
 -- The job waits deferred from now until now + deadlineMs. It is no attempt: the caller has taken it
@@ -20,4 +21,11 @@ end
 local function deferJob(tk, id, header, now, deadlineMs)
   header.s, header.df, header.dl = "deferred", now, now + deadlineMs
   redis.call("ZADD", tk.deferred, 0, deferredMember(header.h, header.dl, id))
+end
+
+-- The job stops being deferred: out of deferred:<T>, its deferral's fields cleared; the caller gives
+-- it its new status and writes the record.
+local function undefer(tk, id, header)
+  redis.call("ZREM", tk.deferred, deferredMember(header.h, header.dl, id))
+  header.df, header.dl = nil, nil
 end
