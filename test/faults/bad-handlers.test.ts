@@ -79,18 +79,24 @@ describe("handlers that misbehave", () => {
     expect(pools[0]!.alive).toBe(true);
   });
 
-  it("a handler that blocks the event loop past its lease, with a second pool present: at worst one duplicate", async () => {
-    const { jobs, pools } = await setup("blocker", [{ tag: "a", concurrency: 2 }, { tag: "b", concurrency: 2 }]);
+  it("a handler that blocks the event loop past its lease, with a second pool present: each stall costs the jobs its pool held one extra run at most", async () => {
+    const concurrency = 2;
+    const { jobs, pools } = await setup("blocker", [{ tag: "a", concurrency }, { tag: "b", concurrency }]);
     const blockers = await jobs.scheduleBulk("work", Array.from({ length: 4 }, (_, n) => ({ n, kind: "block" as const, ms: 2500 })));
     const others = await jobs.scheduleBulk("work", Array.from({ length: 40 }, (_, n) => ({ n, ms: 50 })));
     const audit = await drainAndAudit(h.redis, "blocker");
     expect(audit.counts).toMatchObject({ finished: 44, failed: 0 });
+    let extraRuns = 0;
     for (const job of [...blockers, ...others]) {
       const runs = audit.executions.get(job.id) ?? 0;
       expect(runs, `executions of ${job.id}`).toBeGreaterThanOrEqual(1);
-      expect(runs, `executions of ${job.id}`).toBeLessThanOrEqual(2);
+      // Every run past the first is a lease the job lost and another pool recovered.
       expect(runs, `executions of ${job.id}`).toBeLessThanOrEqual(1 + (audit.headers.get(job.id)!.rc ?? 0));
+      extraRuns += runs - 1;
     }
+    // A blocker stalls its pool once (on its first attempt); the stall can cost each job that pool
+    // held, at most `concurrency`, one run. A job caught in two pools' stalls runs three times.
+    expect(extraRuns).toBeLessThanOrEqual(blockers.length * concurrency);
     expect(pools.every((p) => p.alive)).toBe(true);
     expect(await h.redis.hlen(jobsKey("blocker"))).toBe(44);
   });
