@@ -9,7 +9,8 @@ export class BenchRedis {
   private constructor(readonly server: RedisServer, readonly admin: Redis) {}
 
   static async start(): Promise<BenchRedis> {
-    const server = await RedisServer.start();
+    // DEBUG HTSTATS-KEY tells whether a hash is still rehashing (rehashing()).
+    const server = await RedisServer.start({ extraArgs: ["--enable-debug-command", "local"] });
     return new BenchRedis(server, server.client());
   }
 
@@ -39,6 +40,18 @@ export class BenchRedis {
       if (m) calls.set(key.replace(/^cmdstat_/, ""), Number(m[1]));
     }
     return calls;
+  }
+
+  /**
+   * How far Redis's incremental rehash of a hash has come: the fraction of its fields already in
+   * the new table, or undefined when none is under way. A hash field's table grows by doubling and
+   * moves its entries one bucket per operation on that hash, never in the background.
+   */
+  async rehashing(key: string): Promise<number | undefined> {
+    const stats = String(await this.admin.call("DEBUG", "HTSTATS-KEY", key));
+    const counts = [...stats.matchAll(/number of elements: (\d+)/g)].map((m) => Number(m[1]));
+    if (counts.length < 2) return undefined;
+    return counts[1]! / (counts[0]! + counts[1]!);
   }
 
   async stop(): Promise<void> {

@@ -65,9 +65,12 @@ try {
         await reference.flush();
         await fill(reference.url, `reference${pair}`, SAMPLE);
       }
-      const run = side === "reference" ? await processSome(reference, `reference${pair}`) : await processSome(withBacklog, "backlog");
+      const server = side === "reference" ? reference : withBacklog;
+      const moved = await server.rehashing(`tj:{${side === "reference" ? `reference${pair}` : "backlog"}}:jobs`);
+      const run = await processSome(server, side === "reference" ? `reference${pair}` : "backlog");
       rates[side] = run.rate;
-      console.log(`pair ${pair} ${side.padEnd(9)} ${Math.round(run.rate)} jobs/s, Redis ${run.redisUsPerJob.toFixed(1)} µs/job: ${run.byCommand} (µs/job)`);
+      const state = moved === undefined ? "jobs hash settled" : `jobs hash rehashing, ${(moved * 100).toFixed(0)} % moved`;
+      console.log(`pair ${pair} ${side.padEnd(9)} ${Math.round(run.rate)} jobs/s (${state}), Redis ${run.redisUsPerJob.toFixed(1)} µs/job: ${run.byCommand} (µs/job)`);
     }
     ratios.push(rates.backlog / rates.reference);
   }

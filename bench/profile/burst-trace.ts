@@ -3,7 +3,7 @@
  *   TSX_TSCONFIG_PATH=bench/tsconfig.json npx tsx bench/profile/burst-trace.ts [--lib typed-jobs] [--bulk] [--bursts 5] [--monitor]
  * BURST jobs scheduled at once onto an idle pool (c=50); per burst, from the first schedule call:
  * when this process had made every call (the producer's own work), when every call had its reply,
- * and when the pool started the first and the last job. With --monitor, the commands Redis ran per
+ * and when the pool started the first and the last job; and Redis's CPU time over the burst. With --monitor, the commands Redis ran per
  * burst, by name (typed-jobs' scripts by their name), from Redis's MONITOR.
  */
 import { createHash } from "node:crypto";
@@ -35,10 +35,16 @@ monitor?.on("monitor", (_time: string, argv: string[], source: string) => {
   commands.set(key, (commands.get(key) ?? 0) + 1);
 });
 let scheduled = 0;
+/** Redis's CPU time so far (user and system), ms. */
+async function redisCpuMs(): Promise<number> {
+  const cpu = await redis.info("cpu");
+  return (Number(cpu.used_cpu_user) + Number(cpu.used_cpu_sys)) * 1000;
+}
 const fmt = (x: number) => x.toFixed(1).padStart(6);
-console.log(`${libName}, ${BURST} ${args.bulk ? "in one bulk call" : "schedule calls"}: ms from the first call to   calls made   replies   first start   last start`);
+console.log(`${libName}, ${BURST} ${args.bulk ? "in one bulk call" : "schedule calls"}: ms from the first call to   calls made   replies   first start   last start   Redis CPU`);
 for (let b = 0; b < Number(args.bursts ?? 5); b++) {
   const ps = Array.from({ length: BURST }, (_, i) => payload(scheduled + i));
+  const cpuBefore = await redisCpuMs();
   const t0 = clockMs();
   const sent = args.bulk ? producer.addBulk(ps) : Promise.all(ps.map((p) => producer.add(p)));
   const made = clockMs();
@@ -47,7 +53,8 @@ for (let b = 0; b < Number(args.bursts ?? 5); b++) {
   scheduled += BURST;
   await pool.reached(scheduled);
   const starts = await pool.collect();
-  console.log(`  burst ${b + 1}: ${" ".repeat(38)}${fmt(made - t0)}   ${fmt(replied - t0)}   ${fmt(Math.min(...starts.at) - t0)}   ${fmt(Math.max(...starts.at) - t0)}`);
+  const redisCpu = (await redisCpuMs()) - cpuBefore;
+  console.log(`  burst ${b + 1}: ${" ".repeat(38)}${fmt(made - t0)}   ${fmt(replied - t0)}   ${fmt(Math.min(...starts.at) - t0)}   ${fmt(Math.max(...starts.at) - t0)}   ${fmt(redisCpu)}`);
   if (monitor) {
     await sleep(100);
     console.log(`    ${[...commands].sort((a, b) => b[1] - a[1]).map(([c, n]) => `${c} ${n}`).join(", ")}`);

@@ -249,7 +249,7 @@ class JobsRuntime<M> implements Jobs<M> {
       const redis = createRedisClient(this.options.redis);
       redis.on("error", () => undefined);
       const keys = this.keySpace;
-      const runner = new ScriptRunner(redis, keys);
+      const runner = new ScriptRunner(redis, keys, { coalesceWrites: true });
       const queries = new Queries(redis, keys);
       const types = this.types as Readonly<Record<string, JobType<unknown>>>;
       const knownTypes = Object.keys(types);

@@ -4,6 +4,7 @@ import { ScriptCommand } from "./script-command.js";
 import type { RedisClient } from "./connection.js";
 import { luaScripts, scriptKeys, type ScriptName } from "./lua.generated.js";
 import { toRedisError } from "./redis-error.js";
+import { WriteCoalescer } from "./write-coalescer.js";
 
 // ioredis flattens array arguments one level: a bulk call's thousands of arguments are not spread.
 type Call = (...args: (string | number | readonly (string | number)[])[]) => Promise<unknown>;
@@ -36,9 +37,12 @@ export class ScriptRunner {
   /** The EVAL that is loading a script: calls made meanwhile wait for it, then go by SHA. */
   private readonly loading = new Map<ScriptName, Promise<unknown>>();
   private readonly eval: Call;
+  private readonly coalescer: WriteCoalescer | undefined;
 
-  constructor(private readonly redis: RedisClient, private readonly keys: KeySpace) {
+  /** `coalesceWrites`: a producer's runner, whose calls of one tick go out in one write (WriteCoalescer). */
+  constructor(private readonly redis: RedisClient, private readonly keys: KeySpace, options: { coalesceWrites?: boolean } = {}) {
     this.eval = redis.eval.bind(redis) as Call;
+    if (options.coalesceWrites) this.coalescer = new WriteCoalescer(redis);
   }
 
   /** Runs `name` for the given job types; `args` are the script's own ARGV, after the layout's. */
@@ -58,6 +62,7 @@ export class ScriptRunner {
       return first;
     }
     const command = new ScriptCommand(sentHead.concat(args), headText, sentHead.length);
+    this.coalescer?.hold();
     return (this.redis.sendCommand(command) as Promise<unknown>).catch((error: unknown) => {
       if (!isNoScript(error)) this.fail(op, error);
       this.loaded.delete(name);

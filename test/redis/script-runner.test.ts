@@ -99,4 +99,32 @@ describe("ScriptRunner", () => {
     await expect(failed).rejects.toBeInstanceOf(RedisCommandError);
     await expect(failed).rejects.toThrow(/redis\.schedule.*WRONGTYPE/s);
   });
+
+  it("a producer's runner sends the calls of one tick in one write: Redis reads them in a few reads, each call gets its own reply, and a later tick's call goes at once", async () => {
+    const reads = async () => Number(/total_reads_processed:(\d+)/.exec(await redis().info("stats"))![1]);
+    // Each runner on a connection of its own, so the reads counted are its calls' (and the INFO's).
+    const readsFor = async (coalesceWrites: boolean, namespace: string) => {
+      const client = new Redis({ port: server().port, host: "127.0.0.1" });
+      try {
+        const runner = new ScriptRunner(client, new KeySpace("tj:", namespace), { coalesceWrites });
+        await schedule(runner, [entry("alpha", "warm")]);
+        const before = await reads();
+        const ids = Array.from({ length: 200 }, (_, n) => `c${n}`);
+        const results = await Promise.all(ids.map((id) => schedule(runner, [entry("alpha", id)])));
+        const read = (await reads()) - before - 1;
+        expect(results.map(([r]) => r)).toMatchObject(ids.map((id) => ({ id, created: true })));
+        // A call made after the tick is not held behind anything.
+        expect(await schedule(runner, [entry("alpha", "later")])).toMatchObject([{ id: "later", created: true }]);
+        expect(await redis().lrange(`tj:{${namespace}}:queue:alpha`, 0, -1)).toEqual(["warm", ...ids, "later"]);
+        return read;
+      } finally {
+        client.disconnect();
+      }
+    };
+    const coalesced = await readsFor(true, `coalesced-${process.pid}`);
+    const oneByOne = await readsFor(false, `one-write-each-${process.pid}`);
+    // 200 calls of about 500 bytes: a handful of Redis's 16 KB reads when written together.
+    expect(coalesced).toBeLessThanOrEqual(20);
+    expect(oneByOne).toBeGreaterThan(coalesced);
+  });
 });
