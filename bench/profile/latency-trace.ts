@@ -1,8 +1,8 @@
 /**
  * What idle latency's tail is made of, with the pool in its own process:
- *   TSX_TSCONFIG_PATH=bench/tsconfig.json npx tsx bench/profile/latency-trace.ts [--lib typed-jobs] [--jobs 2000] [--monitor]
+ *   TSX_TSCONFIG_PATH=bench/tsconfig.json npx tsx bench/profile/latency-trace.ts [--lib typed-jobs] [--jobs 2000] [--warmup 500] [--monitor]
  * (BENCH_CPU_PROF=<dir> also writes the pool process's CPU profile.) Runs one library's pool (c=10) in
- * a child process and, after 500 unmeasured jobs, schedules jobs 1 ms apart from this one, as the
+ * a child process and, after 500 unmeasured jobs (--warmup), schedules jobs 1 ms apart from this one, as the
  * idle-latency-proc row does, with
  * Redis's latency monitor (threshold 1 ms) and slow log (100 µs) on. Prints the latency percentiles;
  * for the slowest 1 %, whether a garbage collection in either process overlapped them, and with
@@ -22,9 +22,10 @@ import { traceGc } from "../gc-trace.js";
 import { BenchRedis } from "../redis.js";
 import { assertExactlyOnce, countRun, percentile, sleep } from "../stats.js";
 
-const { values: args } = parseArgs({ options: { lib: { type: "string" }, jobs: { type: "string" }, monitor: { type: "boolean" } } });
+const { values: args } = parseArgs({ options: { lib: { type: "string" }, jobs: { type: "string" }, warmup: { type: "string" }, monitor: { type: "boolean" } } });
 const libName = (args.lib ?? "typed-jobs") as LibName;
 const n = Number(args.jobs ?? 2000);
+const warmupJobs = Number(args.warmup ?? 500);
 
 interface Command {
   /** clockMs() scale. */
@@ -53,7 +54,7 @@ const monitor = args.monitor ? spawn("redis-cli", ["-p", new URL(redis.url).port
 pool.go();
 // As the idle-latency-proc row does: the pool runs jobs before any is measured.
 const warmup: Promise<string>[] = [];
-for (let i = 0; i < 500; i++) {
+for (let i = 0; i < warmupJobs; i++) {
   warmup.push(producer.add(payload(-1 - i)));
   await sleep(1);
 }
