@@ -30,8 +30,8 @@ export interface Starts {
   readonly gc?: Pauses;
 }
 
-export type ToChild = { kind: "go" } | { kind: "stop" } | { kind: "expect"; n: number } | { kind: "collect" };
-export type FromChild = { kind: "ready" } | { kind: "done"; n: number } | { kind: "reached"; n: number } | ({ kind: "starts" } & Starts);
+export type ToChild = { kind: "go" } | { kind: "stop" } | { kind: "expect"; n: number } | { kind: "collect" } | { kind: "collectGarbage" };
+export type FromChild = { kind: "ready" } | { kind: "done"; n: number } | { kind: "reached"; n: number } | ({ kind: "starts" } & Starts) | { kind: "collected" };
 
 const CHILD = fileURLToPath(new URL("./child.ts", import.meta.url));
 
@@ -47,7 +47,8 @@ export async function startChildren(count: number, spec: ChildSpec) {
   const profile = process.env.BENCH_CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_CPU_PROF] : [];
   profile.push(...(process.env.BENCH_CHILD_FLAGS?.split(" ").filter(Boolean) ?? []));
   await Promise.all(Array.from({ length: count }, (_, i) => new Promise<void>((resolve, reject) => {
-    const child = fork(CHILD, [JSON.stringify(spec)], { execArgv: ["--import", "tsx", ...profile], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    // --expose-gc: collectGarbage() below.
+    const child = fork(CHILD, [JSON.stringify(spec)], { execArgv: ["--import", "tsx", "--expose-gc", ...profile], stdio: ["ignore", "inherit", "inherit", "ipc"] });
     procs.push(child);
     child.on("message", (m: FromChild) => {
       if (m.kind === "ready") resolve();
@@ -79,6 +80,12 @@ export async function startChildren(count: number, spec: ChildSpec) {
     reached: (n: number) => ask(procs[0]!, { kind: "expect", n }).then(() => undefined),
     /** The handler starts since the last collect. */
     collect,
+    /**
+     * A full collection in every process, after the warm-up: a service that has run for a while has
+     * long since collected what its start-up left (modules loaded through tsx, compiled code's
+     * garbage), and a measurement should not catch that collection for one library and not another.
+     */
+    collectGarbage: () => Promise.all(procs.map((p) => ask(p, { kind: "collectGarbage" }))).then(() => undefined),
     /** Closes the workers and returns how often each job id ran, across the processes and the starts collected before. */
     stop: async (collected: readonly Starts[] = []): Promise<Map<string, number>> => {
       const runs = new Map<string, number>();

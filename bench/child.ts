@@ -2,7 +2,7 @@
 import { adapter } from "./adapters/adapter.js";
 import type { ChildSpec, FromChild, Starts, ToChild } from "./child-pool.js";
 import { clockMs } from "./clock.js";
-import { traceGc } from "./gc-trace.js";
+import { collectGarbage, traceGc } from "./gc-trace.js";
 
 const spec = JSON.parse(process.argv[2]!) as ChildSpec;
 const send = (m: FromChild) => process.send!(m);
@@ -42,6 +42,9 @@ process.on("message", async (m: ToChild) => {
   } else if (m.kind === "collect") {
     send({ kind: "starts", ...starts, ...(gc ? { gc: gc.take() } : {}) });
     starts = { ids: [], userIds: [], at: [] };
+  } else if (m.kind === "collectGarbage") {
+    collectGarbage();
+    send({ kind: "collected" });
   } else if (m.kind === "stop") {
     clearInterval(ticker);
     await worker.close();

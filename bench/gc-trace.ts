@@ -22,3 +22,11 @@ export function traceGc() {
     },
   };
 }
+
+/**
+ * A full collection in this process, when node runs with --expose-gc (`npm run bench` does): after a
+ * warm-up, so that a measurement does not catch the collection of what start-up left behind.
+ */
+export function collectGarbage(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}

@@ -1,6 +1,6 @@
 /**
  * What idle latency's tail is made of, with the pool in its own process:
- *   TSX_TSCONFIG_PATH=bench/tsconfig.json npx tsx bench/profile/latency-trace.ts [--lib typed-jobs] [--jobs 2000] [--warmup 500] [--monitor]
+ *   TSX_TSCONFIG_PATH=bench/tsconfig.json npx tsx --expose-gc bench/profile/latency-trace.ts [--lib typed-jobs] [--jobs 2000] [--warmup 500] [--monitor]
  * (BENCH_CPU_PROF=<dir> also writes the pool process's CPU profile.) Runs one library's pool (c=10) in
  * a child process and, after 500 unmeasured jobs (--warmup), schedules jobs 1 ms apart from this one, as the
  * idle-latency-proc row does, with
@@ -18,7 +18,7 @@ import { parseArgs } from "node:util";
 import { adapter, payload, type LibName } from "../adapters/adapter.js";
 import { startChildren, type Pauses } from "../child-pool.js";
 import { clockMs } from "../clock.js";
-import { traceGc } from "../gc-trace.js";
+import { collectGarbage, traceGc } from "../gc-trace.js";
 import { BenchRedis } from "../redis.js";
 import { assertExactlyOnce, countRun, percentile, sleep } from "../stats.js";
 
@@ -61,6 +61,8 @@ for (let i = 0; i < warmupJobs; i++) {
 const warmIds = await Promise.all(warmup);
 await pool.reached(warmIds.length);
 const warmStarts = await pool.collect();
+await pool.collectGarbage();
+collectGarbage();
 ownGc.take();
 await sleep(500);
 await admin.config("RESETSTAT");
