@@ -24,9 +24,17 @@ export class RedisServer {
   }
 
   static async start(options: RedisServerOptions = {}): Promise<RedisServer> {
-    const server = new RedisServer(await freePort(), options);
-    await server.restart();
-    return server;
+    for (let attempt = 1; ; attempt++) {
+      const server = new RedisServer(await freePort(), options);
+      try {
+        await server.restart();
+        return server;
+      } catch (error) {
+        rmSync(server.dir, { recursive: true, force: true });
+        // Another test file's server took the port between the probe and the bind: pick another.
+        if (!(error instanceof PortTakenError) || attempt >= 5) throw error;
+      }
+    }
   }
 
   get url(): string {
@@ -35,8 +43,12 @@ export class RedisServer {
 
   async restart(): Promise<void> {
     const persistence = this.options.persistent ? ["--appendonly", "yes", "--appendfsync", "always"] : ["--appendonly", "no"];
-    this.child = spawn("redis-server", ["--port", String(this.port), "--bind", "127.0.0.1", "--dir", this.dir, "--save", "", ...persistence, ...(this.options.extraArgs ?? [])], { stdio: "ignore" });
-    await waitUntil(() => ping(this.port), 10_000, `redis-server on port ${this.port} did not start`);
+    const child = spawn("redis-server", ["--port", String(this.port), "--bind", "127.0.0.1", "--dir", this.dir, "--save", "", ...persistence, ...(this.options.extraArgs ?? [])], { stdio: "ignore" });
+    this.child = child;
+    // A PONG alone could come from another file's server on the same port, whose restarts and
+    // CLIENT KILLs would then hit this file's tests: the server must be this child.
+    await waitUntil(() => child.exitCode !== null || serverPid(this.port) === child.pid, 10_000, `redis-server on port ${this.port} did not start`);
+    if (child.exitCode !== null) throw new PortTakenError(this.port);
   }
 
   /** SIGKILL: no shutdown, no final fsync; what was acknowledged under appendfsync always survives. */
@@ -77,11 +89,21 @@ export function freePort(): Promise<number> {
   });
 }
 
-async function ping(port: number): Promise<boolean> {
+/** The process id of the redis-server answering on `port`, if one answers. */
+function serverPid(port: number): number | undefined {
   try {
-    return execFileSync("redis-cli", ["-p", String(port), "PING"], { stdio: ["ignore", "pipe", "ignore"] }).toString().trim() === "PONG";
+    const info = execFileSync("redis-cli", ["-p", String(port), "INFO", "server"], { stdio: ["ignore", "pipe", "ignore"] }).toString();
+    const pid = /process_id:(\d+)/.exec(info)?.[1];
+    return pid === undefined ? undefined : Number(pid);
   } catch {
-    return false;
+    return undefined;
+  }
+}
+
+/** The redis-server exited as it started: most often, its port was taken (bind: address in use). */
+class PortTakenError extends Error {
+  constructor(port: number) {
+    super(`redis-server on port ${port} exited at start (port taken?)`);
   }
 }
 
