@@ -123,8 +123,9 @@ describe("ScriptRunner", () => {
     };
     const coalesced = await readsFor(true, `coalesced-${process.pid}`);
     const oneByOne = await readsFor(false, `one-write-each-${process.pid}`);
-    // 200 calls of about 500 bytes: a handful of Redis's 16 KB reads when written together.
-    expect(coalesced).toBeLessThanOrEqual(20);
+    // 200 calls of about 500 bytes: a handful of Redis's 16 KB reads when written together (5 here;
+    // a write each: 88–197).
+    expect(coalesced).toBeLessThanOrEqual(40);
     expect(oneByOne).toBeGreaterThan(coalesced);
   });
 });
