@@ -123,8 +123,8 @@ describe("ScriptRunner", () => {
     };
     const coalesced = await readsFor(true, `coalesced-${process.pid}`);
     const oneByOne = await readsFor(false, `one-write-each-${process.pid}`);
-    // 200 calls of about 500 bytes: a handful of Redis's 16 KB reads when written together (5 here;
-    // a write each: 88–197).
+    // 200 calls of about 500 bytes: a handful of Redis's 16 KB reads when written together; the
+    // bound leaves room for a loaded host splitting them.
     expect(coalesced).toBeLessThanOrEqual(40);
     expect(oneByOne).toBeGreaterThan(coalesced);
   });
