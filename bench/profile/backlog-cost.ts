@@ -65,9 +65,9 @@ try {
         await reference.flush();
         await fill(reference.url, `reference${pair}`, SAMPLE);
       }
-      const server = side === "reference" ? reference : withBacklog;
-      const moved = await server.rehashing(`tj:{${side === "reference" ? `reference${pair}` : "backlog"}}:jobs`);
-      const run = await processSome(server, side === "reference" ? `reference${pair}` : "backlog");
+      const [server, namespace] = side === "reference" ? [reference, `reference${pair}`] : [withBacklog, "backlog"];
+      const moved = await server.rehashing(`tj:{${namespace}}:jobs`);
+      const run = await processSome(server, namespace);
       rates[side] = run.rate;
       const state = moved === undefined ? "jobs hash settled" : `jobs hash rehashing, ${(moved * 100).toFixed(0)} % moved`;
       console.log(`pair ${pair} ${side.padEnd(9)} ${Math.round(run.rate)} jobs/s (${state}), Redis ${run.redisUsPerJob.toFixed(1)} µs/job: ${run.byCommand} (µs/job)`);

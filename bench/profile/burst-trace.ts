@@ -3,8 +3,9 @@
  *   TSX_TSCONFIG_PATH=bench/tsconfig.json npx tsx bench/profile/burst-trace.ts [--lib typed-jobs] [--bulk] [--bursts 5] [--monitor]
  * BURST jobs scheduled at once onto an idle pool (c=50); per burst, from the first schedule call:
  * when this process had made every call (the producer's own work), when every call had its reply,
- * and when the pool started the first and the last job; and Redis's CPU time over the burst. With --monitor, the commands Redis ran per
- * burst, by name (typed-jobs' scripts by their name), from Redis's MONITOR.
+ * when the pool started the first and the last job, and Redis's CPU time over the burst. With
+ * --monitor, the commands Redis ran per burst, by name (typed-jobs' scripts by their name), from
+ * Redis's MONITOR.
  */
 import { createHash } from "node:crypto";
 import { parseArgs } from "node:util";

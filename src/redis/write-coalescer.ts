@@ -10,24 +10,20 @@ import type { RedisClient } from "./connection.js";
  * since its own jobs wait on their replies.
  */
 export class WriteCoalescer {
-  private holding = false;
+  /** The socket corked until the tick ends, if any: a reconnect may replace the client's meanwhile. */
+  private corked: Redis["stream"] | undefined;
   private readonly release = (): void => {
-    this.holding = false;
-    // The socket may have been replaced by a reconnect meanwhile: uncork the one corked.
-    this.socket?.uncork();
-    this.socket = undefined;
+    this.corked?.uncork();
+    this.corked = undefined;
   };
-  private socket: Redis["stream"] | undefined;
 
   constructor(private readonly redis: RedisClient) {}
 
   /** Called before each command is sent. */
   hold(): void {
-    if (this.holding || !(this.redis instanceof Redis) || this.redis.status !== "ready") return;
-    const socket = this.redis.stream;
-    socket.cork();
-    this.socket = socket;
-    this.holding = true;
+    if (this.corked || !(this.redis instanceof Redis) || this.redis.status !== "ready") return;
+    this.corked = this.redis.stream;
+    this.corked.cork();
     process.nextTick(this.release);
   }
 }
