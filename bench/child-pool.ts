@@ -73,6 +73,8 @@ export async function startChildren(count: number, spec: ChildSpec) {
     return all;
   };
   return {
+    /** The worker processes' pids. */
+    pids: procs.map((p) => p.pid!),
     go: () => procs.forEach((p) => p.send({ kind: "go" } satisfies ToChild)),
     /** Completions so far, summed over the processes (with `progress`). */
     done: () => done.reduce((a, b) => a + b, 0),
@@ -81,9 +83,10 @@ export async function startChildren(count: number, spec: ChildSpec) {
     /** The handler starts since the last collect. */
     collect,
     /**
-     * A full collection in every process, after the warm-up: a service that has run for a while has
+     * A full collection in every process, before the warm-up: a service that has run for a while has
      * long since collected what its start-up left (modules loaded through tsx, compiled code's
      * garbage), and a measurement should not catch that collection for one library and not another.
+     * Not after the warm-up: a forced collection discards optimised code, which the warm-up is for.
      */
     collectGarbage: () => Promise.all(procs.map((p) => ask(p, { kind: "collectGarbage" }))).then(() => undefined),
     /** Closes the workers and returns how often each job id ran, across the processes and the starts collected before. */

@@ -24,8 +24,9 @@ export function traceGc() {
 }
 
 /**
- * A full collection in this process, when node runs with --expose-gc (`npm run bench` does): after a
- * warm-up, so that a measurement does not catch the collection of what start-up left behind.
+ * A full collection in this process, when node runs with --expose-gc (`npm run bench` does): before a
+ * warm-up, so that a measurement does not catch the collection of what start-up left behind. It also
+ * discards optimised code, so never between a warm-up and its measurement.
  */
 export function collectGarbage(): void {
   (globalThis as { gc?: () => void }).gc?.();

@@ -1,8 +1,8 @@
 /**
  * What idle latency's tail is made of, with the pool in its own process:
- *   TSX_TSCONFIG_PATH=bench/tsconfig.json npx tsx --expose-gc bench/profile/latency-trace.ts [--lib typed-jobs] [--jobs 2000] [--warmup 500] [--monitor]
+ *   TSX_TSCONFIG_PATH=bench/tsconfig.json node --import tsx --expose-gc bench/profile/latency-trace.ts [--lib typed-jobs] [--jobs 2000] [--warmup N] [--monitor] [--block 100 --gap 150] [--dump FILE]
  * (BENCH_CPU_PROF=<dir> also writes the pool process's CPU profile.) Runs one library's pool (c=10) in
- * a child process and, after 500 unmeasured jobs (--warmup), schedules jobs 1 ms apart from this one, as the
+ * a child process and, after the row's unmeasured jobs (--warmup), schedules jobs 1 ms apart from this one, as the
  * idle-latency-proc row does, with
  * Redis's latency monitor (threshold 1 ms) and slow log (100 µs) on. Prints the latency percentiles;
  * for the slowest 1 %, whether a garbage collection in either process overlapped them, and with
@@ -11,7 +11,7 @@
  * ran between; then the slow log, the latency events and the per-command times (INFO commandstats).
  */
 import { spawn } from "node:child_process";
-import { openSync, readFileSync, rmSync } from "node:fs";
+import { openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -20,12 +20,20 @@ import { startChildren, type Pauses } from "../child-pool.js";
 import { clockMs } from "../clock.js";
 import { collectGarbage, traceGc } from "../gc-trace.js";
 import { BenchRedis } from "../redis.js";
+import { stolenMs } from "../host-steal.js";
+import { schedDelta, schedStat, type SchedStat } from "../schedstat.js";
+import { LATENCY_WARMUP_JOBS } from "../scenarios/warmup.js";
 import { assertExactlyOnce, countRun, percentile, sleep } from "../stats.js";
 
-const { values: args } = parseArgs({ options: { lib: { type: "string" }, jobs: { type: "string" }, warmup: { type: "string" }, monitor: { type: "boolean" } } });
+const { values: args } = parseArgs({ options: { lib: { type: "string" }, jobs: { type: "string" }, warmup: { type: "string" }, monitor: { type: "boolean" }, block: { type: "string" }, gap: { type: "string" }, dump: { type: "string" } } });
 const libName = (args.lib ?? "typed-jobs") as LibName;
 const n = Number(args.jobs ?? 2000);
-const warmupJobs = Number(args.warmup ?? 500);
+const warmupJobs = Number(args.warmup ?? LATENCY_WARMUP_JOBS);
+// --block N --gap MS: jobs in blocks of N, each after the last block has run and MS more of idle, as the
+// idle-latency-proc row's blocks follow the other libraries' turns; the percentiles are then printed per
+// position in the block too.
+const block = Number(args.block ?? n);
+const gapMs = Number(args.gap ?? 0);
 
 interface Command {
   /** clockMs() scale. */
@@ -51,8 +59,10 @@ const commands: Command[] = [];
 const monitorFile = join(tmpdir(), `latency-trace-monitor-${process.pid}.txt`);
 const monitor = args.monitor ? spawn("redis-cli", ["-p", new URL(redis.url).port, "monitor"], { stdio: ["ignore", openSync(monitorFile, "w"), "ignore"] }) : undefined;
 
+// As the idle-latency-proc row does: start-up's garbage collected, then the pool runs jobs before any is measured.
+await pool.collectGarbage();
+collectGarbage();
 pool.go();
-// As the idle-latency-proc row does: the pool runs jobs before any is measured.
 const warmup: Promise<string>[] = [];
 for (let i = 0; i < warmupJobs; i++) {
   warmup.push(producer.add(payload(-1 - i)));
@@ -61,22 +71,30 @@ for (let i = 0; i < warmupJobs; i++) {
 const warmIds = await Promise.all(warmup);
 await pool.reached(warmIds.length);
 const warmStarts = await pool.collect();
-await pool.collectGarbage();
-collectGarbage();
 ownGc.take();
 await sleep(500);
 await admin.config("RESETSTAT");
 await admin.call("SLOWLOG", "RESET");
 await admin.call("LATENCY", "RESET");
+const redisPid = Number((await redis.info("server")).process_id);
+const watched = { producer: process.pid, pool: pool.pids[0]!, redis: redisPid };
+const schedBefore = Object.fromEntries(Object.entries(watched).map(([name, pid]) => [name, schedStat(pid)])) as Record<string, SchedStat>;
+const stolenBefore = stolenMs();
 const sentAt: number[] = [];
 const adds: Promise<string>[] = [];
 for (let i = 0; i < n; i++) {
+  if (i > 0 && i % block === 0 && gapMs > 0) {
+    await pool.reached(warmIds.length + i);
+    await sleep(gapMs);
+  }
   sentAt.push(clockMs());
   adds.push(producer.add(payload(i)));
   await sleep(1);
 }
 const ids = await Promise.all(adds);
 await pool.reached(warmIds.length + n);
+const sched = Object.entries(watched).map(([name, pid]) => ({ name, ...schedDelta(schedBefore[name]!, schedStat(pid)) }));
+const stolen = stolenMs() - stolenBefore;
 const starts = await pool.collect();
 const poolGc = starts.gc ?? { at: [], ms: [], kind: [] };
 const producerGc = ownGc.take();
@@ -99,9 +117,24 @@ assertExactlyOnce(libName, "latency trace", [...warmIds, ...ids], runs);
 
 const samples = starts.at.map((at, j) => ({ id: starts.ids[j]!, sent: sentAt[starts.userIds[j]!]!, start: at })).map((s) => ({ ...s, ms: s.start - s.sent }));
 const ms = samples.map((s) => s.ms);
+// --dump FILE: every sample (clockMs, the machine's monotonic clock) and the processes' pids, for lining up with `perf sched`.
+if (args.dump) writeFileSync(args.dump, JSON.stringify({ pids: watched, samples }));
 const fmt = (x: number) => x.toFixed(2);
 console.log(`${libName}: ${n} jobs 1 ms apart onto an idle pool (c=10) in its own process`);
 console.log(`latency ms: p50 ${fmt(percentile(ms, 50))}  p90 ${fmt(percentile(ms, 90))}  p99 ${fmt(percentile(ms, 99))}  max ${fmt(Math.max(...ms))}`);
+
+console.log("per job, each process's main thread: on a CPU / waiting for one (µs), CPU slices");
+for (const { name, runMs, waitMs, slices } of sched) console.log(`  ${name.padEnd(8)} ${fmt((runMs * 1000) / n).padStart(7)} / ${fmt((waitMs * 1000) / n).padStart(7)}   ${(slices / n).toFixed(2)}`);
+console.log(`  the host took ${fmt(stolen)} ms of the CPUs meanwhile (steal)`);
+if (block < n) {
+  const positions = [0, 1, 2, 3, 4, 5];
+  const at = (k: number | "rest") => samples.filter((_, j) => (k === "rest" ? starts.userIds[j]! % block > positions.length - 1 : starts.userIds[j]! % block === k)).map((s) => s.ms);
+  console.log(`per position in blocks of ${block} after ${gapMs} ms idle (ms):`);
+  for (const k of [...positions, "rest" as const]) {
+    const xs = at(k);
+    console.log(`  ${String(typeof k === "number" ? k + 1 : k).padStart(4)}: p50 ${fmt(percentile(xs, 50))}  p90 ${fmt(percentile(xs, 90))}  p99 ${fmt(percentile(xs, 99))}  (${xs.length})`);
+  }
+}
 
 const p99 = percentile(ms, 99);
 const tail = samples.filter((s) => s.ms >= p99).sort((a, b) => b.ms - a.ms);

@@ -2,8 +2,10 @@ import { payload, type LibAdapter, type LibName, type Producer } from "../adapte
 import { startChildren, type Children, type Starts } from "../child-pool.js";
 import { clockMs } from "../clock.js";
 import { collectGarbage } from "../gc-trace.js";
+import { stolenMs } from "../host-steal.js";
 import { assertExactlyOnce, median, percentile, sleep } from "../stats.js";
 import type { Metric, TogetherContext, TogetherScenario } from "./scenario.js";
+import { LATENCY_WARMUP_JOBS } from "./warmup.js";
 
 const IDLE_MS = 500;
 const LATENCY_CONCURRENCY = 10;
@@ -13,11 +15,6 @@ const BURST = 1000;
 const BURST_CONCURRENCY = 50;
 /** After a block, for the pool's settles to land and the pool to wait idle again. */
 const BETWEEN_BLOCKS_MS = 50;
-/**
- * Jobs each pool runs before anything is measured, 1 ms apart: connections made, scripts loaded and
- * the hot code compiled; then a full collection (collectGarbage), as in a service that has run.
- */
-const WARMUP = 500;
 
 /** One library as deployed: the producer in this process, one pool in a process of its own. */
 interface Deployed {
@@ -36,19 +33,20 @@ async function deploy({ redis, libs, queue }: TogetherContext, concurrency: numb
     const [producer, pool] = await Promise.all([lib.producer(redis.url, q), startChildren(1, { lib: lib.name, url: redis.url, queue: q, concurrency })]);
     return { lib, producer, pool, ids: [], sentAt: [], starts: [] };
   }));
+  // What start-up left is collected first: a forced full collection also throws away code V8 has
+  // optimised, so it must come before the warm-up, never between the warm-up and the measurement.
+  await Promise.all(deployed.map((d) => d.pool.collectGarbage()));
+  collectGarbage();
   for (const d of deployed) d.pool.go();
   await Promise.all(deployed.map(async (d) => {
     const adds: Promise<string>[] = [];
-    for (let i = 0; i < WARMUP; i++) {
+    for (let i = 0; i < LATENCY_WARMUP_JOBS; i++) {
       adds.push(d.producer.add(payload(-1 - i)));
       await sleep(1);
     }
     d.ids.push(...(await Promise.all(adds)));
     await blockStarts(d);
-    await d.pool.collectGarbage();
   }));
-  // The producers' process too.
-  collectGarbage();
   await sleep(IDLE_MS);
   return deployed;
 }
