@@ -39,7 +39,7 @@ export class ScriptRunner {
   private readonly eval: Call;
   private readonly coalescer: WriteCoalescer | undefined;
 
-  /** `coalesceWrites`: a producer's runner, whose calls of one tick go out in one write (WriteCoalescer). */
+  /** `coalesceWrites`: a producer's runner, whose calls of one tick go out together (WriteCoalescer). */
   constructor(private readonly redis: RedisClient, private readonly keys: KeySpace, options: { coalesceWrites?: boolean } = {}) {
     this.eval = redis.eval.bind(redis) as Call;
     if (options.coalesceWrites) this.coalescer = new WriteCoalescer(redis);

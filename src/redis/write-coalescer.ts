@@ -1,10 +1,14 @@
 import { Redis } from "ioredis";
 import type { RedisClient } from "./connection.js";
 
+/** Commands held at most: a long burst goes out in slices, so Redis starts on it while the rest is made. */
+const MAX_HELD = 64;
+
 /**
  * Holds a connection's writes until the current tick ends, so the commands one tick sends (a burst
- * of schedule calls from a request handler, say) leave in one write system call and reach Redis in
- * one read, instead of one of each per command. A lone call waits only for the rest of its tick.
+ * of schedule calls from a request handler, say) leave in a few write system calls (one per MAX_HELD)
+ * and reach Redis in as few reads, instead of one of each per command. A lone call waits only for the
+ * rest of its tick.
  *
  * For a producer's connection only: a pool's claims and settles go out as soon as they are made,
  * since its own jobs wait on their replies.
@@ -12,6 +16,7 @@ import type { RedisClient } from "./connection.js";
 export class WriteCoalescer {
   /** The socket corked until the tick ends, if any: a reconnect may replace the client's meanwhile. */
   private corked: Redis["stream"] | undefined;
+  private held = 0;
   private readonly release = (): void => {
     this.corked?.uncork();
     this.corked = undefined;
@@ -21,9 +26,18 @@ export class WriteCoalescer {
 
   /** Called before each command is sent. */
   hold(): void {
-    if (this.corked || !(this.redis instanceof Redis) || this.redis.status !== "ready") return;
+    if (this.corked) {
+      if (++this.held < MAX_HELD) return;
+      // What is held goes now; this command starts the next slice, still held until the tick ends.
+      this.corked.uncork();
+      this.corked.cork();
+      this.held = 0;
+      return;
+    }
+    if (!(this.redis instanceof Redis) || this.redis.status !== "ready") return;
     this.corked = this.redis.stream;
     this.corked.cork();
+    this.held = 0;
     process.nextTick(this.release);
   }
 }

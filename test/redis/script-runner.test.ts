@@ -100,7 +100,7 @@ describe("ScriptRunner", () => {
     await expect(failed).rejects.toThrow(/redis\.schedule.*WRONGTYPE/s);
   });
 
-  it("a producer's runner sends the calls of one tick in one write: Redis reads them in a few reads, each call gets its own reply, and a later tick's call goes at once", async () => {
+  it("a producer's runner sends the calls of one tick together: Redis reads them in a few reads, each call gets its own reply, and a later tick's call goes at once", async () => {
     const reads = async () => Number(/total_reads_processed:(\d+)/.exec(await redis().info("stats"))![1]);
     // Each runner on a connection of its own, so the reads counted are its calls' (and the INFO's).
     const readsFor = async (coalesceWrites: boolean, namespace: string) => {
@@ -127,5 +127,37 @@ describe("ScriptRunner", () => {
     // bound leaves room for a loaded host splitting them.
     expect(coalesced).toBeLessThanOrEqual(40);
     expect(oneByOne).toBeGreaterThan(coalesced);
+  });
+
+  it("a producer's runner sends a long tick's calls in slices, the first while the tick's calls are still being made", async () => {
+    const client = new Redis({ port: server().port, host: "127.0.0.1" });
+    try {
+      const namespace = `sliced-${process.pid}`;
+      const runner = new ScriptRunner(client, new KeySpace("tj:", namespace), { coalesceWrites: true });
+      await schedule(runner, [entry("alpha", "warm")]);
+      // How many calls had been made when each write of held commands left.
+      let made = 0;
+      const writtenAt: number[] = [];
+      const socket = client.stream as typeof client.stream & { _writev(...args: unknown[]): unknown };
+      const writev = socket._writev;
+      socket._writev = function (this: typeof socket, ...args: unknown[]) {
+        writtenAt.push(made);
+        return writev.apply(this, args);
+      };
+      const ids = Array.from({ length: 200 }, (_, n) => `s${n}`);
+      const calls = ids.map((id) => {
+        const call = schedule(runner, [entry("alpha", id)]);
+        made++;
+        return call;
+      });
+      await Promise.all(calls);
+      // Redis could start on the first slice before the 200th call was made, and the burst took a few writes, not 200.
+      expect(writtenAt[0]).toBeLessThan(ids.length);
+      expect(writtenAt.length).toBeGreaterThanOrEqual(3);
+      expect(writtenAt.length).toBeLessThanOrEqual(10);
+      expect(await client.lrange(`tj:{${namespace}}:queue:alpha`, 0, -1)).toEqual(["warm", ...ids]);
+    } finally {
+      client.disconnect();
+    }
   });
 });
