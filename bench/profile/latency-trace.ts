@@ -5,7 +5,8 @@
  * a child process and, after the row's unmeasured jobs (--warmup), schedules jobs 1 ms apart from this one, as the
  * idle-latency-proc row does, with
  * Redis's latency monitor (threshold 1 ms) and slow log (100 µs) on. Prints the latency percentiles;
- * for the slowest 1 %, whether a garbage collection in either process overlapped them, and with
+ * each process's CPU and run-queue wait per job (Linux's /proc/<pid>/schedstat) and the host's steal;
+ * with --block, the percentiles per position in a block; for the slowest 1 %, whether a garbage collection in either process overlapped them, and with
  * --monitor (Redis's MONITOR, read by a redis-cli process; typed-jobs, whose schedule call carries the job id) when Redis ran the
  * schedule, splitting each sample into producer → Redis and Redis → handler, with the commands Redis
  * ran between; then the slow log, the latency events and the per-command times (INFO commandstats).
