@@ -151,9 +151,10 @@ describe("ScriptRunner", () => {
         return call;
       });
       await Promise.all(calls);
-      // Redis could start on the first slice before the 200th call was made, and the burst took a few writes, not 200.
+      // Redis could start on the first slice before the 200th call was made, and the burst took a few
+      // writes, not 200 (slices meet in one write while the socket is still busy with the one before).
       expect(writtenAt[0]).toBeLessThan(ids.length);
-      expect(writtenAt.length).toBeGreaterThanOrEqual(3);
+      expect(writtenAt.length).toBeGreaterThanOrEqual(2);
       expect(writtenAt.length).toBeLessThanOrEqual(10);
       expect(await client.lrange(`tj:{${namespace}}:queue:alpha`, 0, -1)).toEqual(["warm", ...ids]);
     } finally {
