@@ -7,7 +7,6 @@
  * --monitor, the commands Redis ran per burst, by name (typed-jobs' scripts by their name), from
  * Redis's MONITOR.
  */
-import { createHash } from "node:crypto";
 import { parseArgs } from "node:util";
 import { adapter, payload, type LibName } from "../adapters/adapter.js";
 import { startChildren } from "../child-pool.js";
@@ -24,15 +23,15 @@ const producer = await lib.producer(redis.url, "burst");
 const pool = await startChildren(1, { lib: libName, url: redis.url, queue: "burst", concurrency: 50 });
 pool.go();
 await sleep(500);
-// typed-jobs' scripts by SHA (the built package's text), to name them.
-const { luaScripts } = (await import(new URL("../../dist/redis/lua.generated.js", import.meta.url).href)) as { luaScripts: Record<string, string> };
-const scriptNames = new Map(Object.entries(luaScripts).map(([name, lua]) => [createHash("sha1").update(lua).digest("hex"), name]));
+// typed-jobs' scripts by function name (the built package's library), to name them.
+const { luaFunctions } = (await import(new URL("../../dist/redis/lua.generated.js", import.meta.url).href)) as { luaFunctions: Record<string, string> };
+const scriptNames = new Map(Object.entries(luaFunctions).map(([name, fn]) => [fn, name]));
 const commands = new Map<string, number>();
 const monitor = args.monitor ? await redis.admin.monitor() : undefined;
 monitor?.on("monitor", (_time: string, argv: string[], source: string) => {
   if (source === "lua") return;
   const name = String(argv[0]).toLowerCase();
-  const key = name === "evalsha" ? (scriptNames.get(String(argv[1])) ?? "evalsha") : name;
+  const key = name === "fcall" ? (scriptNames.get(String(argv[1])) ?? "fcall") : name;
   commands.set(key, (commands.get(key) ?? 0) + 1);
 });
 let scheduled = 0;

@@ -101,7 +101,7 @@ const poolGc = starts.gc ?? { at: [], ms: [], kind: [] };
 const producerGc = ownGc.take();
 monitor?.kill();
 if (monitor) for (const line of readFileSync(monitorFile, "utf8").split("\n")) {
-  // 1796413410.283754 [0 127.0.0.1:59414] "evalsha" "9c44..." ...  (or [0 lua] for a script's own calls)
+  // 1796413410.283754 [0 127.0.0.1:59414] "fcall" "typed_jobs_…_scheduleOne" ...  (or [0 lua] for a script's own calls)
   const m = /^(\d+\.\d+) \[\d+ ([^\]]+)\] (.*)$/.exec(line);
   if (m) commands.push({ at: Number(m[1]) * 1000 - wallOffset, source: m[2]!, args: [...m[3]!.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((a) => a[1]!) });
 }

@@ -5,7 +5,7 @@ import { fill, type Metric, type Scenario } from "./scenario.js";
 
 /** The benchmark's own admin commands, never counted. */
 const ADMIN = new Set(["info", "config|resetstat", "config", "monitor", "flushall", "memory|usage"]);
-const SCRIPT_CALLS = new Set(["eval", "evalsha", "eval_ro", "evalsha_ro", "fcall"]);
+const SCRIPT_CALLS = new Set(["eval", "evalsha", "eval_ro", "evalsha_ro", "fcall", "fcall_ro"]);
 
 interface Work {
   /** Every command Redis ran, script-internal calls included, EVAL/EVALSHA themselves excluded. */

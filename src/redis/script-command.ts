@@ -1,7 +1,7 @@
 import { Command } from "ioredis";
 
 /**
- * One EVALSHA whose arguments start with a fixed part (the script's SHA, its keys and job types),
+ * One FCALL whose arguments start with a fixed part (the script's function name, its keys and job types),
  * given already as protocol text. ioredis encodes each argument of each command anew, one string
  * concatenation per argument; a script's keys are most of its arguments and the same on every call,
  * so they are encoded once per layout instead (ScriptRunner). Kept because it measurably speeds up
@@ -13,7 +13,7 @@ export class ScriptCommand extends Command {
     // converts each number, per call, and a bulk schedule or a settle of a batch has thousands. They
     // are already flat, and toWritable converts numbers as it writes them. (ioredis reads `args`
     // later only to find a Cluster command's keys, which are strings.)
-    super("evalsha", [], { replyEncoding: "utf8" });
+    super("fcall", [], { replyEncoding: "utf8" });
     this.args = args;
   }
 
@@ -28,7 +28,7 @@ export class ScriptCommand extends Command {
 
   /** The protocol text of the command name and these arguments, as toWritable writes them. */
   static encodeHead(args: readonly (string | number)[]): string {
-    return "$7\r\nevalsha\r\n" + args.map(encodeArg).join("");
+    return "$5\r\nfcall\r\n" + args.map(encodeArg).join("");
   }
 }
 

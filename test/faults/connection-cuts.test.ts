@@ -60,7 +60,7 @@ function expectNoneLost(audit: Audit, ids: readonly string[]): void {
 
 /** Ids of the clients whose last command was a script: the pools' and the producer's command connections. */
 function scriptClientIds(): string[] {
-  return server.cli("CLIENT", "LIST").split("\n").filter((line) => /cmd=(evalsha|eval) /.test(line)).map((line) => /id=(\d+)/.exec(line)![1]!);
+  return server.cli("CLIENT", "LIST").split("\n").filter((line) => /cmd=fcall /.test(line)).map((line) => /id=(\d+)/.exec(line)![1]!);
 }
 
 describe("connection faults mid-claim and mid-acknowledge", () => {

@@ -66,7 +66,7 @@ describe("the contract registry", () => {
     // One script call for the process (the second runtime and the pool share it), writing each field
     // once. MONITOR shows the newline in a field escaped.
     const names = watch.commands.map((c) => c[0]!.toLowerCase());
-    expect(names.filter((n) => n === "eval" || n === "evalsha")).toHaveLength(1);
+    expect(names.filter((n) => n === "fcall")).toHaveLength(1);
     const writes = watch.commands.filter((c) => c[0]!.toLowerCase() === "hset");
     expect(writes.map((c) => c[2]!.replace("\\n", "\n")).sort()).toEqual(["alpha\nhash-alpha-1", "beta\nhash-beta-1"]);
     const contracts = await jobs.contracts();

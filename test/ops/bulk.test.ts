@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { InvalidOptionError, type BulkProgress } from "typed-jobs";
 import { anyPayload, jobType, useRedis } from "../support/setup.js";
-import { expectJobState, jobsKey, keyOf, seedRecord, useRedisClient, waitForStatus } from "../support/redis-state.js";
+import { expectJobState, jobsKey, keyOf, seedRecord, useRedisClient, waitForStatus, scriptCalls } from "../support/redis-state.js";
 import { waitUntil } from "../support/redis-server.js";
 import { seedEnded } from "./seed-ended.js";
 
@@ -17,13 +17,6 @@ const { server, bundle } = useRedis();
 const redis = useRedisClient(server);
 
 const HOUR = 3_600_000;
-
-async function scriptCalls(): Promise<number> {
-  const info = await redis().info("commandstats");
-  let calls = 0;
-  for (const match of info.matchAll(/^cmdstat_(?:eval|evalsha):calls=(\d+)/gm)) calls += Number(match[1]);
-  return calls;
-}
 
 async function members(namespace: string, kind: "failed" | "finished" | "cancelled", type: string): Promise<string[]> {
   return (await redis().zrange(keyOf(namespace, kind, type), "0", "-1")).sort();
@@ -255,7 +248,7 @@ describe("bulk over 200,000 jobs", () => {
     const { jobs, namespace } = bundle<M>(types);
     const count = 200_000;
     await seedEnded(redis(), namespace, "task", "failed", "j", count, Date.now() - HOUR);
-    const before = await scriptCalls();
+    const before = await scriptCalls(redis());
     let reports = 0;
     let scanned = 0;
     let largest = 0;
@@ -266,7 +259,7 @@ describe("bulk over 200,000 jobs", () => {
         scanned = p.scanned;
       },
     });
-    const calls = (await scriptCalls()) - before;
+    const calls = (await scriptCalls(redis())) - before;
     expect(result).toMatchObject({ scanned: count, matched: count, changed: count, total: count });
     expect(reports).toBe(result.batches);
     // Batches of 200 entries (BULK_BATCH_SIZE): no call examined more.

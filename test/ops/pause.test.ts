@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createJobs, InvalidOptionError, openOperations, UnknownJobTypeError } from "typed-jobs";
 import { anyPayload, jobType, useRedis } from "../support/setup.js";
-import { blockedPools, gate, keyOf, useRedisClient, waitForStatus } from "../support/redis-state.js";
+import { blockedPools, gate, keyOf, useRedisClient, waitForStatus, scriptCalls } from "../support/redis-state.js";
 import { RedisServer, waitUntil } from "../support/redis-server.js";
 
 // Pausing a type holds every pool off it (and only it) until resume, through restarts; a resume
@@ -12,14 +12,6 @@ const types = { alpha: jobType<{ n: number }>("alpha", anyPayload), beta: jobTyp
 
 const { server, bundle } = useRedis();
 const redis = useRedisClient(server);
-
-/** Calls of the Lua scripts so far (EVAL and EVALSHA), from INFO commandstats. */
-async function scriptCalls(): Promise<number> {
-  const info = await redis().info("commandstats");
-  let calls = 0;
-  for (const match of info.matchAll(/^cmdstat_(?:eval|evalsha):calls=(\d+)/gm)) calls += Number(match[1]);
-  return calls;
-}
 
 describe("pause and resume", () => {
   it("a paused type is not claimed while the pool's other type runs on; a job running at pause finishes; resume runs the rest", async () => {
@@ -125,7 +117,7 @@ describe("pause and resume", () => {
     await waitUntil(async () => (await blockedPools(redis())) >= 1);
     // Onto an empty queue: the schedule rings alpha's wake list.
     const job = await jobs.schedule("alpha", { n: 1 });
-    const before = await scriptCalls();
+    const before = await scriptCalls(redis());
     await waitUntil(async () => (await blockedPools(redis())) >= 1);
     // A beta job scheduled after the wake-up, run and settled: the pool has claimed past the paused
     // type since, and a spinning pool would have claimed over and over meanwhile.
@@ -133,7 +125,7 @@ describe("pause and resume", () => {
     await waitForStatus(other, "finished");
     await waitUntil(async () => (await blockedPools(redis())) >= 1);
     // The claim after the wake-up, the beta job's schedule, its settle, and a claim or two after.
-    expect(await scriptCalls() - before).toBeLessThan(8);
+    expect(await scriptCalls(redis()) - before).toBeLessThan(8);
     expect((await jobs.findJob(job.id)).status).toBe("queued");
   });
 

@@ -3,21 +3,23 @@ import { describe, expect, it } from "vitest";
 import { RedisCommandError } from "../../src/errors.js";
 import { KeySpace } from "../../src/redis/keys.js";
 import { ScriptRunner } from "../../src/redis/script-runner.js";
+import { LUA_LIBRARY_NAME } from "../../src/redis/lua.generated.js";
 import { schedule } from "../../src/redis/scripts/schedule.js";
 import { encodeRecordTail } from "../../src/redis/record.js";
 import { useRedis } from "../support/setup.js";
 import { useRedisClient } from "../support/redis-state.js";
 
-// ScriptRunner: scripts loaded by their first call, sent by SHA after that, loaded again when Redis
-// has lost them; each call's keys are encoded once per layout, the rest per call.
+// ScriptRunner: the function library loaded before the first call and again when Redis has lost it;
+// each call's keys are encoded once per layout, the rest per call.
 
 const { server } = useRedis();
 const redis = useRedisClient(server);
 
-async function scriptCalls(): Promise<{ eval: number; evalsha: number }> {
+/** Library loads and script calls since the last RESETSTAT (INFO commandstats). */
+async function scriptCalls(): Promise<{ load: number; fcall: number }> {
   const info = await redis().info("commandstats");
-  const calls = (name: string) => Number(new RegExp(`cmdstat_${name}:calls=(\\d+)`).exec(info)?.[1] ?? 0);
-  return { eval: calls("eval"), evalsha: calls("evalsha") };
+  const calls = (name: string) => Number(new RegExp(`cmdstat_${name.replace("|", "\\|")}:calls=(\\d+)`).exec(info)?.[1] ?? 0);
+  return { load: calls("function|load"), fcall: calls("fcall") };
 }
 
 const entry = (type: string, id: string, payload = '{"n":1}') => {
@@ -26,45 +28,58 @@ const entry = (type: string, id: string, payload = '{"n":1}') => {
 };
 
 describe("ScriptRunner", () => {
-  it("loads a script with its first call (EVAL), sends it by SHA after that, and loads it again when Redis has lost it", async () => {
+  it("loads the library before its first call, calls the functions after that, and loads it again when Redis has lost it", async () => {
+    await redis().function("FLUSH");
     const runner = new ScriptRunner(redis(), new KeySpace("tj:", `runner-${process.pid}`));
     await redis().config("RESETSTAT");
     await schedule(runner, [entry("alpha", "a1")]);
     await schedule(runner, [entry("alpha", "a2")]);
-    expect(await scriptCalls()).toEqual({ eval: 1, evalsha: 1 });
-    await redis().script("FLUSH");
+    expect(await scriptCalls()).toEqual({ load: 1, fcall: 2 });
+    expect(((await redis().function("LIST")) as unknown[][]).map((library) => library[1])).toEqual([LUA_LIBRARY_NAME]);
+    await redis().function("FLUSH");
     await redis().config("RESETSTAT");
     expect(await schedule(runner, [entry("alpha", "a3")])).toMatchObject([{ id: "a3", created: true }]);
     await schedule(runner, [entry("alpha", "a4")]);
-    // The SHA that Redis no longer knew, the EVAL that loaded it again, then the SHA.
-    expect(await scriptCalls()).toEqual({ eval: 1, evalsha: 2 });
+    // The call that found no function, the load, the call again, then the next call.
+    expect(await scriptCalls()).toEqual({ load: 1, fcall: 3 });
     expect(await redis().lrange(`tj:{runner-${process.pid}}:queue:alpha`, 0, -1)).toEqual(["a1", "a2", "a3", "a4"]);
   });
 
-  it("calls made while a script's first call is loading it wait for it and go by SHA: a burst sends the script's text once", async () => {
+  it("calls made while the library loads wait for it: a burst, and a second runner on a server that has it, load it once each and no more", async () => {
+    await redis().function("FLUSH");
     const namespace = `burst-${process.pid}`;
     const runner = new ScriptRunner(redis(), new KeySpace("tj:", namespace));
     await redis().config("RESETSTAT");
     const ids = Array.from({ length: 50 }, (_, n) => `b${n}`);
     const results = await Promise.all(ids.map((id) => schedule(runner, [entry("alpha", id)])));
     expect(results.map(([r]) => r)).toMatchObject(ids.map((id) => ({ id, created: true })));
-    expect(await scriptCalls()).toEqual({ eval: 1, evalsha: 49 });
-    expect(await redis().lrange(`tj:{${namespace}}:queue:alpha`, 0, -1)).toEqual(ids);
+    expect(await scriptCalls()).toEqual({ load: 1, fcall: 50 });
+    // Another process's runner finds the library there ("already exists"), which is no error.
+    const other = new ScriptRunner(redis(), new KeySpace("tj:", namespace));
+    expect(await schedule(other, [entry("alpha", "b50")])).toMatchObject([{ id: "b50", created: true }]);
+    expect(await scriptCalls()).toEqual({ load: 2, fcall: 51 });
+    expect(await redis().lrange(`tj:{${namespace}}:queue:alpha`, 0, -1)).toEqual([...ids, "b50"]);
   });
 
-  it("a first call that fails leaves the calls waiting on it to load the script themselves", async () => {
-    const runner = new ScriptRunner(redis(), new KeySpace("tj:", `refused-${process.pid}`));
-    // A first call without the script's arguments fails inside the script; the call made meanwhile
-    // loads the script with its own EVAL and succeeds.
-    await redis().config("RESETSTAT");
-    const first = runner.run("scheduleOne", "test", ["alpha"], []);
-    const second = schedule(runner, [entry("alpha", "after")]);
-    await expect(first).rejects.toBeInstanceOf(RedisCommandError);
-    expect(await second).toMatchObject([{ id: "after", created: true }]);
-    expect((await scriptCalls()).eval).toBe(2);
+  it("a load Redis refuses fails the calls waiting on it with a RedisCommandError, and the next call tries the load again", async () => {
+    const name = `limited-${process.pid}`;
+    await redis().acl("SETUSER", name, "on", ">pw", "~*", "+@all", "-function");
+    const limited = new Redis({ port: server().port, host: "127.0.0.1", username: name, password: "pw" });
+    try {
+      const runner = new ScriptRunner(limited, new KeySpace("tj:", `refused-${process.pid}`));
+      await redis().function("FLUSH");
+      const calls = [schedule(runner, [entry("alpha", "r1")]), schedule(runner, [entry("alpha", "r2")])];
+      for (const call of calls) await expect(call).rejects.toThrow(/NOPERM/);
+      await expect(calls[0]).rejects.toBeInstanceOf(RedisCommandError);
+      await redis().acl("SETUSER", name, "+function");
+      expect(await schedule(runner, [entry("alpha", "r3")])).toMatchObject([{ id: "r3", created: true }]);
+    } finally {
+      limited.disconnect();
+      await redis().acl("DELUSER", name);
+    }
   });
 
-  it("sends keys, types and arguments with multi-byte characters intact, on the first call and by SHA", async () => {
+  it("sends keys, types and arguments with multi-byte characters intact, on the first call and after", async () => {
     const ns = `ünï-${process.pid}-✓`;
     const runner = new ScriptRunner(redis(), new KeySpace("tj:", ns));
     const payload = JSON.stringify({ text: "😀 ñ 中文" });
@@ -75,7 +90,7 @@ describe("ScriptRunner", () => {
     expect(await redis().lrange(`tj:{${ns}}:queue:alpha`, 0, -1)).toEqual(["é1", "é2"]);
   });
 
-  it("honours the client's ioredis keyPrefix the same on the first call (EVAL) and by SHA, as ioredis' own commands do", async () => {
+  it("honours the client's ioredis keyPrefix on every call, as ioredis' own commands do", async () => {
     const ns = `runner-prefix-${process.pid}`;
     const prefixed = new Redis({ port: server().port, host: "127.0.0.1", keyPrefix: "app:" });
     try {
@@ -90,7 +105,7 @@ describe("ScriptRunner", () => {
     }
   });
 
-  it("turns an error Redis replies with into a RedisCommandError naming the operation, by SHA as on the first call", async () => {
+  it("turns an error Redis replies with into a RedisCommandError naming the operation", async () => {
     const runner = new ScriptRunner(redis(), new KeySpace("tj:", `runner-err-${process.pid}`));
     await schedule(runner, [entry("alpha", "ok")]);
     // The jobs hash made a string: HSETNX inside the script fails with WRONGTYPE.

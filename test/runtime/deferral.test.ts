@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { anyPayload, jobType, useRedis } from "../support/setup.js";
-import { keyOf, useRedisClient } from "../support/redis-state.js";
+import { keyOf, useRedisClient, scriptCalls } from "../support/redis-state.js";
 import { waitUntil } from "../support/redis-server.js";
 
 // A pool that meets jobs of a contract identity its build does not know leaves them deferred and
@@ -14,11 +14,6 @@ const newBuild = { alpha: jobType<{ n: number }>("alpha", anyPayload, { schemaHa
 const { server, bundle } = useRedis();
 const redis = useRedisClient(server);
 
-async function evalCalls(): Promise<number> {
-  const stats = await redis().info("commandstats");
-  return [...stats.matchAll(/cmdstat_(?:evalsha|eval):calls=(\d+)/g)].reduce((sum, m) => sum + Number(m[1]), 0);
-}
-
 describe("deferral in a pool", () => {
   it("an old pool with only a deferred job waits idle: over three idle waits it sends a bounded number of scripts", async () => {
     const { namespace, pool } = bundle<M>(oldBuild);
@@ -31,14 +26,14 @@ describe("deferral in a pool", () => {
     const deferred = await producer.jobs.findJob(job.id);
     const idleKey = keyOf(namespace, "idle", "alpha");
     const registrations: string[] = [];
-    const before = await evalCalls();
+    const before = await scriptCalls(redis());
     await waitUntil(async () => {
       const score = (await redis().zrange(idleKey, "0", "-1", "WITHSCORES"))[1];
       if (score !== undefined && score !== registrations.at(-1)) registrations.push(score);
       return registrations.length >= 4;
     });
     // A claim per idle wait, plus the pool's periodic scripts: a pool claiming in a loop would send thousands.
-    expect((await evalCalls()) - before).toBeLessThan(60);
+    expect((await scriptCalls(redis())) - before).toBeLessThan(60);
     expect(await producer.jobs.findJob(job.id)).toMatchObject({ status: "deferred", attempts: 0, deferred: deferred.deferred });
     expect(ran).toEqual([]);
   });

@@ -170,3 +170,9 @@ export async function blockedClientPorts(redis: Redis): Promise<number[]> {
     .filter((line) => line.includes("cmd=blpop"))
     .map((line) => Number(/ addr=[^ ]*:(\d+) /.exec(` ${line}`)?.[1]));
 }
+
+/** Calls of the library's Lua functions (FCALL) so far, from INFO commandstats. */
+export async function scriptCalls(redis: Redis): Promise<number> {
+  const info = await redis.info("commandstats");
+  return Number(/^cmdstat_fcall:calls=(\d+)/m.exec(info)?.[1] ?? 0);
+}

@@ -20,9 +20,9 @@ local time = redis.call("TIME")
 local id, tail = ARGV[ARG0], ARGV[ARG0 + 1]
 local tk = typeKeys(1)
 -- The commonest call, a job due now at priority 0 (sent without the three timing arguments) onto a
--- queue that already holds jobs, is done before the includes below define their helpers, with its
--- run-at written from TIME's text: it is every busy producer's latency (bench/RESULTS.md has the
--- measurement). The push is all: the push that filled the queue woke a pool.
+-- queue that already holds jobs, is done first, with its run-at written from TIME's text and no
+-- record decoded: it is every busy producer's latency (bench/RESULTS.md has the measurement). The
+-- push is all: the push that filled the queue woke a pool.
 local dueNow = #ARGV == ARG0 + 1
 if dueNow then
   -- TIME's microseconds have no leading zeros.

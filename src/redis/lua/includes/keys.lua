@@ -1,6 +1,6 @@
 -- Every key a script touches is passed to it, and all share the namespace's hash tag. A script is
--- given only the keys its `-- @keys` line names (the build step turns that line into locals such as
--- JOBS, and typeKeys(i) for job type i's; ScriptRunner passes the same keys from scriptKeys):
+-- given only the keys its `-- @keys` line names (each call binds them to names such as JOBS, and
+-- typeKeys(i) to job type i's: codegen/lua/library.ts; ScriptRunner passes the same keys from scriptKeys):
 -- first the global ones it names, of
 --   jobs       hash  id -> record
 --   types      set of job type names that have ever been scheduled
@@ -15,5 +15,6 @@
 -- ARGV[1] is the number of job types m, ARGV[2..m+1] their names, in the same order as their keys;
 -- a script's own arguments start at ARGV[ARG0].
 --
--- Every script's first line is '#!lua': Redis 7 then checks maxmemory before the script starts, so
--- under OOM a script is refused whole instead of failing half-way through its writes.
+-- Every script's first line is '#!lua', and it becomes a function of one library without flags
+-- (codegen/lua/library.ts): Redis checks maxmemory before such a function starts, so under OOM a
+-- script is refused whole instead of failing half-way through its writes.
