@@ -8,8 +8,8 @@
  * each process's CPU and run-queue wait per job (Linux's /proc/<pid>/schedstat) and the host's steal;
  * with --block, the percentiles per position in a block; for the slowest 1 %, whether a garbage collection in either process overlapped them, and with
  * --monitor (Redis's MONITOR, read by a redis-cli process; typed-jobs, whose schedule call carries the job id) when Redis ran the
- * schedule, splitting each sample into producer → Redis and Redis → handler, with the commands Redis
- * ran between; then the slow log, the latency events and the per-command times (INFO commandstats).
+ * schedule, splitting each sample into producer → Redis and Redis → handler (with --block, for the
+ * first positions of a block too), with the commands Redis ran between; then the slow log, the latency events and the per-command times (INFO commandstats).
  */
 import { spawn } from "node:child_process";
 import { openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -116,7 +116,7 @@ await producer.close();
 await redis.stop();
 assertExactlyOnce(libName, "latency trace", [...warmIds, ...ids], runs);
 
-const samples = starts.at.map((at, j) => ({ id: starts.ids[j]!, sent: sentAt[starts.userIds[j]!]!, start: at })).map((s) => ({ ...s, ms: s.start - s.sent }));
+const samples = starts.at.map((at, j) => ({ id: starts.ids[j]!, userId: starts.userIds[j]!, sent: sentAt[starts.userIds[j]!]!, start: at })).map((s) => ({ ...s, ms: s.start - s.sent }));
 const ms = samples.map((s) => s.ms);
 // --dump FILE: every sample (clockMs, the machine's monotonic clock) and the processes' pids, for lining up with `perf sched`.
 if (args.dump) writeFileSync(args.dump, JSON.stringify({ pids: watched, samples }));
@@ -161,7 +161,7 @@ if (monitor) {
   const ranAt = new Map<string, number>();
   for (const c of commands) for (const a of c.args) if (!ranAt.has(a)) ranAt.set(a, c.at);
   const split = samples.flatMap((s) => (ranAt.has(s.id) ? [{ ...s, toRedis: ranAt.get(s.id)! - s.sent, toHandler: s.start - ranAt.get(s.id)! }] : []));
-  const pct = (xs: number[]) => `p50 ${fmt(percentile(xs, 50))} p99 ${fmt(percentile(xs, 99))}`;
+  const pct = (xs: number[]) => (xs.length === 0 ? "-" : `p50 ${fmt(percentile(xs, 50))} p99 ${fmt(percentile(xs, 99))}`);
   console.log(`\nall samples: producer → Redis ${pct(split.map((s) => s.toRedis))}; Redis → handler ${pct(split.map((s) => s.toHandler))} (ms)`);
   // typed-jobs: a job handed to the idle pool is pushed to its hand-off list by the schedule itself.
   const handedOver = new Set<string>();
@@ -170,6 +170,14 @@ if (monitor) {
   const handed = split.filter((s) => isHanded(s.id));
   const other = split.filter((s) => !isHanded(s.id));
   console.log(`handed to the pool by the schedule: ${handed.length} (latency ${pct(handed.map((s) => s.ms))}); queued, then claimed: ${other.length} (latency ${other.length ? pct(other.map((s) => s.ms)) : "-"})`);
+  if (block < n) {
+    // Where the first jobs after an idle gap lose their time.
+    const pct90 = (xs: number[]) => (xs.length === 0 ? "-" : `p50 ${fmt(percentile(xs, 50))} p90 ${fmt(percentile(xs, 90))}`);
+    for (const k of [0, 1, 2, 3]) {
+      const xs = split.filter((s) => s.userId % block === k);
+      console.log(`  position ${k + 1}: producer → Redis ${pct90(xs.map((s) => s.toRedis))}; Redis → handler ${pct90(xs.map((s) => s.toHandler))}`);
+    }
+  }
   const tailSplit = split.filter((s) => s.ms >= p99);
   console.log(`the slowest: ${tailSplit.filter((s) => isHanded(s.id)).length} handed over, ${tailSplit.filter((s) => !isHanded(s.id)).length} queued then claimed`);
   console.log(`the slowest: producer → Redis ${pct(tailSplit.map((s) => s.toRedis))}; Redis → handler ${pct(tailSplit.map((s) => s.toHandler))}`);
