@@ -38,7 +38,8 @@ export class ScriptRunner {
 
   /** Runs `name` for the given job types; `args` are the script's own ARGV, after the layout's. */
   run(name: ScriptName, op: string, types: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
-    if (!this.loaded) return this.load().then(() => this.call(name, op, types, args, false), (error: unknown) => this.fail(op, error));
+    // Even just after a load: on a Cluster whose nodes were not yet known, it reached one shard only.
+    if (!this.loaded) return this.load().then(() => this.call(name, op, types, args, true), (error: unknown) => this.fail(op, error));
     return this.call(name, op, types, args, true);
   }
 

@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Cluster } from "ioredis";
 import { createJobs, JobNotFoundError, type Jobs, type Pool, type PoolOptions } from "typed-jobs";
 import { RedisCluster } from "../support/redis-cluster.js";
+import { LUA_LIBRARY_NAME } from "../../src/redis/lua.generated.js";
 import { waitUntil } from "../support/redis-server.js";
 import { anyPayload, jobType } from "../support/setup.js";
 
@@ -86,6 +87,31 @@ describe("on Redis Cluster, namespaces spread over the shards", () => {
         client.disconnect();
       }
     }
+  });
+
+  it("loads the scripts' function library on every master, and again on a shard that lost it", async () => {
+    const libraries = async (port: number) => {
+      const node = cluster.nodeClient(port);
+      try {
+        return ((await node.function("LIST")) as unknown[][]).map((library) => library[1]);
+      } finally {
+        node.disconnect();
+      }
+    };
+    const flush = async (port: number) => {
+      const node = cluster.nodeClient(port);
+      await node.function("FLUSH").finally(() => node.disconnect());
+    };
+    for (const port of cluster.ports) await flush(port);
+    const all = runtimes();
+    for (const { jobs } of all) await jobs.schedule("work", { n: 1 });
+    for (const port of cluster.ports) expect(await libraries(port)).toEqual([LUA_LIBRARY_NAME]);
+    // A shard that lost it (a node replaced, FUNCTION FLUSH): the next call there loads it again.
+    const lost = cluster.masterOf(cluster.keySlot(`tj:{${all[0]!.ns}}:jobs`));
+    await flush(lost);
+    await all[0]!.jobs.schedule("work", { n: 2 });
+    expect(await libraries(lost)).toEqual([LUA_LIBRARY_NAME]);
+    expect((await all[0]!.jobs.counts()).total.queued).toBe(2);
   });
 
   it("schedules a backlog one by one in every namespace, and a pool runs each job once", async () => {
