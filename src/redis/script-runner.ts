@@ -20,15 +20,16 @@ interface Layout {
 /**
  * Calls the Lua scripts, each a function of one library (src/redis/lua.generated.ts), with the keys
  * their @keys line names (includes/keys.lua): the global ones, then the per-type ones for each job
- * type. A runner loads the library before its first call (FUNCTION LOAD; a library already there
- * is the same text, since its name is its text's hash), and again when Redis no longer has it (a
- * new server, FUNCTION FLUSH, a Cluster shard that joined later).
+ * type. A call that finds the library missing (a new server, FUNCTION FLUSH, a Cluster shard that
+ * joined later) loads it (FUNCTION LOAD; one already there is the same text, since its name is its
+ * text's hash) and is sent again, so a server that has it, loaded by another process or ahead of a
+ * deploy, is never sent its text.
  */
 export class ScriptRunner {
   private readonly layouts = new Map<string, Layout>();
-  /** Settled once Redis has the library; unset before the first call and after Redis lost it. */
+  /** Loads of the library this runner started, and the latest (unset once it failed). */
+  private loads = 0;
   private loading: Promise<void> | undefined;
-  private loaded = false;
   private readonly coalescer: WriteCoalescer | undefined;
 
   /** `coalesceWrites`: a producer's runner, whose calls of one tick go out together (WriteCoalescer). */
@@ -38,41 +39,40 @@ export class ScriptRunner {
 
   /** Runs `name` for the given job types; `args` are the script's own ARGV, after the layout's. */
   run(name: ScriptName, op: string, types: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
-    // Even just after a load: on a Cluster whose nodes were not yet known, it reached one shard only.
-    if (!this.loaded) return this.load().then(() => this.call(name, op, types, args, true), (error: unknown) => this.fail(op, error));
     return this.call(name, op, types, args, true);
   }
 
-  /** `mayReload`: a call that finds the library gone loads it and tries once more; only once, so a server that keeps losing it fails the call. */
+  /** `mayReload`: a call that finds the library missing loads it and tries once more; only once, so a server that keeps losing it fails the call. */
   private call(name: ScriptName, op: string, types: readonly string[], args: readonly (string | number)[], mayReload: boolean): Promise<unknown> {
     const { sentHead, headText } = this.layoutOf(name, types);
     const command = new ScriptCommand(sentHead.concat(args), headText, sentHead.length);
+    const loadsBefore = this.loads;
     this.coalescer?.hold();
     return (this.redis.sendCommand(command) as Promise<unknown>).catch((error: unknown) => {
       if (!mayReload || !isFunctionNotFound(error)) this.fail(op, error);
-      if (this.loaded) {
-        this.loaded = false;
-        this.loading = undefined;
-      }
-      return this.load().then(() => this.call(name, op, types, args, false), (loadError: unknown) => this.fail(op, loadError));
+      return this.load(loadsBefore).then(
+        () => this.call(name, op, types, args, false),
+        (loadError: unknown) => this.fail(op, loadError),
+      );
     });
   }
 
   /**
-   * Loads the library once for every call waiting on it; a failed load is tried again by the next
-   * call. Each waiting call reports a failure under its own operation.
+   * Loads the library for a call that found it missing, unless a load started after that call was
+   * sent: it waits for that one (a burst of calls on a new server loads it once). Each waiting call
+   * reports a failed load under its own operation.
    */
-  private load(): Promise<void> {
-    this.loading ??= loadLibrary(this.redis).then(
-      () => {
-        this.loaded = true;
-      },
-      (error: unknown) => {
-        this.loading = undefined;
-        throw error;
-      },
-    );
-    return this.loading;
+  private load(loadsBefore: number): Promise<void> {
+    if (this.loads === loadsBefore || !this.loading) {
+      this.loads++;
+      const loading = loadLibrary(this.redis);
+      this.loading = loading;
+      // A failed load is not waited on by calls that fail later: they try again.
+      loading.catch(() => {
+        if (this.loading === loading) this.loading = undefined;
+      });
+    }
+    return this.loading!;
   }
 
   private fail(op: string, error: unknown): never {
@@ -102,8 +102,8 @@ export class ScriptRunner {
 
 /**
  * FUNCTION LOAD on the server, or on every primary of a Cluster (a function library is not shared
- * between shards). Before a Cluster client knows its nodes, the load goes to whichever node ioredis
- * picks; a call that then reaches a shard without the library loads it on every primary.
+ * between shards). A load follows a call that reached a shard, so a Cluster client knows its nodes
+ * by then; should it not, the load goes through the client to whichever node ioredis picks.
  */
 async function loadLibrary(redis: RedisClient): Promise<void> {
   const nodes = redis instanceof Cluster ? redis.nodes("master") : [];

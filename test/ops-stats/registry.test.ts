@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { checkAgainstContract, createJobs, newestContract, openOperations, type JobType } from "typed-jobs";
 import { KeySpace } from "../../src/redis/keys.js";
 import { ScriptRunner } from "../../src/redis/script-runner.js";
+import { luaLibrary } from "../../src/redis/lua.generated.js";
 import { publishContractEntries } from "../../src/redis/scripts/publish-contracts.js";
 import { jobType, useRedis } from "../support/setup.js";
 import { useRedisClient } from "../support/redis-state.js";
@@ -47,6 +48,8 @@ describe("the contract registry", () => {
   it("holds each schema once across many schedule calls, two runtimes and a pool, written once per process", async () => {
     const { jobs, namespace, pool } = bundle<M>(types);
     const key = `tj:{${namespace}}:contracts`;
+    // The library already on the server, as after any process's first call: no call sent twice.
+    await redis().function("LOAD", "REPLACE", luaLibrary);
     const watch = await watchKey(key);
     for (let i = 0; i < 50; i++) await jobs.schedule("alpha", { n: i });
     await waitUntil(async () => (await redis().hlen(key)) === 2);
