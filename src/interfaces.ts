@@ -225,6 +225,19 @@ export interface ThroughputPoint {
   readonly failed: number;
 }
 
+/**
+ * One version of the scripts' Redis function library on the server, `typed_jobs_<hash>`
+ * (docs/data-model.md#the-scripts). The library is server-wide: every namespace on the server uses it.
+ */
+export interface ScriptLibrary {
+  readonly name: string;
+  /** The library this version of typed-jobs calls. */
+  readonly current: boolean;
+  /** The primaries holding it, of `primaries` (1 and 1 on a single server). */
+  readonly loadedOn: number;
+  readonly primaries: number;
+}
+
 /** A pool that is alive: its last heartbeat is recent. */
 export interface PoolInfo {
   readonly id: string;

@@ -28,17 +28,19 @@ export function targetOf(command: Command): Target {
 /**
  * A commander action that checks its input (`check`, before connecting: a usage error needs no
  * Redis), connects, runs `body` with the command's own options, and closes; the process's exit code
- * is the one `body` returns (0 when it returns nothing).
+ * is the one `body` returns (0 when it returns nothing). `probe`: the first read, which shows Redis
+ * answers (withOperations' default unless given).
  */
-export function connected<O, A extends unknown[]>(body: (ctx: CommandContext, options: O, ...args: A) => Promise<number | void>, check?: (options: O, ...args: A) => void) {
+export function connected<O, A extends unknown[]>(body: (ctx: CommandContext, options: O, ...args: A) => Promise<number | void>, check?: (options: O, ...args: A) => void, probe?: (ops: Operations) => Promise<unknown>) {
   return async (...raw: unknown[]): Promise<void> => {
     const command = raw.at(-1) as Command;
     const options = command.opts<O & { json?: boolean }>();
     const args = raw.slice(0, -2) as A;
     check?.(options, ...args);
     const target = targetOf(command);
-    const out = new Output(options.json === true);
-    const code = await withOperations(target, (ops) => body({ target, out, ops }, options, ...args));
+    // With globals: a subcommand's --json (`scripts load --json`) is parsed as its parent's.
+    const out = new Output(options.json === true || command.optsWithGlobals<{ json?: boolean }>().json === true);
+    const code = await withOperations(target, (ops) => body({ target, out, ops }, options, ...args), probe);
     if (typeof code === "number" && code !== 0) process.exitCode = code;
   };
 }

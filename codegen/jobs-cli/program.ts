@@ -7,6 +7,7 @@ import { registerMetrics } from "./commands/metrics.js";
 import { registerPause } from "./commands/pause.js";
 import { registerPools } from "./commands/pools.js";
 import { registerRecurring } from "./commands/recurring.js";
+import { registerScripts } from "./commands/scripts.js";
 import { registerShow } from "./commands/show.js";
 import { registerStats } from "./commands/stats.js";
 import { DEFAULT_REDIS_URL } from "./redis-target.js";
@@ -49,6 +50,7 @@ Every read command takes --json: one JSON document, its shape documented in docs
   registerPools(program);
   registerRecurring(program);
   registerContracts(program);
+  registerScripts(program);
   registerMetrics(program);
   registerDashboard(program);
   return program;

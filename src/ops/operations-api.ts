@@ -1,5 +1,5 @@
 import type { PayloadRewrite, RewriteOutcome, RunnableBatch, ScanOptions } from "./runnable-jobs.js";
-import type { BulkOptions, BulkProgress, BulkSelection, CountsByType, JobSnapshot, JobStatus, ListOptions, PoolInfo, RegisteredContract, Stats, ThroughputPoint } from "../interfaces.js";
+import type { BulkOptions, BulkProgress, BulkSelection, CountsByType, JobSnapshot, JobStatus, ListOptions, PoolInfo, RegisteredContract, ScriptLibrary, Stats, ThroughputPoint } from "../interfaces.js";
 
 /**
  * Operating a namespace: pause and resume job types, retry and promote jobs one by one or in bulk,
@@ -30,6 +30,12 @@ export interface Operations {
   /** Per minute over the last `minutes` (at most 1440), oldest first, a point for every minute. */
   throughput(type: string, minutes?: number): Promise<ThroughputPoint[]>;
   pools(): Promise<PoolInfo[]>;
+  /** The scripts' function libraries on the server (every version's), this version's first. Server-wide, not per namespace. */
+  scriptLibraries(): Promise<ScriptLibrary[]>;
+  /** Loads this version's library (on every primary), as its first call would: before a deploy whose Redis user may not load it. */
+  loadScripts(): Promise<void>;
+  /** Deletes every other version's library and names them; a process of such a version still running loads its own again. */
+  pruneScriptLibraries(): Promise<string[]>;
   /** Every schema a runtime published, oldest first per type. */
   contracts(): Promise<RegisteredContract[]>;
   /** Every recurring job, next run first. */

@@ -2,8 +2,10 @@ import { dueStats } from "../redis/scripts/due-stats.js";
 import { listQueued } from "../redis/scripts/list-queued.js";
 import { MAX_HOLES_READ } from "../store/queries.js";
 import { withQueuedSplit } from "./queued-split.js";
-import type { BulkOptions, BulkProgress, BulkSelection, CountsByType, JobSnapshot, JobStatus, ListOptions, PoolInfo, RegisteredContract, Stats, ThroughputPoint } from "../interfaces.js";
+import type { BulkOptions, BulkProgress, BulkSelection, CountsByType, JobSnapshot, JobStatus, ListOptions, PoolInfo, RegisteredContract, ScriptLibrary, Stats, ThroughputPoint } from "../interfaces.js";
 import { decodeRecord } from "../redis/record.js";
+import { listLibraries, loadLibrary, pruneLibraries } from "../redis/function-library.js";
+import { withRedis } from "../redis/redis-error.js";
 import { toSnapshot } from "../store/job-record.js";
 import { runBulk } from "./bulk.js";
 import { cancelJob, destroyJob } from "./cancel-destroy.js";
@@ -75,6 +77,18 @@ export class OperationsRuntime implements Operations {
 
   pools(): Promise<PoolInfo[]> {
     return readPools(this.ctx);
+  }
+
+  scriptLibraries(): Promise<ScriptLibrary[]> {
+    return withRedis("scriptLibraries", () => listLibraries(this.ctx.redis), this.ctx.redis);
+  }
+
+  loadScripts(): Promise<void> {
+    return withRedis("loadScripts", () => loadLibrary(this.ctx.redis), this.ctx.redis);
+  }
+
+  pruneScriptLibraries(): Promise<string[]> {
+    return withRedis("pruneScriptLibraries", () => pruneLibraries(this.ctx.redis), this.ctx.redis);
   }
 
   contracts(): Promise<RegisteredContract[]> {

@@ -1,8 +1,8 @@
-import { Cluster, type Redis } from "ioredis";
 import type { KeySpace } from "./keys.js";
 import { ScriptCommand } from "./script-command.js";
 import type { RedisClient } from "./connection.js";
-import { LUA_LIBRARY_NAME, luaFunctions, luaLibrary, scriptKeys, type ScriptName } from "./lua.generated.js";
+import { loadLibrary } from "./function-library.js";
+import { luaFunctions, scriptKeys, type ScriptName } from "./lua.generated.js";
 import { toRedisError } from "./redis-error.js";
 import { WriteCoalescer } from "./write-coalescer.js";
 
@@ -98,28 +98,6 @@ export class ScriptRunner {
     }
     return layout;
   }
-}
-
-/**
- * FUNCTION LOAD on the server, or on every primary of a Cluster (a function library is not shared
- * between shards). A load follows a call that reached a shard, so a Cluster client knows its nodes
- * by then; should it not, the load goes through the client to whichever node ioredis picks.
- */
-async function loadLibrary(redis: RedisClient): Promise<void> {
-  const nodes = redis instanceof Cluster ? redis.nodes("master") : [];
-  const targets: (Redis | Cluster)[] = nodes.length > 0 ? nodes : [redis];
-  await Promise.all(
-    targets.map((target) =>
-      (target.call("FUNCTION", "LOAD", luaLibrary) as Promise<unknown>).catch((error: unknown) => {
-        // Another process loaded this very text first: the name is the text's hash.
-        if (error instanceof Error && error.message.includes(`'${LUA_LIBRARY_NAME}' already exists`)) return;
-        // ioredis keeps the command on its errors: the library's text would fill every log of it.
-        const command = (error as { command?: { args?: unknown[] } }).command;
-        if (command) command.args = ["LOAD", `<${LUA_LIBRARY_NAME}>`];
-        throw error;
-      }),
-    ),
-  );
 }
 
 function isFunctionNotFound(error: unknown): boolean {

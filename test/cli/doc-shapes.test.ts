@@ -104,6 +104,7 @@ const documents: Record<string, TSchema> = {
   PoolsJson: shapes.pools,
   RecurringJson: shapes.recurring,
   ContractsJson: shapes.contracts,
+  ScriptsJson: shapes.scripts,
 };
 
 describe("docs/cli.md and json-shapes.ts", () => {

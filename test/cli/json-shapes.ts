@@ -64,6 +64,7 @@ export const shapes = {
   }),
   recurring: Closed({ recurring: Type.Array(Closed({ job: JobShape, nextRunAt: Iso, contract: Contract })) }),
   contracts: Closed({ contracts: Type.Array(Closed({ type: Type.String(), schemaHash: Type.String(), firstSeen: Iso, newest: Type.Boolean(), schema: Type.Object({}) })) }),
+  scripts: Closed({ libraries: Type.Array(Closed({ name: Type.String(), current: Type.Boolean(), loadedOn: Count, primaries: Count })), deleted: Type.Array(Type.String()) }),
 } satisfies Record<string, TSchema>;
 
 /** Parses a run's stdout as one JSON document and checks it against the command's documented shape. */
