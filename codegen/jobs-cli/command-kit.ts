@@ -39,7 +39,7 @@ export function connected<O, A extends unknown[]>(body: (ctx: CommandContext, op
     check?.(options, ...args);
     const target = targetOf(command);
     // With globals: a subcommand's --json (`scripts load --json`) is parsed as its parent's.
-    const out = new Output(options.json === true || command.optsWithGlobals<{ json?: boolean }>().json === true);
+    const out = new Output(command.optsWithGlobals<{ json?: boolean }>().json === true);
     const code = await withOperations(target, (ops) => body({ target, out, ops }, options, ...args), probe);
     if (typeof code === "number" && code !== 0) process.exitCode = code;
   };

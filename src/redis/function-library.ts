@@ -3,9 +3,8 @@ import type { ScriptLibrary } from "../interfaces.js";
 import type { RedisClient } from "./connection.js";
 import { LUA_LIBRARY_NAME, luaLibrary } from "./lua.generated.js";
 
-/** Every version's library is named so: `typed_jobs_<hash of its text>`. */
+/** Every version's library is named so: `typed_jobs_<hash of its text>` (a glob: only such names match). */
 const LIBRARY_PATTERN = "typed_jobs_*";
-
 
 /**
  * The servers a library lives on: every primary of a Cluster (functions are not shared between
@@ -39,10 +38,10 @@ export async function listLibraries(redis: RedisClient): Promise<ScriptLibrary[]
   const held = new Map<string, number>();
   for (const target of targets) {
     const reply = (await target.call("FUNCTION", "LIST", "LIBRARYNAME", LIBRARY_PATTERN)) as unknown[][];
-    // Each library is a flat [field, value, ...] list; the pattern is a glob, so names are checked too.
+    // Each library is a flat [field, value, ...] list.
     for (const library of reply) {
       const name = String(library[library.indexOf("library_name") + 1]);
-      if (name.startsWith("typed_jobs_")) held.set(name, (held.get(name) ?? 0) + 1);
+      held.set(name, (held.get(name) ?? 0) + 1);
     }
   }
   return [...held]

@@ -21,8 +21,21 @@ async function report(out: Output, ops: Operations, deleted: readonly string[], 
   );
 }
 
-// The default first read (counts) calls a script, which would load the library these commands look at.
-const probe = (ops: Operations) => ops.scriptLibraries();
+/**
+ * A `scripts` action: `act` (nothing for the listing) returns what it deleted and a line saying what
+ * it did; the libraries are listed after it. The first read is that list: the default one (counts)
+ * calls a script, which would load the library these commands look at.
+ */
+function scriptsAction(act: (ops: Operations) => Promise<{ deleted: readonly string[]; done?: string }> = async () => ({ deleted: [] })) {
+  return connected<object, []>(
+    async ({ out, ops }) => {
+      const { deleted, done } = await act(ops);
+      await report(out, ops, deleted, done);
+    },
+    undefined,
+    (ops) => ops.scriptLibraries(),
+  );
+}
 
 export function registerScripts(program: Command): void {
   const scripts = program
@@ -30,17 +43,17 @@ export function registerScripts(program: Command): void {
     .description("The scripts' Redis function libraries on the server, one per typed-jobs version (server-wide, not per namespace)")
     .option("--json", "one JSON document (docs/cli.md)")
     .addHelpText("after", examples("typed-jobs scripts", "typed-jobs scripts load", "typed-jobs scripts prune --json"))
-    .action(connected<object, []>(async ({ out, ops }) => report(out, ops, []), undefined, probe));
+    .action(scriptsAction());
   scripts
     .command("load")
     .description("Load this version's library (on every primary), as a process's first call would: before a deploy whose Redis user may not load it")
     .option("--json", "one JSON document (docs/cli.md)")
     .addHelpText("after", examples("typed-jobs scripts load", "typed-jobs --redis redis://admin:secret@redis.internal:6379 scripts load --json"))
     .action(
-      connected<object, []>(async ({ out, ops }) => {
+      scriptsAction(async (ops) => {
         await ops.loadScripts();
-        await report(out, ops, [], "loaded");
-      }, undefined, probe),
+        return { deleted: [], done: "loaded" };
+      }),
     );
   scripts
     .command("prune")
@@ -48,9 +61,9 @@ export function registerScripts(program: Command): void {
     .option("--json", "one JSON document (docs/cli.md)")
     .addHelpText("after", examples("typed-jobs scripts prune", "typed-jobs scripts prune --json"))
     .action(
-      connected<object, []>(async ({ out, ops }) => {
+      scriptsAction(async (ops) => {
         const deleted = await ops.pruneScriptLibraries();
-        await report(out, ops, deleted, deleted.length === 0 ? "nothing to delete" : `deleted ${deleted.join(", ")}`);
-      }, undefined, probe),
+        return { deleted, done: deleted.length === 0 ? "nothing to delete" : `deleted ${deleted.join(", ")}` };
+      }),
     );
 }
