@@ -44,7 +44,7 @@ function report(name, unit, better, out) {
   const a = median(out.A), b = median(out.B);
   // per-pair ratio B/A, median over the blocks
   const ratios = out.A.map((x, i) => out.B[i] / x);
-  console.log(JSON.stringify({ row: name, unit, better, A: a, B: b, "B/A": b / a, "median pair B/A": median(ratios), blocks: out.A.length }));
+  console.log(JSON.stringify({ row: name, unit, better, A: a, B: b, "B/A": b / a, "median pair B/A": median(ratios), "pair B/A p25-p75": [pct(ratios, 25), pct(ratios, 75)], blocks: out.A.length }));
 }
 
 // schedule one by one: awaited schedules, 250 per block, jobs/s
@@ -78,7 +78,15 @@ if (want("bulk")) {
   flush();
 }
 
-// process: N jobs queued, then a pool drains them; jobs/s from start to the last finished
+// Redis's time inside script calls (commandstats, the scripts' own commands included) and its CPU, in µs.
+const redisInfo = (section) => execFileSync("redis-cli", ["-p", String(port), "INFO", section]).toString();
+const redisCost = () => ({
+  scripts: Number(/cmdstat_fcall:calls=\d+,usec=(\d+)/.exec(redisInfo("commandstats"))?.[1] ?? 0),
+  cpu: ((info) => (Number(/used_cpu_user:([\d.]+)/.exec(info)[1]) + Number(/used_cpu_sys:([\d.]+)/.exec(info)[1])) * 1e6)(redisInfo("cpu")),
+});
+
+// process: N jobs queued, then a pool drains them; jobs/s from start to the last finished, and
+// Redis's script time and CPU per processed job meanwhile
 const CONCURRENCIES = (process.env.CONCURRENCY ?? "1,10,50").split(",").map(Number);
 for (const concurrency of want("process") ? CONCURRENCIES : []) {
   const N = Number(process.env.PROCESS_N ?? 3000);
@@ -91,16 +99,22 @@ for (const concurrency of want("process") ? CONCURRENCIES : []) {
     const all = new Promise((r) => (resolve = r));
     const pool = jobs.createPool({ concurrency, handlers: { welcome: async () => undefined } });
     pool.on("finished", () => { if (++done === N) resolve(); });
+    execFileSync("redis-cli", ["-p", String(port), "CONFIG", "RESETSTAT"]);
+    const before = redisCost();
     const t0 = performance.now();
     await pool.start();
     await all;
     const rate = N / ((performance.now() - t0) / 1000);
+    const after = redisCost();
     await pool.close();
     await jobs.close();
     flush();
-    return rate;
+    return { rate, scripts: after.scripts / N, cpu: (after.cpu - before.cpu) / N };
   });
-  report(`process, 1 pool, c=${concurrency}`, "jobs/s", "higher", out);
+  const pick = (key) => ({ A: out.A.map((r) => r[key]), B: out.B.map((r) => r[key]) });
+  report(`process, 1 pool, c=${concurrency}`, "jobs/s", "higher", pick("rate"));
+  report(`process, 1 pool, c=${concurrency}: Redis's time in scripts per job`, "µs", "lower", pick("scripts"));
+  report(`process, 1 pool, c=${concurrency}: Redis's CPU per job`, "µs", "lower", pick("cpu"));
 }
 
 // idle latency: both pools idle at once; per block 100 jobs 1 ms apart to one build, schedule call → handler start

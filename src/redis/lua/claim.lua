@@ -276,6 +276,7 @@ else
 end
 
 local deadline = now + leaseMs
+local deadlineText = exact(deadline)
 local result = { "0", "", deadline }
 local taken = handed
 for _, p in ipairs(picked) do taken[#taken + 1] = p end
@@ -287,7 +288,7 @@ local deferredTypes = {}
 for k, p in ipairs(taken) do
   local raw = raws[k]
   if raw then
-    local header, payloadOrReason, statusGiven = decodeRecord(raw, typeKeys(p.typeIndex).name)
+    local header, newlineOrReason, statusGiven = decodeHeader(raw, typeKeys(p.typeIndex).name)
     local h = header and header.h
     if p.deferred and (not header or header.s ~= "deferred") then
       -- Cancelled, retried or destroyed since it was deferred: its entry was stale.
@@ -301,7 +302,7 @@ for k, p in ipairs(taken) do
       redis.call("ZREM", tk.executing, p.id)
       endCancelled(tk, p.id, header, now)
       records[#records + 1] = p.id
-      records[#records + 1] = encodeRecord(header, payloadOrReason)
+      records[#records + 1] = encodeRecord(header, payloadOf(raw, newlineOrReason))
     elseif header and h ~= nil and h ~= newest[p.typeIndex] and not knowsIdentity(known[p.typeIndex], h) then
       -- A contract this pool's build does not know: left for a pool that knows it, no attempt used.
       local tk = typeKeys(p.typeIndex)
@@ -317,7 +318,7 @@ for k, p in ipairs(taken) do
         rejectUnknown(tk, p.id, header, known[p.typeIndex], now)
       end
       records[#records + 1] = p.id
-      records[#records + 1] = encodeRecord(header, payloadOrReason)
+      records[#records + 1] = encodeRecord(header, payloadOf(raw, newlineOrReason))
     elseif header then
       local record
       if plainPoolId and not p.handed and not statusGiven and header.a == nil and header.st == nil and header.ft == nil and header.w == nil then
@@ -328,15 +329,15 @@ for k, p in ipairs(taken) do
       else
         if not p.handed then header.a = (header.a or 0) + 1 end
         header.s, header.st, header.ft, header.w, header.df, header.dl = "executing", now, nil, poolId, nil, nil
-        record = encodeRecord(header, payloadOrReason)
+        record = encodeRecord(header, payloadOf(raw, newlineOrReason))
       end
       records[#records + 1] = p.id
       records[#records + 1] = record
-      pushTo(leases, typeKeys(p.typeIndex).executing, deadline, p.id)
+      pushTo(leases, typeKeys(p.typeIndex).executing, deadlineText, p.id)
       result[#result + 1] = p.id
       result[#result + 1] = record
     else
-      quarantine(JOBS, typeKeys(p.typeIndex).failed, p.id, typeKeys(p.typeIndex).name, raw, payloadOrReason, now)
+      quarantine(JOBS, typeKeys(p.typeIndex).failed, p.id, typeKeys(p.typeIndex).name, raw, newlineOrReason, now)
     end
   end
 end

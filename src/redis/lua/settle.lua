@@ -15,11 +15,13 @@
 -- ARGV[ARG0+1] the settling pool's id, which the record keeps (a job handed to an idle pool may have
 --              been popped by another pool than the one it was leased to)
 -- ARGV[ARG0+2] '1' to count the batch in each type's throughput series (includes/throughput.lua), '0' not to
--- then 7 values per attempt:
+-- then per attempt 4 values, or 7 for any outcome but 'done':
 --   id
 --   attempt      the attempt number the pool claimed (a); a settle for any other attempt is stale
 --   type index   1-based index into the script's job types
---   outcome      'ok' | 'error' | 'reject' (payload failed its schema: terminal, never retried)
+--   outcome      'done' (a one-off job's attempt that ended well: nothing more follows; most
+--                attempts, so they are sent short) | 'ok' | 'error' | 'reject' (payload failed its
+--                schema: terminal, never retried)
 --   error        JSON {name, message, stack?, issues?}, or '' for 'ok'
 --   retry delay  ms until the retry, from the job's backoff, used when a retry remains
 --   next run at  absolute ms of a recurring job's next slot, or '' for a one-off job
@@ -68,21 +70,30 @@ local function tally(i, finished, failed)
 end
 local function finish(header, id, key, status)
   header.s = status
-  pushTo(ended, key, now, id)
+  pushTo(ended, key, nowText, id)
 end
 
-local ids = {}
-for j = 0, n - 1 do ids[j + 1] = ARGV[FIRST + j * 7] end
+-- Where each attempt's values start in ARGV.
+local starts, ids = {}, {}
+local cursor = FIRST
+for j = 1, n do
+  starts[j], ids[j] = cursor, ARGV[cursor]
+  cursor = cursor + (ARGV[cursor + 3] == "done" and 4 or 7)
+end
 local raws = hmgetAll(JOBS, ids)
 local seen = {}
 
-for j = 0, n - 1 do
-  local at = FIRST + j * 7
+for j = 1, n do
+  local at = starts[j]
   local typeIndex = tonumber(ARGV[at + 2])
   local id, attempt, tk = ARGV[at], tonumber(ARGV[at + 1]), typeKeys(typeIndex)
-  local outcome, errorJson = ARGV[at + 3], ARGV[at + 4]
-  local retryDelay, nextRunAt = tonumber(ARGV[at + 5]), tonumber(ARGV[at + 6])
-  local raw = raws[j + 1]
+  local outcome, errorJson, retryDelay, nextRunAt = ARGV[at + 3], "", 0, nil
+  if outcome == "done" then
+    outcome = "ok"
+  else
+    errorJson, retryDelay, nextRunAt = ARGV[at + 4], tonumber(ARGV[at + 5]), tonumber(ARGV[at + 6])
+  end
+  local raw = raws[j]
   -- The current attempt of a one-off job, ended well and not cancelled, as a claim leased it: its run
   -- fields are rewritten in place (includes/leased-record.lua), the rest kept as the claim
   -- checked it. Anything else (stale, corrupt, a retry, a recurrence, a cancel) is decoded below.
@@ -90,15 +101,17 @@ for j = 0, n - 1 do
   if raw and outcome == "ok" and not nextRunAt and errorJson == "" and plainPoolId and not seen[id] then
     attemptText, startedText, rest = readLeasedPrefix(raw)
     local newline = rest and string.find(raw, "\n", rest, true)
-    if not newline or tonumber(attemptText) ~= attempt or string.find(string.sub(raw, rest, newline - 1), '"cx":', 1, true) then rest = nil end
+    -- Searched in place: a substring of the header would be a string made (and hashed) per job.
+    local cancel = newline and string.find(raw, '"cx":', rest, true)
+    if not newline or tonumber(attemptText) ~= attempt or (cancel and cancel < newline) then rest = nil end
   end
   local header, payload
   if raw and not seen[id] and not rest then header, payload = decodeRecord(raw) end
   if rest then
     pushTo(unleased, tk.executing, id)
-    pushTo(ended, tk.finished, now, id)
+    pushTo(ended, tk.finished, nowText, id)
     records[#records + 1] = id
-    records[#records + 1] = finishedPrefix(attemptText, startedText, nowText, poolId) .. string.sub(raw, rest)
+    records[#records + 1] = finishedRecord(attemptText, startedText, nowText, poolId, raw, rest)
     results[#results + 1] = "finished"
     if counting then tally(typeIndex, 1, 0) end
   elseif not raw then

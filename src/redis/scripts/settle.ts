@@ -23,7 +23,10 @@ export async function settle(runner: ScriptRunner, poolId: string, settlements: 
   const types = typesOf(settlements);
   const args: (string | number)[] = [settlements.length, poolId, options.throughput === false ? 0 : 1];
   for (const s of settlements) {
-    args.push(s.id, s.attempt, types.indexOf(s.type) + 1, s.outcome, s.error ? JSON.stringify(s.error) : "", s.retryDelayMs, s.nextRunAt ?? "");
+    const typeIndex = types.indexOf(s.type) + 1;
+    // Most attempts are a one-off job ending well: sent short, as 'done' with nothing after it.
+    if (s.outcome === "ok" && s.error === undefined && s.nextRunAt === undefined) args.push(s.id, s.attempt, typeIndex, "done");
+    else args.push(s.id, s.attempt, typeIndex, s.outcome, s.error ? JSON.stringify(s.error) : "", s.retryDelayMs, s.nextRunAt ?? "");
   }
   return (await runner.run("settle", "redis.settle", types, args)) as SettleOutcome[];
 }

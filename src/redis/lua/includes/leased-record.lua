@@ -12,9 +12,11 @@ local function leasedPrefix(attemptText, startedText, poolId)
   return '{"s":"executing","a":' .. attemptText .. ',"st":' .. startedText .. ',"w":"' .. poolId .. '",'
 end
 
--- What a settle puts in place of leasedPrefix when the attempt ended well.
-local function finishedPrefix(attemptText, startedText, finishedText, poolId)
-  return '{"s":"finished","a":' .. attemptText .. ',"st":' .. startedText .. ',"ft":' .. finishedText .. ',"w":"' .. poolId .. '",'
+-- The record a settle writes when the attempt ended well: leasedPrefix replaced, the rest of `record`
+-- from `rest` on kept. One concatenation: Redis's Lua hashes every string it makes in full, so a
+-- prefix made apart and then joined to the rest would be a second record-sized string.
+local function finishedRecord(attemptText, startedText, finishedText, poolId, record, rest)
+  return '{"s":"finished","a":' .. attemptText .. ',"st":' .. startedText .. ',"ft":' .. finishedText .. ',"w":"' .. poolId .. '",' .. string.sub(record, rest)
 end
 
 -- A record that starts as leasedPrefix wrote it: attempt and started-at as text, and where the rest

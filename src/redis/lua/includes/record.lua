@@ -14,12 +14,13 @@
 
 local NUMERIC_FIELDS = { "at", "pr", "r", "f", "a", "rc", "c", "st", "ft", "ev", "to", "sl" }
 
--- Returns header, payload, and whether the header names its status (queued is the default); or nil
--- and the reason the record cannot be read. The checks match the pool's (redis/record.ts), so a
--- record a script accepts is one a pool can run. With `expectedType`, a record filed in the sets of
--- another type than its own is refused too: a pool must never be handed a job of a type it did not
--- ask for.
-local function decodeRecord(record, expectedType)
+-- Returns header, the position of the newline that ends it, and whether the header names its status
+-- (queued is the default); or nil and the reason the record cannot be read. The checks match the
+-- pool's (redis/record.ts), so a record a script accepts is one a pool can run. With `expectedType`,
+-- a record filed in the sets of another type than its own is refused too: a pool must never be
+-- handed a job of a type it did not ask for. The payload is left in the record: Redis's Lua hashes
+-- every string it makes in full, and a claim's first lease never needs the payload apart.
+local function decodeHeader(record, expectedType)
   local newline = string.find(record, "\n", 1, true)
   if not newline then return nil, "the record has no header line" end
   local ok, header = pcall(cjson.decode, string.sub(record, 1, newline - 1))
@@ -40,7 +41,19 @@ local function decodeRecord(record, expectedType)
   end
   local statusGiven = header.s ~= nil
   header.s = header.s or "queued"
-  return header, string.sub(record, newline + 1), statusGiven
+  return header, newline, statusGiven
+end
+
+-- The payload: the text after the header line that ends at `newline`.
+local function payloadOf(record, newline)
+  return string.sub(record, newline + 1)
+end
+
+-- As decodeHeader, with the payload in place of the newline's position.
+local function decodeRecord(record, expectedType)
+  local header, newline, statusGiven = decodeHeader(record, expectedType)
+  if not header then return nil, newline end
+  return header, payloadOf(record, newline), statusGiven
 end
 
 -- Defaults are left out: a waiting job's record is most of the memory it takes.
@@ -61,10 +74,13 @@ end
 
 -- Lua turns large numbers into "1.2e+15" when it converts them to strings, so text we build (a
 -- record's JSON, a reply) is given every digit here. A number passed to redis.call needs no help:
--- Redis 7 writes it with every digit itself, and a string made for it would be garbage for Lua's
--- collector on every call.
+-- Redis 7 writes it with every digit itself, through printf, once per argument; a number passed for
+-- every job of a batch (a lease's deadline, a settle's time) is cheaper made text once.
+-- The last number asked for is remembered: a batch asks for the same one (its run-at, its time) per job.
+local lastExact, lastExactText
 local function exact(n)
-  return string.format("%.0f", n)
+  if n ~= lastExact then lastExact, lastExactText = n, string.format("%.0f", n) end
+  return lastExactText
 end
 
 local function nowMs()
