@@ -1,8 +1,8 @@
-import { context, INVALID_SPAN_CONTEXT, isSpanContextValid, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context, type SpanOptions } from "@opentelemetry/api";
+import { context, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context, type SpanOptions } from "@opentelemetry/api";
 import type { RecordHeader } from "../redis/record.js";
 import { JOB_ATTEMPT, JOB_OUTCOME, JOB_SCHEMA_HASH, MESSAGING_DESTINATION_NAME, MESSAGING_MESSAGE_ID, MESSAGING_OPERATION_NAME, MESSAGING_OPERATION_TYPE, MESSAGING_SYSTEM, SYSTEM, TRACER_NAME } from "./attributes.js";
 import { endWithError } from "./schedule-span.js";
-import { decodeTraceContext } from "./trace-context.js";
+import { decodeTraceContext, inTrace } from "./trace-context.js";
 
 const CONSUMER: SpanOptions = { kind: SpanKind.CONSUMER };
 /** Outcomes that end an attempt in error: its span's status says so. */
@@ -32,8 +32,7 @@ export function startAttemptSpan(id: string, header: RecordHeader): AttemptSpan 
   }
   const span = trace.getTracer(TRACER_NAME).startSpan(`process ${header.t}`, options, parent);
   const spanContext = span.spanContext();
-  // The no-op tracer's span carries this very object: known without the validity check's regexes.
-  if (spanContext === INVALID_SPAN_CONTEXT || !isSpanContextValid(spanContext)) return undefined;
+  if (!inTrace(spanContext)) return undefined;
   if (span.isRecording()) {
     span.setAttributes({
       [MESSAGING_SYSTEM]: SYSTEM,

@@ -1,4 +1,4 @@
-import { createTraceState, isSpanContextValid, type SpanContext } from "@opentelemetry/api";
+import { createTraceState, INVALID_SPAN_CONTEXT, isSpanContextValid, type SpanContext } from "@opentelemetry/api";
 
 // A job carries the W3C trace context of the span that scheduled it: `tp` is the traceparent header's
 // value, `ts` the tracestate's when there is one. Written here, not by the registered propagator, so
@@ -9,6 +9,14 @@ const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
 export interface StoredTraceContext {
   readonly tp: string;
   readonly ts?: string;
+}
+
+/**
+ * Whether a span started here belongs to a trace: with no tracer registered it is the no-op span,
+ * which carries INVALID_SPAN_CONTEXT itself, known without the validity check's regexes.
+ */
+export function inTrace(context: SpanContext): boolean {
+  return context !== INVALID_SPAN_CONTEXT && isSpanContextValid(context);
 }
 
 export function encodeTraceContext(context: SpanContext): StoredTraceContext {
