@@ -22,6 +22,10 @@ export interface JobsOptions {
 export interface Jobs<M> {
   /** Sets connection and storage options; call before the first schedule or pool, or after close(). */
   configure(options: JobsOptions): void;
+  /**
+   * Validates the payload and schedules one job. The calls one tick makes for a type reach Redis in one
+   * script call, as a bulk would, each with its own result (and all failing alike if that call fails).
+   */
   schedule<K extends keyof M & string>(type: K, payload: M[K], options?: ScheduleOptions): Promise<Job<M[K]>>;
   /** Validates every payload first; writes all in one round trip, or none. */
   scheduleBulk<K extends keyof M & string>(type: K, payloads: readonly M[K][], options?: ScheduleOptions): Promise<Job<M[K]>[]>;

@@ -19,6 +19,7 @@ import type { RecordHeader } from "../redis/record.js";
 import { toSnapshot } from "../store/job-record.js";
 import { Job, readSnapshot, type JobContext } from "./job.js";
 import type { Jobs, JobsOptions, ScheduledListener, TypedBulkSelection } from "./jobs-api.js";
+import { ScheduleBatcher } from "./schedule-batcher.js";
 import { tracedSchedule } from "./traced-schedule.js";
 import { checkPayload, checkPayloads, scheduleEntry } from "./schedule-entry.js";
 
@@ -27,6 +28,7 @@ const DEFAULT_MAX_PAYLOAD_BYTES = 512 * 1024;
 interface Connection {
   readonly redis: RedisClient;
   readonly runner: ScriptRunner;
+  readonly batcher: ScheduleBatcher;
   readonly queries: Queries;
   readonly ops: OperationsRuntime;
 }
@@ -60,7 +62,7 @@ class JobsRuntime<M> implements Jobs<M> {
       jobType.name,
       1,
       (traceContext) => [scheduleEntry("schedule", jobType, payload, options, this.maxPayloadBytes(), undefined, traceContext)],
-      ([entry]) => this.writeOne(entry!, payload, "schedule"),
+      ([entry]) => this.writeBatched(entry!, payload, "schedule"),
     );
   }
 
@@ -202,7 +204,15 @@ class JobsRuntime<M> implements Jobs<M> {
   }
 
   private async writeOne<P>(entry: ScheduleEntry, payload: P, op: string): Promise<Job<P>> {
-    const result = await scheduleOne(this.connect().runner, entry);
+    return this.written(entry, payload, await scheduleOne(this.connect().runner, entry), op);
+  }
+
+  /** One job, sent with the other schedule calls of its tick (ScheduleBatcher). */
+  private async writeBatched<P>(entry: ScheduleEntry, payload: P, op: string): Promise<Job<P>> {
+    return this.written(entry, payload, await this.connect().batcher.schedule(entry), op);
+  }
+
+  private written<P>(entry: ScheduleEntry, payload: P, result: ScheduleResult, op: string): Promise<Job<P>> {
     if (this.scheduledListeners.size > 0) this.tellScheduled(entry.type, result.created ? 1 : 0);
     return this.handleOf(entry, payload, result, op);
   }
@@ -254,7 +264,7 @@ class JobsRuntime<M> implements Jobs<M> {
       const types = this.types as Readonly<Record<string, JobType<unknown>>>;
       const knownTypes = Object.keys(types);
       const ops = new OperationsRuntime({ redis, runner, queries, keys, knownTypes, schemaOf: async (type) => (Object.hasOwn(types, type) ? types[type]!.schema : undefined) });
-      this.connection = { redis, runner, queries, ops };
+      this.connection = { redis, runner, batcher: new ScheduleBatcher(redis, runner), queries, ops };
       // The contract registry learns this runtime's schemas on its first connection; a failure (Redis
       // away) is left to the next runtime or pool to publish, as the pools' own publishing is.
       void publishContracts(redis, runner, keys, Object.values(types)).catch(() => undefined);

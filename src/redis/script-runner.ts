@@ -42,6 +42,11 @@ export class ScriptRunner {
     return this.call(name, op, types, args, true);
   }
 
+  /** Writes now what this tick's calls have held (WriteCoalescer), instead of at the tick's end. */
+  flushWrites(): void {
+    this.coalescer?.flush();
+  }
+
   /** `mayReload`: a call that finds the library missing loads it and tries once more; only once, so a server that keeps losing it fails the call. */
   private call(name: ScriptName, op: string, types: readonly string[], args: readonly (string | number)[], mayReload: boolean): Promise<unknown> {
     const { sentHead, headText } = this.layoutOf(name, types);

@@ -17,7 +17,8 @@ export class WriteCoalescer {
   /** The socket corked until the tick ends, if any: a reconnect may replace the client's meanwhile. */
   private corked: Redis["stream"] | undefined;
   private held = 0;
-  private readonly release = (): void => {
+  /** Writes what is held now; the next command held starts a new hold until its tick ends. */
+  readonly flush = (): void => {
     this.corked?.uncork();
     this.corked = undefined;
   };
@@ -38,6 +39,6 @@ export class WriteCoalescer {
     this.corked = this.redis.stream;
     this.corked.cork();
     this.held = 0;
-    process.nextTick(this.release);
+    process.nextTick(this.flush);
   }
 }

@@ -66,6 +66,14 @@ describe("Redis at maxmemory with noeviction", () => {
     const single = await jobs.schedule("work", { n: 1 }, { id: "during-oom" }).catch((e: unknown) => e);
     expect(single).toBeInstanceOf(RedisCommandError);
     expect((single as RedisCommandError).message).toMatch(/OOM/);
+    // Calls of one tick go to Redis as one script call: each of them is refused with its error.
+    const tick = await Promise.allSettled([1, 2, 3].map((n) => jobs.schedule("work", { n }, { id: `tick-${n}` })));
+    for (const call of tick) {
+      expect(call.status).toBe("rejected");
+      const reason = (call as PromiseRejectedResult).reason as RedisCommandError;
+      expect(reason).toBeInstanceOf(RedisCommandError);
+      expect(reason.message).toMatch(/OOM/);
+    }
     expect(await state()).toEqual(before);
     expect(await redis.hexists(jobsKey(NS), "during-oom")).toBe(0);
 
