@@ -2,77 +2,84 @@ import type { RedisClient } from "../redis/connection.js";
 import { schedule, scheduleOne, type ScheduleEntry, type ScheduleResult } from "../redis/scripts/schedule.js";
 import type { ScriptRunner } from "../redis/script-runner.js";
 
-/** Jobs of one type per script call at most: a long burst goes out in slices, so Redis and the pools start on it while the rest is made. */
-const MAX_BATCH = 100;
+/** Calls held at most: a long burst goes out in slices, so Redis and the pools start on it while the rest is made. */
+const MAX_HELD = 100;
 
-interface Waiting {
+interface Held {
   readonly entry: ScheduleEntry;
   readonly resolve: (result: ScheduleResult) => void;
   readonly reject: (error: unknown) => void;
 }
 
 /**
- * Joins the schedule calls a tick makes for one job type into one script call (schedule.lua), as
- * scheduleBulk would have: a request handler that schedules a thousand jobs one call at a time
- * pays Redis for ten batches, not a thousand calls. A call alone in its tick goes as it always did
- * (scheduleOne.lua, which may hand the job straight to an idle pool). Each call still gets its own
- * result, and a batch that fails fails each of its calls with the same error.
+ * Joins the schedule calls of one tick into script calls of many jobs (schedule.lua, one per job
+ * type), as scheduleBulk would have made: a request handler that schedules a thousand jobs one call
+ * at a time pays Redis for ten batches, not a thousand calls. The tick's first call goes at once, as
+ * it always did (scheduleOne.lua, which may hand its job straight to an idle pool), so an awaited
+ * call pays nothing for the rest. Each call still gets its own result, and a batch that fails fails
+ * each of its calls with the same error.
  *
  * Commands keep the order they were made in: any other command sent on the connection first sends
  * the calls held before it, so a read or a cancel made after a schedule call in the same tick sees
  * its job.
  */
 export class ScheduleBatcher {
-  private readonly waiting = new Map<string, Waiting[]>();
-  private held = 0;
+  private tickStarted = false;
+  private held: Held[] = [];
+  private readonly endTick = (): void => {
+    this.tickStarted = false;
+    this.flush();
+  };
 
-  constructor(private readonly redis: RedisClient, private readonly runner: ScriptRunner) {
+  constructor(redis: RedisClient, private readonly runner: ScriptRunner) {
     // Every command, ioredis's own included, goes through sendCommand (of a standalone client or a Cluster).
     const client = redis as unknown as { sendCommand(...args: unknown[]): unknown };
     const send = client.sendCommand.bind(client);
     client.sendCommand = (...args) => {
-      if (this.held > 0) this.flush();
+      if (this.held.length > 0) this.flush();
       return send(...args);
     };
   }
 
   schedule(entry: ScheduleEntry): Promise<ScheduleResult> {
+    if (!this.tickStarted) {
+      this.tickStarted = true;
+      process.nextTick(this.endTick);
+      return scheduleOne(this.runner, entry);
+    }
     return new Promise((resolve, reject) => {
-      let batch = this.waiting.get(entry.type);
-      if (!batch) {
-        batch = [];
-        this.waiting.set(entry.type, batch);
-      }
-      batch.push({ entry, resolve, reject });
-      if (this.held++ === 0) process.nextTick(this.flush);
-      if (batch.length === MAX_BATCH) {
-        this.waiting.delete(entry.type);
-        this.held -= batch.length;
-        this.send(batch);
-        // A full batch is not held to the end of the tick with the connection's other writes.
-        this.runner.flushWrites();
-      }
+      if (this.held.push({ entry, resolve, reject }) < MAX_HELD) return;
+      this.flush();
+      // A full slice is not held to the end of the tick with the connection's other writes.
+      this.runner.flushWrites();
     });
   }
 
-  /** Sends every call held, one script call per job type. */
-  readonly flush = (): void => {
-    if (this.held === 0) return;
-    const batches = [...this.waiting.values()];
-    this.waiting.clear();
-    this.held = 0;
-    for (const batch of batches) this.send(batch);
-  };
+  /** Sends the calls held, one script call per job type. */
+  private flush(): void {
+    const held = this.held;
+    if (held.length === 0) return;
+    this.held = [];
+    const type = held[0]!.entry.type;
+    if (held.every((h) => h.entry.type === type)) return this.send(held);
+    const byType = new Map<string, Held[]>();
+    for (const h of held) {
+      const batch = byType.get(h.entry.type);
+      if (batch) batch.push(h);
+      else byType.set(h.entry.type, [h]);
+    }
+    for (const batch of byType.values()) this.send(batch);
+  }
 
-  private send(batch: Waiting[]): void {
+  private send(batch: Held[]): void {
     if (batch.length === 1) {
-      const [only] = batch;
-      scheduleOne(this.runner, only!.entry).then(only!.resolve, only!.reject);
+      const [only] = batch as [Held];
+      scheduleOne(this.runner, only.entry).then(only.resolve, only.reject);
       return;
     }
-    schedule(this.runner, batch.map((waiting) => waiting.entry)).then(
+    schedule(this.runner, batch.map((h) => h.entry)).then(
       (results) => results.forEach((result, i) => batch[i]!.resolve(result)),
-      (error: unknown) => batch.forEach((waiting) => waiting.reject(error)),
+      (error: unknown) => batch.forEach((h) => h.reject(error)),
     );
   }
 }
