@@ -4,6 +4,8 @@ import type { ScriptRunner } from "../redis/script-runner.js";
 
 /** Calls held at most: a long burst goes out in slices, so Redis and the pools start on it while the rest is made. */
 const MAX_HELD = 100;
+/** Record bytes held at most: large payloads go in smaller slices, so no one script call holds Redis long. */
+const MAX_HELD_BYTES = 1024 * 1024;
 
 interface Held {
   readonly entry: ScheduleEntry;
@@ -26,6 +28,7 @@ interface Held {
 export class ScheduleBatcher {
   private tickStarted = false;
   private held: Held[] = [];
+  private heldBytes = 0;
   private readonly endTick = (): void => {
     this.tickStarted = false;
     this.flush();
@@ -48,7 +51,8 @@ export class ScheduleBatcher {
       return scheduleOne(this.runner, entry);
     }
     return new Promise((resolve, reject) => {
-      if (this.held.push({ entry, resolve, reject }) < MAX_HELD) return;
+      this.heldBytes += entry.recordTail.length;
+      if (this.held.push({ entry, resolve, reject }) < MAX_HELD && this.heldBytes < MAX_HELD_BYTES) return;
       this.flush();
       // A full slice is not held to the end of the tick with the connection's other writes.
       this.runner.flushWrites();
@@ -60,6 +64,7 @@ export class ScheduleBatcher {
     const held = this.held;
     if (held.length === 0) return;
     this.held = [];
+    this.heldBytes = 0;
     const type = held[0]!.entry.type;
     if (held.every((h) => h.entry.type === type)) return this.send(held);
     const byType = new Map<string, Held[]>();

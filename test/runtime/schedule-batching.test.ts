@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { luaFunctions } from "../../src/redis/lua.generated.js";
 import { anyPayload, jobType, useRedis } from "../support/setup.js";
 import { jobsKey, keyOf, useRedisClient } from "../support/redis-state.js";
+import { waitUntil } from "../support/redis-server.js";
 
 // The schedule calls a tick makes go to Redis together: the first by itself (it may be handed to an
 // idle pool), the rest in script calls of one job type and at most 100 calls held, each call with
@@ -15,14 +16,23 @@ const redis = useRedisClient(server);
 
 const scriptNames = new Map<string, string>(Object.entries(luaFunctions).map(([name, fn]) => [fn, name]));
 
-/** The scripts Redis runs while it watches, by name, with the ids each schedule call carried. */
-async function watchScripts(): Promise<{ calls: { script: string; args: string[] }[]; stop: () => void }> {
+/** The scripts Redis runs while it watches, by name, with each call's arguments. */
+async function watchScripts(): Promise<{ calls: { script: string; args: string[] }[]; stop: () => Promise<void> }> {
   const monitor = await server().client().monitor();
   const calls: { script: string; args: string[] }[] = [];
+  let endSeen = false;
+  const end = `end-of-watch-${Math.random()}`;
   monitor.on("monitor", (_time: string, args: string[], source: string) => {
-    if (source !== "lua" && String(args[0]).toLowerCase() === "fcall") calls.push({ script: scriptNames.get(args[1]!) ?? args[1]!, args });
+    if (args[1] === end) endSeen = true;
+    else if (source !== "lua" && String(args[0]).toLowerCase() === "fcall") calls.push({ script: scriptNames.get(args[1]!) ?? args[1]!, args });
   });
-  return { calls, stop: () => monitor.disconnect() };
+  // MONITOR reports commands in the order Redis ran them: once a marker sent last is reported, so is every call before it.
+  const stop = async () => {
+    await redis().echo(end);
+    await waitUntil(() => endSeen);
+    monitor.disconnect();
+  };
+  return { calls, stop };
 }
 
 describe("schedule calls of one tick", () => {
@@ -36,7 +46,7 @@ describe("schedule calls of one tick", () => {
     const madeBeta = await Promise.all(betas);
     // A call alone in a later tick goes by itself.
     const lone = await jobs.schedule("alpha", { n: 250 });
-    watch.stop();
+    await watch.stop();
 
     expect(made.map((job) => job.payload)).toEqual(Array.from({ length: 250 }, (_, n) => ({ n })));
     expect(new Set(made.map((job) => job.id)).size).toBe(250);
@@ -53,6 +63,18 @@ describe("schedule calls of one tick", () => {
       return Number(args[typeCountAt + 1 + Number(args[typeCountAt])]);
     });
     expect(jobCounts.sort((a, b) => a - b)).toEqual([2, 49, 100, 100]);
+  });
+
+  it("go in smaller slices when their payloads are large: a slice goes once it holds a mebibyte", async () => {
+    const { jobs } = bundle<M & { big: { text: string } }>({ ...types, big: jobType<{ text: string }>("big", anyPayload) }, { maxPayloadBytes: 1024 * 1024 });
+    await jobs.schedule("alpha", { n: 0 });
+    const text = "x".repeat(400 * 1024);
+    const watch = await watchScripts();
+    const made = await Promise.all(Array.from({ length: 5 }, () => jobs.schedule("big", { text })));
+    await watch.stop();
+    expect(made.every((job) => job.payload.text.length === text.length)).toBe(true);
+    // The first alone; the next three (1.2 MiB held) together; the last alone at the tick's end.
+    expect(watch.calls.filter((call) => call.script.startsWith("schedule")).map((call) => call.script)).toEqual(["scheduleOne", "schedule", "scheduleOne"]);
   });
 
   it("keep their order with the runtime's other commands: a job read in the tick it is scheduled in is found, and a second call with its id gets that job", async () => {
