@@ -23,8 +23,9 @@ export interface Jobs<M> {
   /** Sets connection and storage options; call before the first schedule or pool, or after close(). */
   configure(options: JobsOptions): void;
   /**
-   * Validates the payload and schedules one job. The calls one tick makes for a type reach Redis in one
-   * script call, as a bulk would, each with its own result (and all failing alike if that call fails).
+   * Validates the payload and schedules one job. A tick's first call goes at once; the calls after it
+   * in the same tick reach Redis in script calls of many jobs, as a bulk would, each with its own
+   * result (those sharing a script call fail alike if it fails).
    */
   schedule<K extends keyof M & string>(type: K, payload: M[K], options?: ScheduleOptions): Promise<Job<M[K]>>;
   /** Validates every payload first; writes all in one round trip, or none. */
