@@ -22,15 +22,22 @@ local tk = typeKeys(1)
 -- The commonest call, a job due now at priority 0 (sent without the three timing arguments) onto a
 -- queue that already holds jobs, is done first, with its run-at written from TIME's text and no
 -- record decoded: it is every busy producer's latency (bench/RESULTS.md has the measurement). The
--- push is all: the push that filled the queue woke a pool.
+-- push is all: the push that filled the queue woke a pool. RPUSHX pushes only onto a queue that
+-- exists (Redis deletes an empty list), so an empty queue is left untouched for the hand-off below,
+-- which then writes the job's record once, leased, instead of queued and then leased.
 local dueNow = #ARGV == ARG0 + 1
+local nowText
 if dueNow then
   -- TIME's microseconds have no leading zeros.
   local micros = time[2]
   local millis = #micros == 6 and string.sub(micros, 1, 3) or string.sub(string.rep("0", 6 - #micros) .. micros, 1, 3)
-  local nowText = time[1] .. millis
-  if redis.call("HSETNX", JOBS, id, '{"at":' .. nowText .. "," .. tail) == 0 then return "0" end
-  if redis.call("RPUSH", tk.queue, id) > 1 then return "1" .. nowText end
+  nowText = time[1] .. millis
+  if redis.call("RPUSHX", tk.queue, id) > 0 then
+    if redis.call("HSETNX", JOBS, id, '{"at":' .. nowText .. "," .. tail) == 1 then return "1" .. nowText end
+    -- The id was taken: the push is undone (nothing else ran in between).
+    redis.call("RPOP", tk.queue)
+    return "0"
+  end
 end
 
 -- @include record
@@ -57,9 +64,8 @@ end
 -- blocked on handoff:<T> may pop the job, so it is handed over only when every idle pool knows its
 -- contract identity (includes/deferral.lua); otherwise it is queued, for a claim to lease or defer.
 local function idlePoolFor()
-  if redis.call("ZCARD", tk.ready) > 0 or redis.call("LLEN", tk.handoff) > 0 then return nil end
   local pools = redis.call("ZRANGEBYSCORE", tk.idle, now + 1, "+inf")
-  if #pools == 0 then return nil end
+  if #pools == 0 or redis.call("ZCARD", tk.ready) > 0 or redis.call("LLEN", tk.handoff) > 0 then return nil end
   local header = string.sub(tail, 1, (string.find(tail, "\n", 1, true) or 0) - 1)
   local identity = string.match(header, '"h":"([^"\\]*)"')
   for _, pool in ipairs(pools) do
@@ -69,35 +75,49 @@ local function idlePoolFor()
   return pools[1]
 end
 
--- The job's first attempt, leased to the idle pool as claim.lua would lease it: its record, written
--- queued (which kept the id unique), is written again leased. The pool stays registered: with room
--- left it pops the next job handed over without claiming in between; its next claim withdraws it.
-local function handOff(pool)
+-- The job's first attempt, leased to the idle pool as claim.lua would lease it. Its record is
+-- written leased: new (HSETNX, which keeps the id unique: '0' if it was taken), or over the queued
+-- record written before. The pool stays registered: with room left it pops the next job handed over
+-- without claiming in between; its next claim withdraws it.
+local function handOff(pool, isNew)
   local leaseMs, _, poolId = idleMemberParts(pool)
   -- As a claim leases it (includes/leased-record.lua), so its settle is as cheap.
   local leased = isPlainText(poolId) and leasedPrefix("1", exact(now), poolId)
     or '{"s":"executing","a":1,"st":' .. exact(now) .. ',"w":' .. cjson.encode(poolId) .. ','
   local record = newRecord(now, runAt, tail, leased)
-  redis.call("HSET", JOBS, id, record)
+  if isNew then
+    if redis.call("HSETNX", JOBS, id, record) == 0 then return "0" end
+  else
+    redis.call("HSET", JOBS, id, record)
+  end
   redis.call("ZADD", tk.executing, now + leaseMs, id)
   redis.call("RPUSH", tk.handoff, handoffEntry(id, record))
   redis.call("SADD", TYPES, tk.name)
   return "2" .. exact(now) .. ":" .. poolId
 end
 
+if dueNow then
+  -- The queue is empty (RPUSHX above pushed nothing) and the record not yet written.
+  local pool = idlePoolFor()
+  if pool then return handOff(pool, true) end
+  if redis.call("HSETNX", JOBS, id, '{"at":' .. nowText .. "," .. tail) == 0 then return "0" end
+  redis.call("RPUSH", tk.queue, id)
+  queueRefilled(tk, TYPES)
+  return "1" .. nowText
+end
 if runAt <= now and priority == 0 then
   -- The push above found the queue empty.
   local pool = idlePoolFor()
   if pool then
     redis.call("RPOP", tk.queue)
-    return handOff(pool)
+    return handOff(pool, false)
   end
   queueRefilled(tk, TYPES)
   return "1" .. exact(now)
 end
 if runAt <= now then
   local pool = redis.call("LLEN", tk.queue) == 0 and idlePoolFor()
-  if pool then return handOff(pool) end
+  if pool then return handOff(pool, false) end
   redis.call("ZADD", tk.ready, readyScore({ at = runAt, pr = priority }), id)
   wake(tk.wake)
 else
