@@ -22,9 +22,10 @@ local tk = typeKeys(1)
 -- The commonest call, a job due now at priority 0 (sent without the three timing arguments) onto a
 -- queue that already holds jobs, is done first, with its run-at written from TIME's text and no
 -- record decoded: it is every busy producer's latency (bench/RESULTS.md has the measurement). The
--- push is all: the push that filled the queue woke a pool. RPUSHX pushes only onto a queue that
--- exists (Redis deletes an empty list), so an empty queue is left untouched for the hand-off below,
--- which then writes the job's record once, leased, instead of queued and then leased.
+-- push is all: the push that filled the queue woke a pool. The queue's length is read first, so a
+-- job onto an empty queue (which may be handed over below) is written once, leased, instead of
+-- queued, then popped again and rewritten leased. (LLEN, not RPUSHX: the least-privilege ACL in
+-- docs/security.md grants no RPUSHX.)
 local dueNow = #ARGV == ARG0 + 1
 local nowText
 if dueNow then
@@ -32,11 +33,10 @@ if dueNow then
   local micros = time[2]
   local millis = #micros == 6 and string.sub(micros, 1, 3) or string.sub(string.rep("0", 6 - #micros) .. micros, 1, 3)
   nowText = time[1] .. millis
-  if redis.call("RPUSHX", tk.queue, id) > 0 then
-    if redis.call("HSETNX", JOBS, id, '{"at":' .. nowText .. "," .. tail) == 1 then return "1" .. nowText end
-    -- The id was taken: the push is undone (nothing else ran in between).
-    redis.call("RPOP", tk.queue)
-    return "0"
+  if redis.call("LLEN", tk.queue) > 0 then
+    if redis.call("HSETNX", JOBS, id, '{"at":' .. nowText .. "," .. tail) == 0 then return "0" end
+    redis.call("RPUSH", tk.queue, id)
+    return "1" .. nowText
   end
 end
 
@@ -97,7 +97,7 @@ local function handOff(pool, isNew)
 end
 
 if dueNow then
-  -- The queue is empty (RPUSHX above pushed nothing) and the record not yet written.
+  -- The queue is empty and the record not yet written.
   local pool = idlePoolFor()
   if pool then return handOff(pool, true) end
   if redis.call("HSETNX", JOBS, id, '{"at":' .. nowText .. "," .. tail) == 0 then return "0" end
