@@ -7,25 +7,25 @@
  * empty side's over the other's (a rate ratio, as the scale rows give it).
  */
 import { Redis } from "ioredis";
-import { createJobs, type JobType } from "typed-jobs";
+import { createJobs } from "typed-jobs";
+import { payload, type Payload } from "../adapters/adapter.js";
+import { welcomeType } from "../adapters/typed-jobs.js";
 import { BenchRedis } from "../redis.js";
 
 const delayed = Number(process.argv[2] ?? 1_000_000);
 const rounds = Number(process.argv[3] ?? 6);
 const CALLS = 2000;
-const probeType = { name: "w", schemaHash: "probe", schema: {}, check: (_: unknown): _ is unknown => true, errors: () => [] } as JobType<unknown>;
-const payload = (n: number) => ({ userId: n, email: `u${n}@example.com` });
 
 const servers = [await BenchRedis.start(), await BenchRedis.start()];
-const sides = servers.map((server) => createJobs<{ w: unknown }>({ w: probeType }, { redis: server.url, namespace: "probe" }));
+const sides = servers.map((server) => createJobs<{ welcome: Payload }>({ welcome: welcomeType(true) }, { redis: server.url, namespace: "probe" }));
 const raw = servers.map((server) => new Redis(server.url));
 for (let i = 0; i < delayed; i += 1000) {
-  await sides[1]!.scheduleBulk("w", Array.from({ length: Math.min(1000, delayed - i) }, (_, k) => payload(i + k)), { delay: 86_400_000 });
+  await sides[1]!.scheduleBulk("welcome", Array.from({ length: Math.min(1000, delayed - i) }, (_, k) => payload(i + k)), { delay: 86_400_000 });
 }
-for (const jobs of sides) for (let i = 0; i < 200; i++) await jobs.schedule("w", payload(i));
+for (const jobs of sides) for (let i = 0; i < 200; i++) await jobs.schedule("welcome", payload(i));
 
 const kinds = {
-  schedule: (s: number, i: number) => sides[s]!.schedule("w", payload(i)),
+  schedule: (s: number, i: number) => sides[s]!.schedule("welcome", payload(i)),
   ping: (s: number) => raw[s]!.ping(),
   hsetnx: (s: number, i: number, round: number) => raw[s]!.hsetnx("tj:{probe}:jobs", `probe-${round}-${i}`, "v".repeat(200)),
 };

@@ -190,14 +190,14 @@ async function scheduleBulkBlocks([ref, backlog]: [Producer, Producer], schedule
   for (let b = 0; b < 2 * PAIRS; b++) {
     for (const side of b % 2 === 0 ? (["ref", "backlog"] as const) : (["backlog", "ref"] as const)) {
       const producer = side === "ref" ? ref : backlog;
-      const ids: string[][] = [];
+      const ids: string[] = [];
       const start = performance.now();
       for (let i = 0; i < BULK_BLOCK; i++) {
-        ids.push(await producer.addBulk(chunk(n, FILL_CHUNK)));
+        ids.push(...(await producer.addBulk(chunk(n, FILL_CHUNK))));
         n += FILL_CHUNK;
       }
       out[side].push(perSecond(BULK_BLOCK * FILL_CHUNK, performance.now() - start));
-      if (side === "backlog") for (const bulk of ids) bulk.forEach(scheduled);
+      if (side === "backlog") ids.forEach(scheduled);
     }
   }
   return out;
