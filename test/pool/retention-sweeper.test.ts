@@ -1,0 +1,42 @@
+import { describe, expect, it, vi } from "vitest";
+import { RetentionSweeper } from "../../src/pool/retention-sweeper.js";
+import { useRedis } from "../support/setup.js";
+import { useRedisClient } from "../support/redis-state.js";
+import { waitUntil } from "../support/redis-server.js";
+import { scope, seedFinished } from "../redis/seed.js";
+
+// A pool's retention sweep: deletes ended jobs past retention in calls of a bounded size (each call
+// blocks Redis while it runs), calling again at once while a call fills its batch.
+
+const { server } = useRedis();
+const redis = useRedisClient(server);
+
+const HOUR = 3_600_000;
+
+describe("RetentionSweeper", () => {
+  it("trims a set far over its limit in several short calls, down to the limit, records too", async () => {
+    const s = scope(redis());
+    const now = Date.now();
+    for (let i = 0; i < 450; i++) await seedFinished(s, "alpha", `f${i}`, "finished", { t: "alpha", ft: now - 450 + i });
+    const deleted: number[] = [];
+    const run = s.runner.run.bind(s.runner);
+    vi.spyOn(s.runner, "run").mockImplementation(async (...args) => {
+      const reply = await run(...args);
+      if (args[0] === "trimRetained") deleted.push(Number(reply));
+      return reply;
+    });
+    const errors: unknown[] = [];
+    const sweeper = new RetentionSweeper(s.runner, ["alpha"], { finishedCount: 5, finishedAgeMs: HOUR, failedCount: 5, failedAgeMs: HOUR, sweepMs: 10 }, (error) => errors.push(error));
+    sweeper.start();
+    await waitUntil(async () => (await redis().zcard(s.key("finished:alpha"))) === 5);
+    await sweeper.stop();
+
+    expect(errors).toEqual([]);
+    expect(deleted.reduce((a, b) => a + b, 0)).toBe(445);
+    expect(Math.max(...deleted)).toBeLessThanOrEqual(200);
+    expect(deleted.length).toBeGreaterThanOrEqual(3);
+    // The newest five are kept, with their records; the rest are gone from the jobs hash too.
+    expect((await redis().zrange(s.key("finished:alpha"), 0, -1)).sort()).toEqual(["f445", "f446", "f447", "f448", "f449"]);
+    expect(await redis().hlen(s.key("jobs"))).toBe(5);
+  });
+});
