@@ -180,24 +180,26 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
   }
 
   private startHandedOver(job: ClaimedRecord): void {
+    // Decoded once, here, for both the identity check and the attempt: this is the idle job's path.
+    let record: DecodedRecord | undefined;
+    try {
+      record = decodeRecord(job.id, job.raw, "pool.claim");
+    } catch {
+      // startAttempt reports it
+    }
     // A schedule hands a job over only when every idle pool knows its identity, but a pool whose
     // registration ended as it still waited may pop one: it goes back unstarted, for a claim to defer.
-    if (!this.knowsHandedOver(job)) {
+    if (record && !this.knowsIdentityOf(record)) {
       void this.giveBack([job]);
       return;
     }
-    if (this.state === "running" && this.held.length === 0 && this.hasRoom()) this.startAttempt(job.id, job.raw);
+    if (this.state === "running" && this.held.length === 0 && this.hasRoom()) this.startAttempt(job.id, job.raw, record);
     else this.held.add([job]);
   }
 
-  private knowsHandedOver(job: ClaimedRecord): boolean {
-    try {
-      const { header } = decodeRecord(job.id, job.raw, "pool.claim");
-      const index = this.types.indexOf(header.t);
-      return index < 0 || knowsIdentity(this.known[index]!, header.h);
-    } catch {
-      return true; // startAttempt reports it
-    }
+  private knowsIdentityOf({ header }: DecodedRecord): boolean {
+    const index = this.types.indexOf(header.t);
+    return index < 0 || knowsIdentity(this.known[index]!, header.h);
   }
 
   /** A job the deferral sweep rejected: the `rejected` and `attempt` events, as for a payload refused. */
@@ -223,10 +225,11 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
     }
   }
 
-  private startAttempt(id: string, raw: string): void {
-    let record;
+  /** `decoded`: the record, when the caller has decoded it already. */
+  private startAttempt(id: string, raw: string, decoded?: DecodedRecord): void {
+    let record = decoded;
     try {
-      record = decodeRecord(id, raw, "pool.claim");
+      record ??= decodeRecord(id, raw, "pool.claim");
     } catch (error) {
       this.report(error as JobsError);
       return;
