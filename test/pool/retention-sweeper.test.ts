@@ -36,7 +36,7 @@ describe("RetentionSweeper", () => {
     expect(Math.max(...deleted)).toBeLessThanOrEqual(200);
     expect(deleted.length).toBeGreaterThanOrEqual(3);
     // The newest five are kept, with their records; the rest are gone from the jobs hash too.
-    expect((await redis().zrange(s.key("finished:alpha"), 0, -1)).sort()).toEqual(["f445", "f446", "f447", "f448", "f449"]);
+    expect((await redis().zrange(s.key("finished:alpha"), "0", "-1")).sort()).toEqual(["f445", "f446", "f447", "f448", "f449"]);
     expect(await redis().hlen(s.key("jobs"))).toBe(5);
   });
 });
