@@ -8,9 +8,16 @@ import type { JobsError } from "../errors.js";
 export type TickResult = boolean | number;
 
 /**
+ * Each wait of an interval is up to this fraction of it shorter, at random: a pool's duties, and the
+ * pools of one deploy, all start together, and would otherwise reach Redis in step, interval after
+ * interval. Shorter, never longer: a heartbeat must still come within its lease.
+ */
+const JITTER = 0.1;
+
+/**
  * A background duty of a pool (heartbeat, lease reaper, retention sweep, scheduler): runs `tick`
- * every interval, or sooner when a tick or `runWithin` asks, never two at once, and reports a
- * failure instead of dying, then tries again on the next interval.
+ * every interval (each wait up to JITTER of it shorter), or sooner when a tick or `runWithin` asks,
+ * never two at once, and reports a failure instead of dying, then tries again on the next interval.
  */
 export class PeriodicTask {
   private timer: NodeJS.Timeout | undefined;
@@ -27,11 +34,13 @@ export class PeriodicTask {
     private readonly intervalMs: number,
     private readonly tick: () => Promise<TickResult>,
     private readonly onError: (error: JobsError) => void,
+    /** A number in [0, 1); tests pass a fixed one. */
+    private readonly random: () => number = Math.random,
   ) {}
 
   start(runNow = true): void {
     this.stopped = false;
-    this.schedule(runNow ? 0 : this.intervalMs);
+    this.schedule(runNow ? 0 : this.interval());
   }
 
   /** Brings the next tick forward to within `ms`, if it was due later; never puts it off. */
@@ -67,10 +76,14 @@ export class PeriodicTask {
   }
 
   private delayAfter(result: TickResult): number {
-    const asked = result === true ? 0 : result === false ? this.intervalMs : Math.min(Math.max(0, result), this.intervalMs);
+    const asked = result === true ? 0 : result === false ? this.interval() : Math.min(Math.max(0, result), this.intervalMs);
     const requested = this.requestedAt - performance.now();
     this.requestedAt = Infinity;
     return Math.max(0, Math.min(asked, requested));
+  }
+
+  private interval(): number {
+    return this.intervalMs * (1 - JITTER * this.random());
   }
 
   private execute(): Promise<TickResult> {

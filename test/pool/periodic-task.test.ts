@@ -6,15 +6,18 @@ import { PeriodicTask, type TickResult } from "../../src/pool/periodic-task.js";
 
 const INTERVAL = 1000;
 
-/** A task whose ticks are recorded (performance.now() at each) and answer what `answers` gives. */
-function recorded(answers: () => TickResult | Promise<TickResult> = () => false) {
+/**
+ * A task whose ticks are recorded (performance.now() at each) and answer what `answers` gives. Its
+ * random draw is 0 unless given: each interval's wait is then the whole interval.
+ */
+function recorded(answers: () => TickResult | Promise<TickResult> = () => false, random = () => 0) {
   const ticks: number[] = [];
   const task = new PeriodicTask("test", INTERVAL, async () => {
     ticks.push(performance.now());
     return answers();
   }, (error) => {
     throw error;
-  });
+  }, random);
   return { task, ticks };
 }
 
@@ -61,5 +64,18 @@ describe("PeriodicTask", () => {
     await vi.advanceTimersByTimeAsync(100);
     expect(ticks.map((t) => t - t0)).toEqual([0, 60]);
     await task.stop();
+  });
+
+  it("waits up to a tenth of the interval less, at random, so duties started together drift apart; a number of ms asked is kept exactly", async () => {
+    const draws = [0.5, 0.999, 0, 0.25];
+    const answers: TickResult[] = [false, false, 300, false, false];
+    const { task, ticks } = recorded(() => answers.shift() ?? false, () => draws.shift() ?? 0);
+    const t0 = performance.now();
+    task.start(false);
+    await vi.advanceTimersByTimeAsync(INTERVAL * 4);
+    await task.stop();
+    // The first wait 950 (a draw of 0.5), the next 900.1 (0.999), then 1000 (0); the 300 asked is
+    // kept as asked; the wait after it, 975 (0.25), ends past the time advanced.
+    expect(ticks.map((t) => Math.round(t - t0))).toEqual([950, 1850, 2850, 3150]);
   });
 });
