@@ -18,7 +18,10 @@ local limit = tonumber(ARGV[ARG0])
 local deleted = 0
 
 local function trim(key, keepCount, keepMs)
-  local excess = redis.call("ZCARD", key) - keepCount
+  local size = redis.call("ZCARD", key)
+  -- Most sets of a sweep are empty (few jobs fail); the age query would find nothing.
+  if size == 0 then return end
+  local excess = size - keepCount
   local ids = {}
   if excess > 0 then
     ids = redis.call("ZRANGE", key, 0, math.min(excess, limit) - 1)
