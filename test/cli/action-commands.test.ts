@@ -122,7 +122,9 @@ describe("typed-jobs action commands", { timeout: 60_000 }, () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("redis://ops:***@127.0.0.1:");
     expect(result.stderr).not.toContain("hunter2");
-    expect(result.ms).toBeLessThan(5000);
+    // Under a second alone; the bound leaves room for the process's start-up on a machine the other
+    // test files load (it read 4.8 and 5.2 s there). A CLI that retried the connection would not exit.
+    expect(result.ms).toBeLessThan(10_000);
   });
 
   it("a server that accepts the connection and never answers fails with exit 2 within a few seconds", async () => {
