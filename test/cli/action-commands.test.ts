@@ -123,7 +123,7 @@ describe("typed-jobs action commands", { timeout: 60_000 }, () => {
     expect(result.stderr).toContain("redis://ops:***@127.0.0.1:");
     expect(result.stderr).not.toContain("hunter2");
     // Under a second alone; the bound leaves room for the process's start-up on a machine the other
-    // test files load (it read 4.8 and 5.2 s there). A CLI that retried the connection would not exit.
+    // test files load (it read 4.8 and 5.2 s there). A CLI that kept retrying would not exit this soon.
     expect(result.ms).toBeLessThan(10_000);
   });
 
