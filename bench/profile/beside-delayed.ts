@@ -11,6 +11,7 @@ import { createJobs } from "typed-jobs";
 import { payload, type Payload } from "../adapters/adapter.js";
 import { welcomeType } from "../adapters/typed-jobs.js";
 import { BenchRedis } from "../redis.js";
+import { median } from "../stats.js";
 
 const delayed = Number(process.argv[2] ?? 1_000_000);
 const rounds = Number(process.argv[3] ?? 6);
@@ -39,7 +40,6 @@ for (let round = 0; round < rounds; round++) {
     }
   }
 }
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
 for (const [name, [empty, beside]] of Object.entries(perCall)) {
   console.log(`${name.padEnd(9)} µs/call: empty ${median(empty!).toFixed(1)}, beside ${delayed.toLocaleString("en-US")} delayed ${median(beside!).toFixed(1)}; empty ÷ beside ${(median(empty!) / median(beside!)).toFixed(3)}`);
 }
