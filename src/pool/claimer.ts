@@ -2,6 +2,7 @@ import type { JobsError } from "../errors.js";
 import { toRedisError } from "../redis/redis-error.js";
 import type { ScriptRunner } from "../redis/script-runner.js";
 import { claim, type ClaimedRecord } from "../redis/scripts/claim.js";
+import { HANDOFF_POPS } from "../redis/scripts/handoff.js";
 import type { ClaimAhead } from "./claim-ahead.js";
 import type { IdleWait, WaitOutcome } from "./idle-wait.js";
 import type { PoolConfig } from "./pool-config.js";
@@ -35,6 +36,8 @@ export interface ClaimerPool {
  * handed over) until its wait ends. After a job handed over it waits again while it has room, with
  * no claim between; otherwise its next claim withdraws the registration: one is sent after every
  * wait, with nothing to claim if need be, so the pool is never registered while it has no room.
+ * A wait keeps up to HANDOFF_POPS pops pending (no more than the free slots); those left pending when
+ * it ends bring what they pop later, aside (`popped`).
  */
 export class Claimer {
   /** Slots asked for by the claims on the wire. */
@@ -142,8 +145,9 @@ export class Claimer {
           this.pool.take(result.jobs);
           // Drained: a claim as each job finishes would find nothing. The pool blocks on its wake
           // lists even while jobs run, so new work reaches it in two round trips, not three.
-          // Claims are answered in the order Redis ran them: the last one says how things stand.
-          this.idleUntil = result.drained ? performance.now() + this.config.idleWaitMs : undefined;
+          // Claims are answered in the order Redis ran them: the last one says how things stand,
+          // unless a pop pending from an earlier wait has since brought a wake-up (`popped`).
+          this.idleUntil = result.drained && !this.justWoken ? performance.now() + this.config.idleWaitMs : undefined;
         },
         (error: unknown) => {
           if (!this.running) return;
@@ -166,6 +170,22 @@ export class Claimer {
     return this.config.concurrency > this.pool.slotsTaken();
   }
 
+  /**
+   * What a pop pending from an earlier wait brought while the loop did not wait (IdleWait's `aside`):
+   * a job handed over is taken as one a wait brings; a wake-up makes the loop claim.
+   */
+  popped(outcome: WaitOutcome): void {
+    if (outcome.kind === "handoff") return this.pool.takeHandedOver(outcome.job);
+    if (outcome.kind !== "woken") return;
+    if (!this.running) {
+      this.idle.passOn(outcome.key).catch((error: unknown) => this.pool.report(toRedisError("pool.close", error)));
+      return;
+    }
+    this.justWoken = true;
+    this.idleUntil = undefined;
+    this.nudge?.();
+  }
+
   /** Blocks until a job is handed over, work arrives, or `waitMs` pass, and acts on what ended the wait. */
   private async waitForWork(waitMs: number): Promise<void> {
     const outcome = await this.waitOutcome(waitMs);
@@ -180,7 +200,7 @@ export class Claimer {
   private async waitOutcome(waitMs: number): Promise<WaitOutcome> {
     if (waitMs <= 0) return { kind: "ended" };
     try {
-      return await this.idle.wait(waitMs);
+      return await this.idle.wait(waitMs, Math.min(HANDOFF_POPS, this.config.concurrency - this.pool.slotsTaken()));
     } catch (error) {
       if (this.running) {
         this.pool.report(toRedisError("pool.wait", error));

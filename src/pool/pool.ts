@@ -12,6 +12,7 @@ import type { ClaimedRecord } from "../redis/scripts/claim.js";
 import { unregisterPool } from "../redis/pool-registry.js";
 import { poolInfoEncoder } from "../redis/pool-info.js";
 import { release } from "../redis/scripts/release.js";
+import { HANDOFF_POPS } from "../redis/scripts/handoff.js";
 import { knownIdentityList, knowsIdentity } from "../redis/known-identities.js";
 import { decodeRecord, type DecodedRecord } from "../redis/record.js";
 import { publishContracts } from "../ops/registry.js";
@@ -96,12 +97,12 @@ export class Pool extends EventEmitter<PoolEvents> implements PoolApi {
     assertHandlers(deps.handlers, deps.wanted);
     this.known = this.types.map((type) => knownIdentityList(deps.jobTypes[type]!.identities));
     this.redis = createRedisClient(deps.redis);
-    this.blocking = createRedisClient(deps.redis, { blocking: true, longestWaitMs: this.config.idleWaitMs });
+    this.blocking = createRedisClient(deps.redis, { blocking: true, longestWaitMs: this.config.idleWaitMs, waitsQueued: HANDOFF_POPS });
     this.stderr = new StderrReport(this.id);
     this.namespaceCheck = new NamespaceCheck(this.redis, deps.keys, this.types, (notice) => this.tellNamespaceMismatch(notice));
     for (const client of [this.redis, this.blocking]) client.on("error", () => undefined);
     this.runner = new ScriptRunner(this.redis, deps.keys);
-    this.idle = new IdleWait(this.blocking, this.redis, deps.keys, this.types, this.known, this.config.leaseMs, this.id);
+    this.idle = new IdleWait(this.blocking, this.redis, deps.keys, this.types, this.known, this.config.leaseMs, this.id, (outcome) => this.claimer.popped(outcome));
     this.claimer = new Claimer(this.config, this.types, this.known, this.runner, this.idle, this.ahead, {
       slotsTaken: () => this.tracker.runningCount + this.held.length,
       startHeld: () => this.startHeld(),

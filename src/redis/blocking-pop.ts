@@ -46,19 +46,22 @@ export class BlockingPop {
   }
 
   /**
-   * Unblocks a pending pop from the other connection, on Cluster on the node that serves the keys.
-   * UNBLOCK finds the BLPOP blocked, or answered already (its reply is on the way), or not arrived
-   * yet (sent on the other connection just before): it is asked again, up to three times, while
-   * `stillPending` says no reply came. False when it cannot be sent (no CLIENT ID known, the node
-   * that serves the slot changed since the pop began).
+   * Unblocks the pending pops from the other connection, oldest first, on Cluster on the node that
+   * serves the keys: each UNBLOCK ends the one Redis is blocked on, and Redis then runs the next,
+   * which blocks in turn. UNBLOCK finds a pop blocked, or answered already (its reply is on the way),
+   * or not arrived yet (sent just before): it is asked again while a pop has no reply, up to three
+   * times more than there were pops. `pending`: the pops with no reply yet, oldest first, kept
+   * current by the caller as replies arrive. False when it cannot be sent (no CLIENT ID known, the
+   * node that serves the slot changed since the pop began).
    */
-  async unblock(stillPending: () => boolean): Promise<boolean> {
+  async unblock(pending: readonly Promise<unknown>[]): Promise<boolean> {
     const blocked = this.blocked;
     const clientId = await blocked?.id;
     const unblocker = connectionFor(this.unblocker, this.slot);
     if (clientId === undefined || !unblocker || nodeOf(unblocker) !== nodeOf(blocked!.connection)) return false;
-    for (let tries = 0; tries < 3 && stillPending(); tries++) {
-      if ((await unblocker.client("UNBLOCK", clientId)) === 1) break;
+    for (let tries = pending.length + 3; tries > 0 && pending.length > 0; tries--) {
+      const oldest = pending[0]!;
+      if ((await unblocker.client("UNBLOCK", clientId)) === 1) await oldest.catch(() => undefined);
     }
     return true;
   }

@@ -71,6 +71,11 @@ export interface ClientRole {
   readonly blocking?: boolean;
   /** A blocking client's longest wait, ms: its BLPOP is given up this long plus the command timeout after it was sent. */
   readonly longestWaitMs?: number;
+  /**
+   * How many waits a blocking client may have sent at once (default 1): Redis starts each when it
+   * has answered the one before, so the last may end that many longest waits after it was sent.
+   */
+  readonly waitsQueued?: number;
 }
 
 /** How long a command waits for its reply by default, ms (`commandTimeout` in the redis options; 0 waits for ever). */
@@ -111,7 +116,10 @@ export function createRedisClient(source: string | RedisConnectionOptions | unde
     // a BLPOP is not cut by the command timeout: it is given up only once its own wait plus that
     // margin has passed without a reply (it then ends as a wait that found nothing).
     Object.assign(base, { maxRetriesPerRequest: null, enableAutoPipelining: false, commandTimeout: undefined });
-    if (commandTimeout) Object.assign(base, { blockingTimeout: (role.longestWaitMs ?? 0) + commandTimeout, blockingTimeoutGrace: commandTimeout });
+    // ioredis gives up a BLPOP its own timeout plus the grace after sending it; one sent behind
+    // others has to wait for theirs first.
+    const queuedBehind = ((role.waitsQueued ?? 1) - 1) * (role.longestWaitMs ?? 0);
+    if (commandTimeout) Object.assign(base, { blockingTimeout: (role.longestWaitMs ?? 0) + queuedBehind + commandTimeout, blockingTimeoutGrace: commandTimeout + queuedBehind });
   }
   const client = cluster
     ? new Cluster([...cluster], { ...clusterOptions, redisOptions: base, enableAutoPipelining: !role.blocking && (clusterOptions?.enableAutoPipelining ?? false) })

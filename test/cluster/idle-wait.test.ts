@@ -27,7 +27,7 @@ describe("IdleWait on Redis Cluster", () => {
     const blocking = createRedisClient({ cluster: cluster.seeds }, { blocking: true });
     const main = createRedisClient({ cluster: cluster.seeds });
     clients.push(blocking, main);
-    const wait = new IdleWait(blocking, main, keys, ["alpha"], ["*"], 30_000, "pool-1");
+    const wait = new IdleWait(blocking, main, keys, ["alpha"], ["*"], 30_000, "pool-1", () => undefined);
     const handoff = keys.forType("alpha").handoff;
     const node: Redis = cluster.nodeClient(cluster.masterOf(cluster.keySlot(handoff)));
     const blockedClients = async () => Number(/blocked_clients:(\d+)/.exec(await node.info("clients"))![1]);

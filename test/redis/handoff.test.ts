@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { claim, type ClaimArgs } from "../../src/redis/scripts/claim.js";
 import { cancel } from "../../src/redis/scripts/job-commands.js";
-import { parseHandoffEntry } from "../../src/redis/scripts/handoff.js";
+import { HANDOFFS_UNPOPPED, parseHandoffEntry } from "../../src/redis/scripts/handoff.js";
 import { schedule, type ScheduleEntry } from "../../src/redis/scripts/schedule.js";
 import { encodeRecordTail } from "../../src/redis/record.js";
 import { useRedis } from "../support/setup.js";
@@ -77,7 +77,7 @@ describe("hand-off: schedule.lua", () => {
   it.each([
     { name: "jobs wait in the queue list", seed: (s: Scope) => seedQueued(s, "alpha", "waiting"), entries: [entry("j1")] },
     { name: "a job with a priority waits in the ready zset", seed: (s: Scope) => seedQueued(s, "alpha", "waiting", { pr: 3 }), entries: [entry("j1")] },
-    { name: "the last job handed over has not been popped", seed: (s: Scope) => s.redis.rpush(key(s, "handoff:alpha"), "7:earlier{}\n{}"), entries: [entry("j1")] },
+    { name: `${HANDOFFS_UNPOPPED} jobs handed over have not been popped`, seed: (s: Scope) => s.redis.rpush(key(s, "handoff:alpha"), ...Array.from({ length: HANDOFFS_UNPOPPED }, (_, k) => `7:earlie${k}{}\n{}`)), entries: [entry("j1")] },
     { name: "the job is not due yet", seed: async () => undefined, entries: [entry("j1", { delayMs: 60_000 })] },
     { name: "several jobs in one call", seed: async () => undefined, entries: [entry("j1"), entry("j2")] },
   ])("no hand-off when $name: the usual path, and the pool stays registered", async ({ seed, entries }) => {
@@ -91,6 +91,18 @@ describe("hand-off: schedule.lua", () => {
     for (const e of entries) expect(state.jobs![e.id]).toMatchObject({ header: { s: "queued" } });
     expect(state.zsets!["executing:alpha"]).toBeUndefined();
     expect(state.zsets!["idle:alpha"]).toEqual({ [MEMBER]: waitEnds });
+  });
+
+  it(`while fewer than ${HANDOFFS_UNPOPPED} jobs handed over wait unpopped, the next is handed over too, behind them`, async () => {
+    const s = scope(redis());
+    await seedIdle(s, Date.now() + 5000);
+    const ids = Array.from({ length: HANDOFFS_UNPOPPED + 1 }, (_, k) => `j${k}`);
+    const results = [];
+    for (const id of ids) results.push((await schedule(s.runner, [entry(id)]))[0]!);
+    expect(results.map((r) => r.handedTo)).toEqual([...ids.slice(0, -1).map(() => "pool-1"), undefined]);
+    const handed = await s.redis.lrange(key(s, "handoff:alpha"), 0, -1);
+    expect(handed.map((e) => parseHandoffEntry(e).id)).toEqual(ids.slice(0, -1));
+    expect(await s.redis.lrange(key(s, "queue:alpha"), 0, -1)).toEqual(ids.slice(-1));
   });
 
   it("no hand-off to a pool whose wait has ended (or that died waiting)", async () => {

@@ -21,7 +21,7 @@ local tk = typeKeys(1)
 local added = redis.call("SADD", PAUSED, tk.name)
 redis.call("DEL", tk.idle)
 
--- A schedule hands over only while the last job handed over has been popped: the list is short.
+-- A schedule hands over only while few jobs handed over wait unpopped (HANDOFFS_UNPOPPED): the list is short.
 local entries = redis.call("LRANGE", tk.handoff, 0, -1)
 redis.call("DEL", tk.handoff)
 local ids = {}

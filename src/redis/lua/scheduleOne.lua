@@ -58,14 +58,14 @@ if not dueNow then
 end
 
 -- An idle pool of this type to hand a due job to, if the type's queues hold no other job (so none
--- waiting there is overtaken) and the last job handed over has been popped (so at most one per type
--- waits unstarted with its lease running): the pool whose wait ends first, most often the one that
+-- waiting there is overtaken) and fewer than HANDOFFS_UNPOPPED jobs handed over wait unpopped (so few
+-- wait unstarted with their lease running): the pool whose wait ends first, most often the one that
 -- has waited longest. A pool whose wait has ended (or that died waiting) is handed nothing. Any pool
 -- blocked on handoff:<T> may pop the job, so it is handed over only when every idle pool knows its
 -- contract identity (includes/deferral.lua); otherwise it is queued, for a claim to lease or defer.
 local function idlePoolFor()
   local pools = redis.call("ZRANGEBYSCORE", tk.idle, now + 1, "+inf")
-  if #pools == 0 or redis.call("ZCARD", tk.ready) > 0 or redis.call("LLEN", tk.handoff) > 0 then return nil end
+  if #pools == 0 or redis.call("ZCARD", tk.ready) > 0 or redis.call("LLEN", tk.handoff) >= HANDOFFS_UNPOPPED then return nil end
   local header = string.sub(tail, 1, (string.find(tail, "\n", 1, true) or 0) - 1)
   local identity = string.match(header, '"h":"([^"\\]*)"')
   for _, pool in ipairs(pools) do

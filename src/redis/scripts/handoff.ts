@@ -20,3 +20,13 @@ export function parseHandoffEntry(entry: string): ClaimedRecord {
   if (Buffer.byteLength(id) !== bytes) id = Buffer.from(entry.slice(colon + 1)).subarray(0, bytes).toString();
   return { id, raw: entry.slice(colon + 1 + id.length) };
 }
+
+/**
+ * The BLPOPs a waiting pool keeps pending, and one more than the jobs handed over per type that may
+ * wait unpopped (includes/handoff.lua, HANDOFFS_UNPOPPED): as many schedules reaching Redis together
+ * all reach a waiting pool at once.
+ */
+export const HANDOFF_POPS = 4;
+
+/** The jobs handed over per type that may wait unpopped, as includes/handoff.lua has it. */
+export const HANDOFFS_UNPOPPED = HANDOFF_POPS - 1;

@@ -2,6 +2,12 @@
 -- on handoff:<T>; a schedule of one due job onto an empty queue then leases the job to it and pushes
 -- the record there, so the job reaches a handler in one hop, with no wake-up and no claim between.
 
+-- The most jobs handed over per type that no pool has popped yet, each leased and waiting unstarted.
+-- A waiting pool keeps one BLPOP more than that pending (HANDOFF_POPS, src/redis/scripts/handoff.ts):
+-- of schedules that reach Redis together, the first job is popped as its schedule ends, and the next
+-- ones once Redis has run those schedules and turns to the pool's pending BLPOPs, all in one pass.
+local HANDOFFS_UNPOPPED = 3
+
 -- An idle pool's entry: what a schedule needs to lease a job to it, and the identities the pool
 -- knows for the type (includes/deferral.lua), since a job must reach only a pool that can run it.
 local function idleMember(leaseMs, known, poolId)
