@@ -1,8 +1,10 @@
 /**
  * What a backlog costs processing, outside the scale scenario:
- *   TSX_TSCONFIG_PATH=bench/tsconfig.json npx tsx bench/profile/backlog-cost.ts [backlog] [pairs]
- * As the scale rows pair them: one redis-server holds the backlog (default 1,000,000 waiting jobs);
- * a second is flushed and given 20,000 jobs before each of its turns. In turns, order swapped every
+ *   TSX_TSCONFIG_PATH=bench/tsconfig.json npx tsx bench/profile/backlog-cost.ts [backlog] [pairs] [delayed]
+ * As the scale rows pair them: one redis-server holds the backlog (default 1,000,000 waiting jobs;
+ * with `delayed`, that many jobs delayed by a day, and 20,000 due jobs added before each of its
+ * turns, as the "delayed beside" rows have them); a second is flushed and given 20,000 jobs before
+ * each of its turns. In turns, order swapped every
  * pair, one pool at c=50 (in this process) processes 20,000 jobs from each. Prints each run's rate,
  * Redis's CPU per processed job (INFO cpu) and its time per processed job by command (INFO
  * commandstats, script-internal commands under their own names), then the median of the per-pair
@@ -17,10 +19,12 @@ import { median, until } from "../stats.js";
 const SAMPLE = 20_000;
 const backlog = Number(process.argv[2] ?? 1_000_000);
 const pairs = Number(process.argv[3] ?? 6);
+const delayed = process.argv[4] === "delayed";
+const DELAY = "24h";
 
-async function fill(url: string, namespace: string, n: number): Promise<void> {
+async function fill(url: string, namespace: string, n: number, delay?: string): Promise<void> {
   const jobs = createJobs({ welcome: welcomeType(true) }, { redis: url, namespace });
-  for (let i = 0; i < n; i += 1000) await jobs.scheduleBulk("welcome", Array.from({ length: Math.min(1000, n - i) }, (_, k) => payload(i + k)));
+  for (let i = 0; i < n; i += 1000) await jobs.scheduleBulk("welcome", Array.from({ length: Math.min(1000, n - i) }, (_, k) => payload(i + k)), delay ? { delay } : {});
   await jobs.close();
 }
 
@@ -56,7 +60,8 @@ async function processSome(redis: BenchRedis, namespace: string): Promise<{ rate
 const withBacklog = await BenchRedis.start();
 const reference = await BenchRedis.start();
 try {
-  await fill(withBacklog.url, "backlog", backlog + pairs * SAMPLE);
+  if (delayed) await fill(withBacklog.url, "backlog", backlog, DELAY);
+  else await fill(withBacklog.url, "backlog", backlog + pairs * SAMPLE);
   const ratios: number[] = [];
   for (let pair = 0; pair < pairs; pair++) {
     const rates = { reference: 0, backlog: 0 };
@@ -64,6 +69,8 @@ try {
       if (side === "reference") {
         await reference.flush();
         await fill(reference.url, `reference${pair}`, SAMPLE);
+      } else if (delayed) {
+        await fill(withBacklog.url, "backlog", SAMPLE);
       }
       const [server, namespace] = side === "reference" ? [reference, `reference${pair}`] : [withBacklog, "backlog"];
       const moved = await server.rehashing(`tj:{${namespace}}:jobs`);
