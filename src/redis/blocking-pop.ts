@@ -18,6 +18,9 @@ export class BlockingPop {
   constructor(private readonly blocking: RedisClient, private readonly unblocker: RedisClient, private readonly keys: readonly string[]) {
     this.slot = new Command("get", [keys[0]!]).getSlot();
     this.keyPrefix = blocking.options.keyPrefix ?? "";
+    // Asked as each connection opens, with ioredis's handshake: a reconnect sends the pops left
+    // unanswered again right after it, and a CLIENT ID sent behind them would wait for their replies.
+    if (blocking instanceof Redis) blocking.on("connect", () => this.askId(blocking));
   }
 
   /** BLPOP names the key it popped as sent, with the client's ioredis keyPrefix: `key` as it would come back. */
@@ -33,16 +36,18 @@ export class BlockingPop {
   /** Pops the first entry of the first non-empty key, waiting up to `ms` (at least 1); null when none came. */
   pop(ms: number): Promise<Popped | null> {
     const connection = connectionFor(this.blocking, this.slot);
-    if (connection && this.blocked?.connection !== connection) {
-      // Sent ahead of the BLPOP on the same connection: its reply comes back at once.
-      const blocked = { connection, id: connection.client("ID").catch(() => undefined) };
-      this.blocked = blocked;
-      // A new connection has a new id: asked again before the next pop.
-      connection.once("close", () => {
-        if (this.blocked === blocked) this.blocked = undefined;
-      });
-    }
+    // Sent ahead of the BLPOP on the same connection: its reply comes back at once, unless other pops wait ahead of it.
+    if (connection && this.blocked?.connection !== connection) this.askId(connection);
     return this.blocking.blpop(...this.keys, Math.max(ms, 1) / 1000);
+  }
+
+  private askId(connection: Redis): void {
+    const blocked = { connection, id: connection.client("ID").catch(() => undefined) };
+    this.blocked = blocked;
+    // A new connection has a new id: asked again when it opens, or before the next pop.
+    connection.once("close", () => {
+      if (this.blocked === blocked) this.blocked = undefined;
+    });
   }
 
   /**
