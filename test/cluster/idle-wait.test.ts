@@ -22,7 +22,7 @@ describe("IdleWait on Redis Cluster", () => {
     await cluster?.stop();
   });
 
-  it("interrupt unblocks the BLPOP on the master that serves the namespace; a job handed over afterwards stays for another pool", async () => {
+  it("interrupt unblocks the pending BLPOPs on the master that serves the namespace; a job handed over afterwards stays for another pool", async () => {
     const keys = new KeySpace("tj:", "cluster-idle");
     const blocking = createRedisClient({ cluster: cluster.seeds }, { blocking: true });
     const main = createRedisClient({ cluster: cluster.seeds });
@@ -34,10 +34,11 @@ describe("IdleWait on Redis Cluster", () => {
     try {
       await main.ping(); // the slot map is known
       await waitUntil(() => main.status === "ready" && blocking.status === "ready");
-      const waiting = wait.wait(60_000);
+      const waiting = wait.wait(60_000, 3);
       await waitUntil(async () => (await blockedClients()) === 1);
       await wait.interrupt();
       expect(await waiting).toEqual({ kind: "ended" });
+      expect(wait.pending).toBe(0);
       expect(await blockedClients()).toBe(0);
       await node.rpush(handoff, "2:j1{}\n{}");
       expect(await node.lrange(handoff, 0, -1)).toEqual(["2:j1{}\n{}"]);
