@@ -15,16 +15,19 @@ const ENDED: WaitOutcome = { kind: "ended" };
  * (a schedule leased a job to it: includes/handoff.lua) and wake lists (work arrived that it must
  * claim), on a connection of its own. Several may be sent at once: Redis runs the next as soon as it
  * answers one, so jobs handed over together reach the pool in one pass instead of one round trip
- * each. A wait returns what the oldest pop brought; what a pop brings while nobody waits goes to
- * `aside`. The claim that found the queues drained registered the pool in idle:<T>; its next claim
- * withdraws that, as does `interrupt`.
+ * each. A wait returns what the next pop to answer brought; what a pop brings while nobody waits
+ * goes to `aside`. The claim that found the queues drained registered the pool in idle:<T>; its next
+ * claim withdraws that, as does `interrupt`.
  */
 export class IdleWait {
   private readonly pop: BlockingPop;
   private readonly handoffKeys: Set<string>;
   private readonly idleKeys: string[];
   private readonly members: string[];
-  /** The pops sent and not answered, oldest first: Redis answers them in that order. */
+  /**
+   * The pops sent and not answered, oldest first. Redis answers them in that order, except where a
+   * lost connection's pops are sent again behind newer ones (Cluster), or ioredis gives one up.
+   */
   private readonly pops: Promise<Popped | null>[] = [];
   /**
    * The caller of `wait`, until a pop answers. The promise's own functions, not closures calling
@@ -52,8 +55,8 @@ export class IdleWait {
   }
 
   /**
-   * Waits up to `ms` (at least 1) for what the oldest pop brings, first sending pops until `depth`
-   * are pending (at least one). A job handed over arrives leased to this pool, attempt counted.
+   * Waits up to `ms` (at least 1) for what the next pop to answer brings, first sending pops until
+   * `depth` are pending (at least one). A job handed over arrives leased to this pool, attempt counted.
    */
   wait(ms: number, depth = 1): Promise<WaitOutcome> {
     while (this.pops.length < Math.max(depth, 1)) this.send(ms);
@@ -76,7 +79,6 @@ export class IdleWait {
 
   /** A pop answered: the waiting caller gets it; without one, `aside` gets what it brought, and a failure is dropped. */
   private answered(popped: Promise<Popped | null>, outcome: WaitOutcome | undefined, error: unknown): void {
-    // Not always the oldest: ioredis gives a pop up on its own timer when Redis is away.
     this.pops.splice(this.pops.indexOf(popped), 1);
     const resolve = this.resolveWait;
     const reject = this.rejectWait;

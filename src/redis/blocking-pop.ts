@@ -18,9 +18,16 @@ export class BlockingPop {
   constructor(private readonly blocking: RedisClient, private readonly unblocker: RedisClient, private readonly keys: readonly string[]) {
     this.slot = new Command("get", [keys[0]!]).getSlot();
     this.keyPrefix = blocking.options.keyPrefix ?? "";
-    // Asked as each connection opens, with ioredis's handshake: a reconnect sends the pops left
-    // unanswered again right after it, and a CLIENT ID sent behind them would wait for their replies.
-    if (blocking instanceof Redis) blocking.on("connect", () => this.askId(blocking));
+    // The CLIENT ID is asked as each connection opens, with ioredis's handshake: a reconnect sends
+    // the pops left unanswered again right after it, and a CLIENT ID behind them would wait for them.
+    const watch = (connection: Redis) => connection.on("connect", () => {
+      if (connectionFor(blocking, this.slot) === connection) this.askId(connection);
+    });
+    if (blocking instanceof Redis) watch(blocking);
+    else {
+      for (const node of blocking.nodes("all")) watch(node);
+      blocking.on("+node", watch);
+    }
   }
 
   /** BLPOP names the key it popped as sent, with the client's ioredis keyPrefix: `key` as it would come back. */
@@ -51,12 +58,12 @@ export class BlockingPop {
   }
 
   /**
-   * Unblocks the pending pops from the other connection, oldest first, on Cluster on the node that
+   * Unblocks the pending pops from the other connection, one at a time, on Cluster on the node that
    * serves the keys: each UNBLOCK ends the one Redis is blocked on, and Redis then runs the next,
    * which blocks in turn. UNBLOCK finds a pop blocked, or answered already (its reply is on the way),
    * or not arrived yet (sent just before): it is asked again while a pop has no reply, up to three
-   * times more than there were pops. `pending`: the pops with no reply yet, oldest first, kept
-   * current by the caller as replies arrive. False when it cannot be sent (no CLIENT ID known, the
+   * times more than there were pops. `pending`: the pops with no reply yet, kept current by the
+   * caller as replies arrive. False when it cannot be sent (no CLIENT ID known, the
    * node that serves the slot changed since the pop began).
    */
   async unblock(pending: readonly Promise<unknown>[]): Promise<boolean> {
@@ -65,8 +72,10 @@ export class BlockingPop {
     const unblocker = connectionFor(this.unblocker, this.slot);
     if (clientId === undefined || !unblocker || nodeOf(unblocker) !== nodeOf(blocked!.connection)) return false;
     for (let tries = pending.length + 3; tries > 0 && pending.length > 0; tries--) {
-      const oldest = pending[0]!;
-      if ((await unblocker.client("UNBLOCK", clientId)) === 1) await oldest.catch(() => undefined);
+      // Whichever pop it ended answers: not always the oldest sent, since a Cluster client sends the
+      // pops a lost connection left unanswered again after a pop sent since.
+      const answered = Promise.race(pending).catch(() => undefined);
+      if ((await unblocker.client("UNBLOCK", clientId)) === 1) await answered;
     }
     return true;
   }

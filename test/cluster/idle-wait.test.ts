@@ -22,8 +22,9 @@ describe("IdleWait on Redis Cluster", () => {
     await cluster?.stop();
   });
 
-  it("interrupt unblocks the pending BLPOPs on the master that serves the namespace; a job handed over afterwards stays for another pool", async () => {
-    const keys = new KeySpace("tj:", "cluster-idle");
+  /** A wait for type alpha in `namespace`, its clients ready and the slot map known, and the master that serves it. */
+  async function idleWaitOn(namespace: string) {
+    const keys = new KeySpace("tj:", namespace);
     const blocking = createRedisClient({ cluster: cluster.seeds }, { blocking: true });
     const main = createRedisClient({ cluster: cluster.seeds });
     clients.push(blocking, main);
@@ -31,9 +32,14 @@ describe("IdleWait on Redis Cluster", () => {
     const handoff = keys.forType("alpha").handoff;
     const node: Redis = cluster.nodeClient(cluster.masterOf(cluster.keySlot(handoff)));
     const blockedClients = async () => Number(/blocked_clients:(\d+)/.exec(await node.info("clients"))![1]);
+    await main.ping();
+    await waitUntil(() => main.status === "ready" && blocking.status === "ready");
+    return { wait, handoff, node, blockedClients };
+  }
+
+  it("interrupt unblocks the pending BLPOPs on the master that serves the namespace; a job handed over afterwards stays for another pool", async () => {
+    const { wait, handoff, node, blockedClients } = await idleWaitOn("cluster-idle");
     try {
-      await main.ping(); // the slot map is known
-      await waitUntil(() => main.status === "ready" && blocking.status === "ready");
       const waiting = wait.wait(60_000, 3);
       await waitUntil(async () => (await blockedClients()) === 1);
       await wait.interrupt();
@@ -42,6 +48,29 @@ describe("IdleWait on Redis Cluster", () => {
       expect(await blockedClients()).toBe(0);
       await node.rpush(handoff, "2:j1{}\n{}");
       expect(await node.lrange(handoff, 0, -1)).toEqual(["2:j1{}\n{}"]);
+    } finally {
+      node.disconnect();
+    }
+  });
+  it("after its connection to the master is lost with pops pending, which ioredis sends again, a close still unblocks every pop at once", async () => {
+    const { wait, handoff, node, blockedClients } = await idleWaitOn("cluster-idle-reconnect");
+    try {
+      const first = wait.wait(5000, 3);
+      await waitUntil(async () => (await blockedClients()) === 1);
+      const blockedId = /id=(\d+) [^\n]* flags=b /.exec(String(await node.client("LIST")))![1]!;
+      await node.client("KILL", "ID", blockedId);
+      // The pops are sent again on the new connection; the first takes a job, and the next wait tops them up.
+      await waitUntil(async () => (await blockedClients()) === 1);
+      await node.rpush(handoff, '2:j1{"t":"alpha","at":1}\n{}');
+      expect(await first).toMatchObject({ kind: "handoff", job: { id: "j1" } });
+      const waiting = wait.wait(5000, 3);
+      const startedAt = performance.now();
+      await wait.interrupt();
+      // Well inside the 5 s each pop would otherwise wait.
+      expect(performance.now() - startedAt).toBeLessThan(2000);
+      expect(await waiting).toEqual({ kind: "ended" });
+      expect(wait.pending).toBe(0);
+      expect(await blockedClients()).toBe(0);
     } finally {
       node.disconnect();
     }

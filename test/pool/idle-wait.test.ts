@@ -110,7 +110,7 @@ describe("IdleWait", () => {
     const { keys, wait } = idleWait();
     const first = wait.wait(5000, 3);
     await waitUntil(async () => (await blockedClients()) === 1);
-    const blockedId = /id=(\d+) [^\n]*cmd=blpop/.exec(String(await redis().client("LIST")))![1]!;
+    const blockedId = /id=(\d+) [^\n]* flags=b /.exec(String(await redis().client("LIST")))![1]!;
     await redis().client("KILL", "ID", blockedId);
     // The pops are sent again on the new connection; the first takes a job, and the next wait tops them up.
     await waitUntil(async () => (await blockedClients()) === 1);
