@@ -47,6 +47,11 @@ export interface LibAdapter {
   /** Created and connected, but claiming nothing until start(). */
   worker(url: string, queue: string, concurrency: number, hooks: WorkerHooks): Promise<Worker>;
   admin(url: string, queue: string): Promise<Admin>;
+  /**
+   * The one hash that holds every job of the queue, where the library keeps one: Redis grows a hash's
+   * table by doubling and rehashes it only as commands touch it, which the rows at scale report.
+   */
+  readonly recordsHash?: (queue: string) => string;
 }
 
 export type LibName = "typed-jobs" | "BullMQ" | "bee-queue";

@@ -54,4 +54,5 @@ export const beeQueue: LibAdapter = {
       close: () => q.close(),
     };
   },
+  recordsHash: (queue) => `bq:${queue}:jobs`,
 };

@@ -55,4 +55,5 @@ export const typedJobs: LibAdapter = {
       close: () => jobs.close(),
     };
   },
+  recordsHash: (queue) => `tj:{${queue}}:jobs`,
 };

@@ -82,7 +82,7 @@ async function waitingBacklog({ redis, lib, queue }: RunContext, ref: BenchRedis
   }
   out.push({ row: `cancel the newest waiting job, ${LABEL} waiting`, unit: "ms", better: "lower", value: median(cancelMs) });
 
-  const processed = await processPairs(lib, ref, redis.url, q, `${queue}-ref-process`);
+  const processed = await processPairs(lib, ref, redis, q, `${queue}-ref-process`);
   await checkBacklog(lib.name, admin, scheduled, processed.backlogRuns);
   await admin.close();
   await producer.close();
@@ -112,7 +112,7 @@ async function delayedBacklog({ redis, lib, queue }: RunContext, ref: BenchRedis
   // The due jobs each measurement processes, beside the delayed ones.
   for (const id of await fill(producer, PAIRS * SAMPLE, BACKLOG)) scheduled.add(id);
   const admin = await lib.admin(redis.url, q);
-  const processed = await processPairs(lib, ref, redis.url, q, `${queue}-ref-process`);
+  const processed = await processPairs(lib, ref, redis, q, `${queue}-ref-process`);
   await checkBacklog(lib.name, admin, scheduled, processed.backlogRuns);
   await admin.close();
   await producer.close();
@@ -233,14 +233,16 @@ interface Processed {
  * Processing at c=50, alternating: SAMPLE jobs scheduled onto the reference and all processed (the
  * process rows' measurement, checked exactly once), and SAMPLE jobs processed off the backlog.
  */
-async function processPairs(lib: LibAdapter, ref: BenchRedis, url: string, queue: string, refQueue: string): Promise<Processed> {
+async function processPairs(lib: LibAdapter, ref: BenchRedis, backlog: BenchRedis, queue: string, refQueue: string): Promise<Processed> {
   const out: Processed = { ref: [], backlog: [], backlogRuns: new Map() };
+  const hash = lib.recordsHash?.(queue);
+  const before = hash && (await hashState(backlog, hash));
   for (let pair = 0; pair < PAIRS; pair++) {
     for (const side of pair % 2 === 0 ? (["ref", "backlog"] as const) : (["backlog", "ref"] as const)) {
       if (side === "backlog") {
         // Counted in a map of this pair's runs, as the reference's are, and merged after the timing.
         const runs = new Map<string, number>();
-        out.backlog.push(await processSome(lib, url, queue, SAMPLE, runs));
+        out.backlog.push(await processSome(lib, backlog.url, queue, SAMPLE, runs));
         for (const [id, n] of runs) out.backlogRuns.set(id, (out.backlogRuns.get(id) ?? 0) + n);
         continue;
       }
@@ -253,7 +255,18 @@ async function processPairs(lib: LibAdapter, ref: BenchRedis, url: string, queue
       assertExactlyOnce(lib.name, "scale reference", ids, runs);
     }
   }
+  if (hash) console.error(`  scale: ${lib.name}'s ${hash} before the backlog's turns: ${before}; after: ${await hashState(backlog, hash)}`);
   return out;
+}
+
+/**
+ * A hash's size, and whether Redis is still moving it to a table twice as large: a hash value is
+ * rehashed only as commands touch it, so every turn run meanwhile pays for a slice of the move.
+ */
+async function hashState(redis: BenchRedis, hash: string): Promise<string> {
+  const fields = (await redis.admin.hlen(hash)).toLocaleString("en-US");
+  const moved = await redis.rehashing(hash);
+  return moved === undefined ? `${fields} fields, settled` : `${fields} fields, rehashing (${(moved * 100).toFixed(0)} % moved)`;
 }
 
 /** A pool at c=50 started on the queue and closed once `n` jobs completed; jobs/s until then. */
