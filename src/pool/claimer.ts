@@ -115,8 +115,10 @@ export class Claimer {
       const ahead = this.ahead.allowance;
       const free = this.config.concurrency + ahead - this.pool.slotsTaken() - this.reserved;
       // Claiming ahead, the pool waits for room for half a claim: claims of a batch, two in flight,
-      // not one per job as each finishes.
-      const worthClaiming = ahead === 0 ? free > 0 : free >= Math.ceil((this.config.batchSize + ahead) / 2);
+      // not one per job as each finishes. Half of the largest claim it can send: with a batch beyond
+      // its concurrency, half a batch may be more room than the pool ever has.
+      const largestClaim = Math.min(this.config.batchSize, this.config.concurrency) + ahead;
+      const worthClaiming = ahead === 0 ? free > 0 : free >= Math.ceil(largestClaim / 2);
       const mustWithdraw = this.registered && this.inFlight.size === 0;
       if ((!worthClaiming && !mustWithdraw) || this.inFlight.size >= CLAIMS_IN_FLIGHT || this.idleUntil !== undefined || this.failed) {
         await new Promise<void>((resolve) => (this.nudge = resolve));

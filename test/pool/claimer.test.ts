@@ -6,7 +6,7 @@ import { poolConfig } from "../../src/pool/pool-config.js";
 import { useRedis } from "../support/setup.js";
 import { useRedisClient } from "../support/redis-state.js";
 import { waitUntil } from "../support/redis-server.js";
-import { scope, type Scope } from "../redis/seed.js";
+import { scope, seedQueued, type Scope } from "../redis/seed.js";
 
 // A pool's claim loop and what a pop left pending by an earlier wait brings while the loop does not
 // wait (IdleWait's aside, Claimer.popped). The claims run on Redis; the waits are the test's, so it
@@ -15,10 +15,16 @@ import { scope, type Scope } from "../redis/seed.js";
 const { server } = useRedis();
 const redis = useRedisClient(server);
 
-/** A loop on `s`'s namespace (type alpha, concurrency 4, no slots taken) whose waits are `idle`'s. */
-function claimerOn(s: Scope, idle: Pick<IdleWait, "wait" | "passOn">, pool: Partial<ClaimerPool> = {}): { claimer: Claimer; errors: unknown[] } {
+/**
+ * A loop on `s`'s namespace (type alpha, concurrency 4 unless `tuning` says otherwise, no slots taken)
+ * whose waits are `idle`'s; `tuning.ahead` fixes how many jobs it claims ahead (none by default).
+ */
+function claimerOn(s: Scope, idle: Pick<IdleWait, "wait" | "passOn">, pool: Partial<ClaimerPool> = {}, tuning: { concurrency?: number; batchSize?: number; ahead?: number } = {}): { claimer: Claimer; errors: unknown[] } {
   const errors: unknown[] = [];
-  const claimer = new Claimer(poolConfig({ concurrency: 4, idleWait: "5s" }), ["alpha"], ["*"], s.runner, idle as IdleWait, new ClaimAhead(4, false), {
+  const concurrency = tuning.concurrency ?? 4;
+  const ahead = tuning.ahead === undefined ? new ClaimAhead(concurrency, false) : ({ allowance: tuning.ahead } as ClaimAhead);
+  const config = poolConfig({ concurrency, idleWait: "5s", ...(tuning.batchSize === undefined ? {} : { batchSize: tuning.batchSize }) });
+  const claimer = new Claimer(config, ["alpha"], ["*"], s.runner, idle as IdleWait, ahead, {
     slotsTaken: () => 0,
     startHeld: () => undefined,
     take: () => undefined,
@@ -102,6 +108,30 @@ describe("Claimer", () => {
     waits[0]!({ kind: "ended" });
     await stopped;
     expect(passedOn).toEqual([s.key("wake:alpha")]);
+    expect(errors).toEqual([]);
+  });
+
+  it("claims when claiming ahead by fewer jobs than half a batch larger than its concurrency: the room it waits for is half the claim it can send", async () => {
+    const s = scope(redis());
+    const ids = Array.from({ length: 10 }, (_, i) => `j${i}`);
+    for (const id of ids) await seedQueued(s, "alpha", id);
+    const taken: string[] = [];
+    const waits: ((outcome: WaitOutcome) => void)[] = [];
+    // Concurrency 1 and one job ahead (handlers of a few ms): no more than two slots are ever free,
+    // under half of a batch of 4 plus one.
+    const { claimer, errors } = claimerOn(
+      s,
+      { wait: () => new Promise<WaitOutcome>((resolve) => waits.push(resolve)), passOn: async () => undefined },
+      { take: (jobs) => void taken.push(...jobs.map((job) => job.id)) },
+      { concurrency: 1, batchSize: 4, ahead: 1 },
+    );
+    claimer.start();
+    await waitUntil(() => waits.length === 1);
+    expect(taken).toEqual(ids);
+
+    const stopped = claimer.stop();
+    waits[0]!({ kind: "ended" });
+    await stopped;
     expect(errors).toEqual([]);
   });
 });

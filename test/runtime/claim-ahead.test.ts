@@ -82,6 +82,18 @@ describe("a pool claiming ahead", () => {
     expect(found.filter((job) => job.status !== "finished" || job.attempts !== 1)).toEqual([]);
   });
 
+  it("with a batch larger than twice its concurrency and handlers of a few milliseconds (one job claimed ahead), runs every job", async () => {
+    const { jobs, pool } = bundle<M>(types);
+    const scheduled = await jobs.scheduleBulk("task", Array.from({ length: 40 }, (_, n) => ({ n })));
+    // A handler of 3 ms at concurrency 1: one job is claimed ahead, and never more than two slots are
+    // free, under half of a batch of 4 plus one.
+    const p = pool({ concurrency: 1, batchSize: 4, handlers: { task: () => new Promise<void>((resolve) => setTimeout(resolve, 3)) } });
+    let finished = 0;
+    p.on("finished", () => finished++);
+    await p.start();
+    await waitUntil(() => finished === scheduled.length, 10_000, "all jobs finished");
+  });
+
   it("does not keep jobs waiting behind a handler that turned slow: they go back to the queue unstarted and run elsewhere as their first attempt", async () => {
     const { jobs, pool } = bundle<M>(types);
     const slow = gate();
