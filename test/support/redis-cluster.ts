@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Cluster, Redis } from "ioredis";
-import { freePort, waitUntil } from "./redis-server.js";
+import { freePort, PortTakenError, waitForOwnServer, waitUntil } from "./redis-server.js";
 
 interface Node {
   readonly port: number;
@@ -24,7 +24,6 @@ export class RedisCluster {
     const cluster = new RedisCluster(nodes);
     try {
       for (let i = 0; i < masters; i++) nodes.push(await startNode());
-      await Promise.all(nodes.map((node) => waitUntil(() => cli(node.port, "PING") === "PONG", 10_000, `cluster node ${node.port} did not start`)));
       execFileSync("redis-cli", ["--cluster", "create", ...nodes.map((n) => `127.0.0.1:${n.port}`), "--cluster-replicas", "0", "--cluster-yes"], { stdio: "ignore" });
       await waitUntil(() => nodes.every((n) => cli(n.port, "CLUSTER", "INFO").includes("cluster_state:ok")), 20_000, "cluster did not reach cluster_state:ok");
       return cluster;
@@ -83,16 +82,27 @@ export class RedisCluster {
   }
 }
 
+/** A node answering on its port; on other ports when another test file's server took one first. */
 async function startNode(): Promise<Node> {
-  const port = await freePort();
-  const busPort = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), "typed-jobs-cluster-"));
-  const child = spawn("redis-server", [
-    "--port", String(port), "--cluster-port", String(busPort), "--bind", "127.0.0.1", "--dir", dir,
-    "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "2000",
-    "--save", "", "--appendonly", "no",
-  ], { stdio: "ignore" });
-  return { port, dir, child };
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const busPort = await freePort();
+    const dir = mkdtempSync(join(tmpdir(), "typed-jobs-cluster-"));
+    const child = spawn("redis-server", [
+      "--port", String(port), "--cluster-port", String(busPort), "--bind", "127.0.0.1", "--dir", dir,
+      "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "2000",
+      "--save", "", "--appendonly", "no",
+    ], { stdio: "ignore" });
+    try {
+      await waitForOwnServer(child, port);
+      return { port, dir, child };
+    } catch (error) {
+      child.kill("SIGKILL");
+      rmSync(dir, { recursive: true, force: true });
+      // The port or the bus port was taken between the probe and the bind (redis-server exits).
+      if (!(error instanceof PortTakenError) || attempt >= 5) throw error;
+    }
+  }
 }
 
 function cli(port: number, ...args: string[]): string {

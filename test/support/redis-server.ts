@@ -45,10 +45,7 @@ export class RedisServer {
     const persistence = this.options.persistent ? ["--appendonly", "yes", "--appendfsync", "always"] : ["--appendonly", "no"];
     const child = spawn("redis-server", ["--port", String(this.port), "--bind", "127.0.0.1", "--dir", this.dir, "--save", "", ...persistence, ...(this.options.extraArgs ?? [])], { stdio: "ignore" });
     this.child = child;
-    // A PONG alone could come from another file's server on the same port, whose restarts and
-    // CLIENT KILLs would then hit this file's tests: the server must be this child.
-    await waitUntil(() => child.exitCode !== null || serverPid(this.port) === child.pid, 10_000, `redis-server on port ${this.port} did not start`);
-    if (child.exitCode !== null) throw new PortTakenError(this.port);
+    await waitForOwnServer(child, this.port);
   }
 
   /** SIGKILL: no shutdown, no final fsync; what was acknowledged under appendfsync always survives. */
@@ -100,8 +97,18 @@ function serverPid(port: number): number | undefined {
   }
 }
 
+/**
+ * Waits until `child` is the redis-server answering on `port`. A PONG alone could come from another
+ * file's server on the same port, whose restarts and CLIENT KILLs would then hit this file's tests.
+ * Throws PortTakenError if the child exited first.
+ */
+export async function waitForOwnServer(child: ChildProcess, port: number): Promise<void> {
+  await waitUntil(() => child.exitCode !== null || serverPid(port) === child.pid, 10_000, `redis-server on port ${port} did not start`);
+  if (child.exitCode !== null) throw new PortTakenError(port);
+}
+
 /** The redis-server exited as it started: most often, its port was taken (bind: address in use). */
-class PortTakenError extends Error {
+export class PortTakenError extends Error {
   constructor(port: number) {
     super(`redis-server on port ${port} exited at start (port taken?)`);
   }
