@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
 import { ClaimAhead } from "../../src/pool/claim-ahead.js";
 import { Claimer, type ClaimerPool } from "../../src/pool/claimer.js";
@@ -133,5 +134,49 @@ describe("Claimer", () => {
     waits[0]!({ kind: "ended" });
     await stopped;
     expect(errors).toEqual([]);
+  });
+
+  it("whatever its concurrency, batch and allowance ahead, takes every queued job and never holds more than its slots plus the allowance", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1, max: 24 }), fc.integer({ min: 0, max: 64 }), async (concurrency, batchSize, ahead) => {
+        const s = scope(redis());
+        const ids = Array.from({ length: 12 }, (_, i) => `j${i}`);
+        for (const id of ids) await seedQueued(s, "alpha", id);
+        const taken: string[] = [];
+        const holding = new Set<string>();
+        let mostHeld = 0;
+        const waits: ((outcome: WaitOutcome) => void)[] = [];
+        // Each job taken finishes on the next turn of the event loop, freeing its slot.
+        const { claimer, errors } = claimerOn(
+          s,
+          { wait: () => new Promise<WaitOutcome>((resolve) => waits.push(resolve)), passOn: async () => undefined },
+          {
+            slotsTaken: () => holding.size,
+            take: (jobs) => {
+              for (const { id } of jobs) {
+                taken.push(id);
+                holding.add(id);
+                setImmediate(() => {
+                  holding.delete(id);
+                  claimer.slotFreed();
+                });
+              }
+              mostHeld = Math.max(mostHeld, holding.size);
+            },
+          },
+          { concurrency, batchSize, ahead },
+        );
+        claimer.start();
+        await waitUntil(() => waits.length === 1, 3_000, `concurrency ${concurrency}, batch ${batchSize}, ahead ${ahead}: the loop took ${taken.length} of ${ids.length} and stopped`);
+        const stopped = claimer.stop();
+        waits[0]!({ kind: "ended" });
+        await stopped;
+        expect(taken).toEqual(ids);
+        expect(mostHeld).toBeLessThanOrEqual(concurrency + ahead);
+        expect(errors).toEqual([]);
+      }),
+      // A loop that stops claiming fails by timing out: the first such case is reported, not shrunk.
+      { numRuns: 30, endOnFailure: true },
+    );
   });
 });
