@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import type { BackoffOption } from "typed-jobs";
 import { anyPayload, jobType, useRedis } from "../support/setup.js";
 import { waitUntil } from "../support/redis-server.js";
 
@@ -30,39 +31,53 @@ const poolCase = fc.record({
   /** 0: the handler returns at once, without a promise. */
   handlerMs: fc.constantFrom(0, 1, 3, 6),
   twoTypes: fc.boolean(),
+  /** Pools of these options on the namespace. */
+  pools: fc.integer({ min: 1, max: 2 }),
+  /** Every job's first attempt fails (the job allows one retry, after a backoff of none or 20 ms). */
+  failFirst: fc.boolean(),
+  backoff: fc.constantFrom<BackoffOption>("none", { type: "fixed", delay: 20 }),
   /** Scheduled before the pool starts; as many again after, one by one, onto the running pool. */
   before: fc.array(jobSpec, { maxLength: 20 }),
   after: fc.array(jobSpec, { minLength: 1, maxLength: 20 }),
 });
 
 describe("a pool, whatever its options", () => {
-  it("runs every job once: due, prioritised and delayed, of one type or two, scheduled before it starts and while it runs, handlers immediate or of a few ms", async () => {
+  it("runs every job once, or twice when its first attempt fails: due, prioritised and delayed, of one type or two, by one pool or two, scheduled before they start and while they run, handlers immediate or of a few ms", async () => {
     await fc.assert(
-      fc.asyncProperty(poolCase, async ({ concurrency, batchSize, claimAhead, handlerMs, twoTypes, before, after }) => {
+      fc.asyncProperty(poolCase, async ({ concurrency, batchSize, claimAhead, handlerMs, twoTypes, pools, failFirst, backoff, before, after }) => {
         const { jobs, pool } = bundle<M>(types);
         const runs = new Map<number, number>();
         let finished = 0;
         const handler = ({ n }: { n: number }): Promise<void> | undefined => {
-          runs.set(n, (runs.get(n) ?? 0) + 1);
-          return handlerMs === 0 ? undefined : new Promise<void>((resolve) => setTimeout(resolve, handlerMs));
+          const run = (runs.get(n) ?? 0) + 1;
+          runs.set(n, run);
+          const fails = failFirst && run === 1;
+          if (handlerMs === 0) {
+            if (fails) throw new Error("first attempt");
+            return undefined;
+          }
+          return new Promise<void>((resolve, reject) => setTimeout(() => (fails ? reject(new Error("first attempt")) : resolve()), handlerMs));
         };
         let next = 0;
         const schedule = async (spec: JobSpec) => {
           const type = twoTypes ? spec.type : "alpha";
-          await jobs.schedule(type, { n: next++ }, { priority: spec.priority, ...(spec.delayMs > 0 ? { delay: spec.delayMs } : {}) });
+          await jobs.schedule(type, { n: next++ }, { priority: spec.priority, ...(spec.delayMs > 0 ? { delay: spec.delayMs } : {}), ...(failFirst ? { retries: 1, backoff } : {}) });
         };
         for (const spec of before) await schedule(spec);
         const tuning = { concurrency, batchSize, claimAhead };
-        const p = twoTypes ? pool({ ...tuning, handlers: { alpha: handler, beta: handler } }) : pool<"alpha">({ ...tuning, handlers: { alpha: handler } });
-        p.on("finished", () => finished++);
-        await p.start();
+        const started = Array.from({ length: pools }, () => {
+          const p = twoTypes ? pool({ ...tuning, handlers: { alpha: handler, beta: handler } }) : pool<"alpha">({ ...tuning, handlers: { alpha: handler } });
+          p.on("finished", () => finished++);
+          return p;
+        });
+        for (const p of started) await p.start();
         for (const spec of after) await schedule(spec);
         const total = before.length + after.length;
         await waitUntil(() => finished === total).catch(() => {
-          throw new Error(`concurrency ${concurrency}, batch ${batchSize}, claimAhead ${claimAhead}, handlers of ${handlerMs} ms: ${finished} of ${total} jobs finished`);
+          throw new Error(`${pools} pool(s), concurrency ${concurrency}, batch ${batchSize}, claimAhead ${claimAhead}, handlers of ${handlerMs} ms${failFirst ? ", failing first" : ""}: ${finished} of ${total} jobs finished`);
         });
-        await p.close();
-        expect([...runs.values()].filter((count) => count !== 1)).toEqual([]);
+        for (const p of started) await p.close();
+        expect([...runs.values()].filter((count) => count !== (failFirst ? 2 : 1))).toEqual([]);
         expect(runs.size).toBe(total);
       }),
       // A pool that stops taking jobs fails by timing out: the first such case is reported, not shrunk.
