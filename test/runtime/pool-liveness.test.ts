@@ -31,6 +31,8 @@ const poolCase = fc.record({
   /** 0: the handler returns at once, without a promise. */
   handlerMs: fc.constantFrom(0, 1, 3, 6),
   twoTypes: fc.boolean(),
+  /** How long a pool waits idle before it claims again (the default, or short: waits end with pops still pending). */
+  idleWait: fc.constantFrom<number | undefined>(undefined, 20, 100),
   /** Pools of these options on the namespace. */
   pools: fc.integer({ min: 1, max: 2 }),
   /** Every job's first attempt fails (the job allows one retry, after a backoff of none or 20 ms). */
@@ -44,7 +46,7 @@ const poolCase = fc.record({
 describe("a pool, whatever its options", () => {
   it("runs every job once, or twice when its first attempt fails: due, prioritised and delayed, of one type or two, by one pool or two, scheduled before they start and while they run, handlers immediate or of a few ms", async () => {
     await fc.assert(
-      fc.asyncProperty(poolCase, async ({ concurrency, batchSize, claimAhead, handlerMs, twoTypes, pools, failFirst, backoff, before, after }) => {
+      fc.asyncProperty(poolCase, async ({ concurrency, batchSize, claimAhead, handlerMs, twoTypes, idleWait, pools, failFirst, backoff, before, after }) => {
         const { jobs, pool } = bundle<M>(types);
         const runs = new Map<number, number>();
         let finished = 0;
@@ -64,7 +66,7 @@ describe("a pool, whatever its options", () => {
           await jobs.schedule(type, { n: next++ }, { priority: spec.priority, ...(spec.delayMs > 0 ? { delay: spec.delayMs } : {}), ...(failFirst ? { retries: 1, backoff } : {}) });
         };
         for (const spec of before) await schedule(spec);
-        const tuning = { concurrency, batchSize, claimAhead };
+        const tuning = { concurrency, batchSize, claimAhead, ...(idleWait === undefined ? {} : { idleWait }) };
         const started = Array.from({ length: pools }, () => {
           const p = twoTypes ? pool({ ...tuning, handlers: { alpha: handler, beta: handler } }) : pool<"alpha">({ ...tuning, handlers: { alpha: handler } });
           p.on("finished", () => finished++);
@@ -74,7 +76,7 @@ describe("a pool, whatever its options", () => {
         for (const spec of after) await schedule(spec);
         const total = before.length + after.length;
         await waitUntil(() => finished === total).catch(() => {
-          throw new Error(`${pools} pool(s), concurrency ${concurrency}, batch ${batchSize}, claimAhead ${claimAhead}, handlers of ${handlerMs} ms${failFirst ? ", failing first" : ""}: ${finished} of ${total} jobs finished`);
+          throw new Error(`${pools} pool(s), concurrency ${concurrency}, batch ${batchSize}, claimAhead ${claimAhead}, idleWait ${idleWait ?? "default"}, handlers of ${handlerMs} ms${failFirst ? ", failing first" : ""}: ${finished} of ${total} jobs finished`);
         });
         for (const p of started) await p.close();
         expect([...runs.values()].filter((count) => count !== (failFirst ? 2 : 1))).toEqual([]);
