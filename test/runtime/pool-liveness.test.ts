@@ -5,7 +5,8 @@ import { anyPayload, jobType, useRedis } from "../support/setup.js";
 import { waitUntil } from "../support/redis-server.js";
 
 // Whatever a pool's options and its handlers' pace, every job it can run runs, once: no combination
-// of concurrency, batch, claiming ahead and job mix leaves a pool waiting while jobs are queued.
+// of concurrency, batch, claiming ahead, idle wait and job mix leaves a pool waiting while jobs are
+// queued (a batch over twice the concurrency once did, claiming ahead).
 
 type M = { alpha: { n: number }; beta: { n: number } };
 const types = { alpha: jobType<{ n: number }>("alpha", anyPayload), beta: jobType<{ n: number }>("beta", anyPayload) };
@@ -38,7 +39,7 @@ const poolCase = fc.record({
   /** Every job's first attempt fails (the job allows one retry, after a backoff of none or 20 ms). */
   failFirst: fc.boolean(),
   backoff: fc.constantFrom<BackoffOption>("none", { type: "fixed", delay: 20 }),
-  /** Scheduled before the pool starts; as many again after, one by one, onto the running pool. */
+  /** Scheduled before the pools start, then one by one onto the running pools. */
   before: fc.array(jobSpec, { maxLength: 20 }),
   after: fc.array(jobSpec, { minLength: 1, maxLength: 20 }),
 });
