@@ -29,7 +29,7 @@ describe("hostile payloads", () => {
     }).start();
     const scheduled = [];
     for (const [i, payload] of payloads.entries()) scheduled.push(await jobs.schedule("any", payload, options.ids ? { id: options.ids[i]! } : {}));
-    await waitUntil(() => got.size === payloads.length, 10_000, `ran ${got.size} of ${payloads.length}`);
+    await waitUntil(() => got.size === payloads.length, 10_000, () => `ran ${got.size} of ${payloads.length}`);
     return { jobs, scheduled, got };
   }
 

@@ -167,9 +167,7 @@ describe("Claimer", () => {
           { concurrency, batchSize, ahead },
         );
         claimer.start();
-        await waitUntil(() => waits.length === 1, 3_000).catch(() => {
-          throw new Error(`concurrency ${concurrency}, batch ${batchSize}, ahead ${ahead}: the loop took ${taken.length} of ${ids.length} and stopped`);
-        });
+        await waitUntil(() => waits.length === 1, 3_000, () => `concurrency ${concurrency}, batch ${batchSize}, ahead ${ahead}: the loop took ${taken.length} of ${ids.length} and stopped`);
         const stopped = claimer.stop();
         waits[0]!({ kind: "ended" });
         await stopped;

@@ -76,9 +76,7 @@ describe("a pool, whatever its options", () => {
         for (const p of started) await p.start();
         for (const spec of after) await schedule(spec);
         const total = before.length + after.length;
-        await waitUntil(() => finished === total).catch(() => {
-          throw new Error(`${pools} pool(s), concurrency ${concurrency}, batch ${batchSize}, claimAhead ${claimAhead}, idleWait ${idleWait ?? "default"}, handlers of ${handlerMs} ms${failFirst ? ", failing first" : ""}: ${finished} of ${total} jobs finished`);
-        });
+        await waitUntil(() => finished === total, 10_000, () => `${pools} pool(s), concurrency ${concurrency}, batch ${batchSize}, claimAhead ${claimAhead}, idleWait ${idleWait ?? "default"}, handlers of ${handlerMs} ms${failFirst ? ", failing first" : ""}: ${finished} of ${total} jobs finished`);
         for (const p of started) await p.close();
         expect([...runs.values()].filter((count) => count !== (failFirst ? 2 : 1))).toEqual([]);
         expect(runs.size).toBe(total);

@@ -129,7 +129,7 @@ describe("the Redis user of the documented least-privilege ACL line", () => {
     await p.start();
     try {
       const all = [...oneByOne, ...bulk.map((j) => j.id), delayed.id, urgent.id, retried.id];
-      await waitUntil(() => all.every((id) => done.has(id)) && ticks >= 2, 20_000, `ran ${done.size} of ${all.length}, ${ticks} ticks`);
+      await waitUntil(() => all.every((id) => done.has(id)) && ticks >= 2, 20_000, () => `ran ${done.size} of ${all.length}, ${ticks} ticks`);
       expect((await jobs.findJob(retried.id)).attempts).toBe(2);
 
       // With the pool idle, jobs scheduled one by one reach it straight away.

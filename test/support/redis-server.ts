@@ -114,12 +114,15 @@ export class PortTakenError extends Error {
   }
 }
 
-/** Polls until `check` is true: the tests' only way to wait, never a fixed sleep. */
-export async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs = 10_000, message = "condition not met in time"): Promise<void> {
+/**
+ * Polls until `check` is true: the tests' only way to wait, never a fixed sleep. A `message` given as
+ * a function is made when the wait times out, so it can say how far things got.
+ */
+export async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs = 10_000, message: string | (() => string) = "condition not met in time"): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await check()) return;
-    if (Date.now() > deadline) throw new Error(message);
+    if (Date.now() > deadline) throw new Error(typeof message === "function" ? message() : message);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
