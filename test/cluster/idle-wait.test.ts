@@ -3,6 +3,7 @@ import type { Redis } from "ioredis";
 import { IdleWait } from "../../src/pool/idle-wait.js";
 import { createRedisClient, type RedisClient } from "../../src/redis/connection.js";
 import { KeySpace } from "../../src/redis/keys.js";
+import { expectInterruptAfterReconnect } from "../support/idle-wait-reconnect.js";
 import { RedisCluster } from "../support/redis-cluster.js";
 import { waitUntil } from "../support/redis-server.js";
 
@@ -53,24 +54,9 @@ describe("IdleWait on Redis Cluster", () => {
     }
   });
   it("after its connection to the master is lost with pops pending, which ioredis sends again, a close still unblocks every pop at once", async () => {
-    const { wait, handoff, node, blockedClients } = await idleWaitOn("cluster-idle-reconnect");
+    const { wait, handoff, node } = await idleWaitOn("cluster-idle-reconnect");
     try {
-      const first = wait.wait(5000, 3);
-      await waitUntil(async () => (await blockedClients()) === 1);
-      const blockedId = /id=(\d+) [^\n]* flags=b /.exec(String(await node.client("LIST")))![1]!;
-      await node.client("KILL", "ID", blockedId);
-      // The pops are sent again on the new connection; the first takes a job, and the next wait tops them up.
-      await waitUntil(async () => (await blockedClients()) === 1);
-      await node.rpush(handoff, '2:j1{"t":"alpha","at":1}\n{}');
-      expect(await first).toMatchObject({ kind: "handoff", job: { id: "j1" } });
-      const waiting = wait.wait(5000, 3);
-      const startedAt = performance.now();
-      await wait.interrupt();
-      // Well inside the 5 s each pop would otherwise wait.
-      expect(performance.now() - startedAt).toBeLessThan(2000);
-      expect(await waiting).toEqual({ kind: "ended" });
-      expect(wait.pending).toBe(0);
-      expect(await blockedClients()).toBe(0);
+      await expectInterruptAfterReconnect(wait, node, handoff);
     } finally {
       node.disconnect();
     }

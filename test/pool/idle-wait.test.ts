@@ -6,6 +6,7 @@ import { encodeRecordTail } from "../../src/redis/record.js";
 import { ScriptRunner } from "../../src/redis/script-runner.js";
 import { HANDOFF_POPS } from "../../src/redis/scripts/handoff.js";
 import { scheduleOne } from "../../src/redis/scripts/schedule.js";
+import { expectInterruptAfterReconnect } from "../support/idle-wait-reconnect.js";
 import { useRedis } from "../support/setup.js";
 import { useRedisClient } from "../support/redis-state.js";
 import { waitUntil } from "../support/redis-server.js";
@@ -108,23 +109,7 @@ describe("IdleWait", () => {
 
   it("after its connection is lost with pops pending, which ioredis sends again, a close still unblocks every pop at once", async () => {
     const { keys, wait } = idleWait();
-    const first = wait.wait(5000, 3);
-    await waitUntil(async () => (await blockedClients()) === 1);
-    const blockedId = /id=(\d+) [^\n]* flags=b /.exec(String(await redis().client("LIST")))![1]!;
-    await redis().client("KILL", "ID", blockedId);
-    // The pops are sent again on the new connection; the first takes a job, and the next wait tops them up.
-    await waitUntil(async () => (await blockedClients()) === 1);
-    await redis().rpush(keys.forType("alpha").handoff, handoffEntry("j1"));
-    expect(await first).toMatchObject({ kind: "handoff", job: { id: "j1" } });
-    const waiting = wait.wait(5000, 3);
-    expect(wait.pending).toBe(3);
-    const startedAt = performance.now();
-    await wait.interrupt();
-    // Well inside the 5 s each pop would otherwise wait.
-    expect(performance.now() - startedAt).toBeLessThan(2000);
-    expect(await waiting).toEqual({ kind: "ended" });
-    expect(wait.pending).toBe(0);
-    expect(await blockedClients()).toBe(0);
+    await expectInterruptAfterReconnect(wait, redis(), keys.forType("alpha").handoff);
   });
 
   it("interrupt withdraws the pool from idle:<T> and unblocks its pending BLPOPs: a job handed over afterwards stays for another pool", async () => {
